@@ -1,0 +1,100 @@
+//! Snapshot build and open at 5k, 50k and 200k members (SPEC §10): the company sample with seed 1,
+//! seen by `exec001` (who sees everyone, so the snapshot is the largest one the sample has).
+//!
+//! - `organisation_new`: indexing the directory (department tree, accounts, the etag digest);
+//! - `view`: what `exec001` sees;
+//! - `build`: writing the snapshot from the view;
+//! - `total`: all three, what a server pays for a snapshot it has not cached;
+//! - `open`: `Snapshot::open` on the bytes (checks everything, decodes nothing).
+//!
+//! Criterion does not report sizes, so each size prints one line to stderr first: the snapshot's
+//! size raw and gzipped (best compression), and the gzipped bytes per member.
+//!
+//! `cargo bench --bench snapshot` (a few minutes on 2 cores); `-- open` runs only the open
+//! benchmarks.
+
+use std::hint::black_box;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use tongxunlu::sample::{generate, Preset, SampleSpec};
+use tongxunlu::snapshot::{build, Snapshot};
+use tongxunlu::visibility::Organisation;
+
+const SIZES: [usize; 3] = [5_000, 50_000, 200_000];
+const SEED: u64 = 1;
+const VIEWER: &str = "exec001";
+
+fn gzipped_len(bytes: &[u8]) -> usize {
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap().len()
+}
+
+fn snapshot_benches(c: &mut Criterion) {
+    for members in SIZES {
+        let started = Instant::now();
+        let dir = generate(&SampleSpec { members, seed: SEED, preset: Preset::Company });
+        let generated = started.elapsed();
+
+        let org = Organisation::new(&dir);
+        let view = org.view(VIEWER).expect("the sample's viewer exists");
+        let built = build(&dir, &view);
+        let bytes = built.bytes.clone();
+        let snapshot = Snapshot::open(bytes.clone()).expect("a built snapshot opens");
+        let gzipped = gzipped_len(&bytes);
+        eprintln!(
+            "snapshot size at {members} members (seed {SEED}, viewer {VIEWER}): {} visible members, \
+             {} departments, {} groups; raw {} bytes ({:.2} MiB), gzipped {} bytes ({:.2} MiB), \
+             {:.1} bytes/member gzipped, {:.1} bytes/member raw; sample generated in {:.2?}",
+            snapshot.member_count(),
+            snapshot.department_count(),
+            snapshot.group_count(),
+            bytes.len(),
+            bytes.len() as f64 / (1024.0 * 1024.0),
+            gzipped,
+            gzipped as f64 / (1024.0 * 1024.0),
+            gzipped as f64 / members as f64,
+            bytes.len() as f64 / members as f64,
+            generated,
+        );
+        drop(snapshot);
+
+        let mut group = c.benchmark_group(format!("snapshot/{members}"));
+        group.throughput(Throughput::Elements(members as u64));
+        group.warm_up_time(Duration::from_secs(1));
+        match members {
+            m if m >= 200_000 => {
+                group.sampling_mode(SamplingMode::Flat).sample_size(10).measurement_time(Duration::from_secs(8));
+            }
+            m if m >= 50_000 => {
+                group.sampling_mode(SamplingMode::Flat).sample_size(10).measurement_time(Duration::from_secs(4));
+            }
+            _ => {
+                group.sample_size(20).measurement_time(Duration::from_secs(3));
+            }
+        }
+
+        group.bench_function("organisation_new", |b| b.iter(|| black_box(Organisation::new(black_box(&dir)))));
+        group.bench_function("view", |b| b.iter(|| black_box(org.view(black_box(VIEWER)).unwrap())));
+        group.bench_function("build", |b| b.iter(|| black_box(build(black_box(&dir), black_box(&view)))));
+        group.bench_function("total", |b| {
+            b.iter(|| {
+                let org = Organisation::new(black_box(&dir));
+                let view = org.view(VIEWER).unwrap();
+                black_box(build(&dir, &view))
+            })
+        });
+        // The copy of the bytes is made outside the timing: open takes them by value.
+        group.bench_function("open", |b| {
+            b.iter_batched(|| bytes.clone(), |bytes| black_box(Snapshot::open(bytes).unwrap()), BatchSize::LargeInput)
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, snapshot_benches);
+criterion_main!(benches);

@@ -1,0 +1,70 @@
+//! What the fuzz targets share: open the bytes and, if they open, read every record through
+//! every accessor — after a successful open nothing may panic either.
+
+use tongxunlu::fields::TextField;
+use tongxunlu::snapshot::Snapshot;
+
+/// Opens `bytes`; if they open, reads everything. Returns whether they opened.
+pub fn open_and_read(bytes: &[u8]) -> bool {
+    match Snapshot::open(bytes.to_vec()) {
+        Ok(snapshot) => {
+            read_everything(&snapshot);
+            true
+        }
+        Err(e) => {
+            // The message is what the CLI and JavaScript show: one line of printable text.
+            let message = e.to_string();
+            assert!(!message.is_empty() && !message.chars().any(char::is_control), "{e:?} displays as {message:?}");
+            false
+        }
+    }
+}
+
+/// Calls every accessor on every record of an opened snapshot.
+pub fn read_everything(s: &Snapshot) {
+    let stats = s.stats();
+    assert_eq!(stats.members, s.member_count());
+    assert_eq!(stats.departments + stats.labels, s.department_count());
+    serde_json::to_string(&stats).unwrap();
+    let _ = (s.corp_name(), s.class_key(), s.directory_etag(), s.format_version(), s.as_bytes().len());
+    for i in 0..s.department_count() {
+        let record = s.department(i);
+        if let Some(parent) = record.parent {
+            assert!(parent < i, "department {i}'s parent {parent} does not come before it");
+        }
+        serde_json::to_string(&record).unwrap();
+        serde_json::to_string(&s.department_info(i)).unwrap();
+    }
+    for i in 0..s.member_count() {
+        let record = s.member(i);
+        for field in TextField::ALL {
+            let _ = record.text(field);
+        }
+        serde_json::to_string(&record).unwrap();
+        serde_json::to_string(&s.member_info(i)).unwrap();
+        // Accounts are checked to be strictly increasing when opening, so each is found.
+        assert_eq!(s.find_member(record.userid), Some(i), "find_member({:?})", record.userid);
+    }
+    for i in 0..s.group_count() {
+        serde_json::to_string(&s.group(i)).unwrap();
+        serde_json::to_string(&s.group_info(i)).unwrap();
+    }
+    for probe in ["", "a", "zzzz", "\u{10ffff}"] {
+        if let Some(i) = s.find_member(probe) {
+            assert_eq!(s.member(i).userid, probe);
+        }
+    }
+}
+
+/// Rewrites the length field (bytes 12..16) and the CRC-32 (bytes 16..20, over bytes 20..) so
+/// that the header checks pass and the input reaches the section and record checks. A valid
+/// snapshot is left as it is.
+pub fn fix_length_and_checksum(bytes: &mut [u8]) {
+    if bytes.len() < 20 {
+        return;
+    }
+    let len = bytes.len() as u32;
+    bytes[12..16].copy_from_slice(&len.to_le_bytes());
+    let crc = crc32fast::hash(&bytes[20..]);
+    bytes[16..20].copy_from_slice(&crc.to_le_bytes());
+}

@@ -1,0 +1,164 @@
+//! The command-line interface (SPEC §9): argument parsing, and one function per command that
+//! calls the library and prints. Every failure ends as one line on stderr and a non-zero exit.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use tongxunlu::model::Directory;
+use tongxunlu::sample::{self, Preset, SampleSpec};
+use tongxunlu::snapshot::{self, Snapshot};
+use tongxunlu::visibility::Organisation;
+
+#[derive(Parser)]
+#[command(name = "tongxunlu", version, about = "Contact-directory engine for Chinese organisations")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a realistic synthetic directory.
+    Sample {
+        /// How many members (resigned ones included).
+        #[arg(long, default_value_t = 5000)]
+        members: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// What kind of organisation.
+        #[arg(long, value_enum, default_value_t = Kind::Company)]
+        kind: Kind,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Build the snapshot one viewer may see.
+    Snapshot {
+        directory: PathBuf,
+        /// The viewer's account.
+        #[arg(long)]
+        viewer: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Print what a snapshot holds.
+    Inspect {
+        snapshot: PathBuf,
+        /// Everything as one JSON object: stats, departments, members with every field present, groups.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Company,
+    School,
+}
+
+type Result<T> = std::result::Result<T, String>;
+
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Sample { members, seed, kind, output } => sample_command(members, seed, kind, &output),
+        Command::Snapshot { directory, viewer, output } => snapshot_command(&directory, &viewer, &output),
+        Command::Inspect { snapshot, json } => inspect_command(&snapshot, json),
+    };
+    match outcome {
+        Ok(()) => 0,
+        Err(message) => {
+            eprintln!("tongxunlu: error: {}", message.replace('\n', "; "));
+            1
+        }
+    }
+}
+
+fn sample_command(members: usize, seed: u64, kind: Kind, output: &Path) -> Result<()> {
+    let preset = match kind {
+        Kind::Company => Preset::Company,
+        Kind::School => Preset::School,
+    };
+    let directory = sample::generate(&SampleSpec { members, seed, preset });
+    write(output, directory.to_json_pretty().as_bytes())?;
+    eprintln!(
+        "wrote {}: {} members, {} departments, {} groups",
+        output.display(),
+        directory.userlist.len(),
+        directory.department.len(),
+        directory.group.len()
+    );
+    Ok(())
+}
+
+fn snapshot_command(directory: &Path, viewer: &str, output: &Path) -> Result<()> {
+    let directory = read_directory(directory)?;
+    let organisation = Organisation::new(&directory);
+    let view = organisation.view(viewer).map_err(|e| e.to_string())?;
+    let built = snapshot::build(&directory, &view);
+    write(output, &built.bytes)?;
+    let gzipped = gzipped_len(&built.bytes);
+    println!(
+        "wrote {}: {} bytes ({} gzipped, {:.1} bytes per member gzipped), {} members, {} departments; class key {}",
+        output.display(),
+        built.bytes.len(),
+        gzipped,
+        gzipped as f64 / view.members.len().max(1) as f64,
+        view.members.len(),
+        view.departments.len(),
+        built.class_key_hex()
+    );
+    Ok(())
+}
+
+fn inspect_command(path: &Path, json: bool) -> Result<()> {
+    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let snap = Snapshot::open(bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let stats = snap.stats();
+    let mut out = std::io::stdout().lock();
+    let printed: std::io::Result<()> = if json {
+        let everything = serde_json::json!({
+            "stats": stats,
+            "departments": (0..snap.department_count()).map(|d| snap.department_info(d)).collect::<Vec<_>>(),
+            "members": (0..snap.member_count()).map(|m| snap.member_info(m)).collect::<Vec<_>>(),
+            "groups": (0..snap.group_count()).map(|g| snap.group_info(g)).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(&mut out, &everything).map_err(std::io::Error::from).and_then(|()| writeln!(out))
+    } else {
+        writeln!(
+            out,
+            "{}\n  format version {}, {} bytes\n  class key {}\n  directory etag {}\n  {} members, {} departments (+{} path labels), {} groups",
+            stats.corp_name,
+            stats.format_version,
+            stats.bytes,
+            stats.class_key,
+            stats.directory_etag,
+            stats.members,
+            stats.departments,
+            stats.labels,
+            stats.groups
+        )
+    };
+    match printed {
+        // A reader that stops early (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| e.to_string()),
+    }
+}
+
+fn read_directory(path: &Path) -> Result<Directory> {
+    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Directory::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn gzipped_len(bytes: &[u8]) -> usize {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("writing to memory cannot fail");
+    encoder.finish().expect("writing to memory cannot fail").len()
+}

@@ -1,0 +1,829 @@
+//! The directory: departments, members, public groups and the field policy.
+//!
+//! This is the interchange format of SPEC §2.1, one JSON document that every tool reads and
+//! writes. Its key names follow WeChat Work's contact API (`department`, `userlist`, `userid`,
+//! `parentid`, …) so that an API export maps onto it with little work.
+//!
+//! Reading a directory is two steps, and both report *where* a problem is:
+//!
+//! 1. [`Directory::from_json`] deserialises each record on its own, so a wrong type is reported
+//!    as `userlist[17] (zhangsan001): mobile: invalid type: integer …` rather than as a byte
+//!    offset into a 40 MB file.
+//! 2. It then runs [`Directory::validate`], which checks the rules that span records (one root,
+//!    a tree without cycles, references that resolve, unique accounts) and the per-field rules of
+//!    the seed (account characters, WeChat id never all digits, at least one contact field, …).
+//!    Every problem found is reported, not only the first.
+//!
+//! Keys this crate does not know are kept in each record's `extra` map and written back
+//! unchanged, so a load/save round trip never drops data that another tool put there.
+//!
+//! ```
+//! use tongxunlu::model::Directory;
+//!
+//! let json = r#"{
+//!   "corp_name": "示例学校",
+//!   "department": [{"id": 1, "name": "示例学校", "parentid": 0}],
+//!   "userlist": [{"userid": "li01", "name": "李老师", "department": [1], "mobile": "13800000000",
+//!                 "x_badge": "B-7"}]
+//! }"#;
+//! let dir = Directory::from_json(json)?;
+//! assert_eq!(dir.userlist[0].name, "李老师");
+//! // The unknown key survives the round trip.
+//! assert!(dir.to_json_pretty().contains("\"x_badge\": \"B-7\""));
+//! # Ok::<(), tongxunlu::model::DirectoryError>(())
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+pub use crate::fields::{Gender, TextField};
+
+/// A department id as the directory file spells it (`id`, `parentid`, member `department`).
+pub type DepartmentId = u32;
+
+/// The `parentid` of the one department that is the organisation itself.
+pub const ROOT_PARENT: DepartmentId = 0;
+
+/// The whole directory of one organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Directory {
+    /// The organisation's name, as shown on business cards (ORG).
+    #[serde(default)]
+    pub corp_name: String,
+    pub department: Vec<Department>,
+    pub userlist: Vec<Member>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group: Vec<Group>,
+    /// 人员属性设置: which member fields other members may see. Keys are member field names
+    /// (see [`PolicyField`]); a field not listed is visible.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub field_policy: IndexMap<String, FieldRule>,
+    /// Keys this crate does not know, kept for the round trip.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One department (部门). The department whose `parentid` is 0 is the organisation itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Department {
+    pub id: DepartmentId,
+    pub name: String,
+    pub parentid: DepartmentId,
+    /// Sort number among its siblings: smaller first.
+    #[serde(default)]
+    pub order: u32,
+    /// 负责人: the heads of the department.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub department_leader: Vec<String>,
+    /// 通讯录权限; absent means inherited from the nearest ancestor that has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<Permission>,
+    /// 隐藏部门: invisible to everyone outside `visible_to` and the department's own subtree.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub hidden: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_to: Option<VisibleTo>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// What a member whose membership falls under a department may see (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Permission {
+    /// 所有人: the whole directory.
+    All,
+    /// 仅本部门: the whole subtree of the department that carries the permission.
+    Department,
+    /// 仅子部门: the subtree of the department the member is directly in.
+    Subdepartment,
+}
+
+/// Who may still see a hidden member or department.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VisibleTo {
+    /// Accounts that may see it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub userid: Vec<String>,
+    /// Departments whose members (in their whole subtree) may see it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub department: Vec<DepartmentId>,
+}
+
+/// One member (成员).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    /// 账号: the unique key; never changes.
+    pub userid: String,
+    pub name: String,
+    /// Nickname or English name (别名).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// The departments the member is in, one or more.
+    pub department: Vec<DepartmentId>,
+    /// The member's sort number in each of `department`, in the same order (smaller first).
+    /// Empty means 0 everywhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub order: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<String>,
+    #[serde(default, skip_serializing_if = "Gender::is_unknown")]
+    pub gender: Gender,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// 座机.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephone: Option<String>,
+    /// 微信号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weixin_id: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hire_date: Option<String>,
+    #[serde(default)]
+    pub status: Status,
+    /// 关注 state; when absent it follows from `status` (4 means not yet following).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followed: Option<bool>,
+    /// 置顶.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pinned: bool,
+    /// 隐藏成员: invisible to everyone outside `visible_to`, and themselves.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub hidden: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_to: Option<VisibleTo>,
+    /// Custom attributes (自定义字段), name → value.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub extattr: IndexMap<String, String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Member {
+    /// The member's sort number in `department`, or 0 when none is given.
+    pub fn order_in(&self, department: DepartmentId) -> u32 {
+        self.department.iter().position(|&d| d == department).and_then(|i| self.order.get(i).copied()).unwrap_or(0)
+    }
+
+    /// The value of one of the optional text fields.
+    pub fn text(&self, field: TextField) -> Option<&str> {
+        match field {
+            TextField::Alias => &self.alias,
+            TextField::Position => &self.position,
+            TextField::Mobile => &self.mobile,
+            TextField::Email => &self.email,
+            TextField::Telephone => &self.telephone,
+            TextField::WeixinId => &self.weixin_id,
+            TextField::Birthday => &self.birthday,
+            TextField::HireDate => &self.hire_date,
+        }
+        .as_deref()
+    }
+
+    /// Whether the member follows the organisation's app (关注).
+    pub fn is_followed(&self) -> bool {
+        self.followed.unwrap_or(self.status != Status::NotFollowed)
+    }
+}
+
+/// `status`: 1 active, 2 disabled, 4 active but not yet following, 5 resigned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Status {
+    #[default]
+    Active,
+    /// Still listed, but cannot sign in.
+    Disabled,
+    /// Active, but has not followed the organisation's app yet (未关注).
+    NotFollowed,
+    /// Left the directory; the data is kept so the member can be reinstated.
+    Resigned,
+}
+
+impl Status {
+    /// The number the directory file uses.
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Active => 1,
+            Status::Disabled => 2,
+            Status::NotFollowed => 4,
+            Status::Resigned => 5,
+        }
+    }
+
+    /// The status a directory-file number stands for, if it stands for one.
+    pub fn from_code(code: u64) -> Option<Status> {
+        match code {
+            1 => Some(Status::Active),
+            2 => Some(Status::Disabled),
+            4 => Some(Status::NotFollowed),
+            5 => Some(Status::Resigned),
+            _ => None,
+        }
+    }
+
+    /// Whether a member with this status may sign in and ask for a snapshot.
+    pub fn can_sign_in(self) -> bool {
+        matches!(self, Status::Active | Status::NotFollowed)
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = u64::deserialize(deserializer)?;
+        Status::from_code(code).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "status {code} is not one of 1 (active), 2 (disabled), 4 (not following), 5 (resigned)"
+            ))
+        })
+    }
+}
+
+/// A public group (公共群组): a named set of members across departments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: u32,
+    pub name: String,
+    #[serde(default)]
+    pub userid: Vec<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One entry of the field policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldRule {
+    /// Whether other members may see the field.
+    #[serde(default = "yes")]
+    pub visible: bool,
+    /// Whether the member may edit the field themself.
+    #[serde(default = "yes")]
+    pub editable: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The member fields the field policy can hide from other members.
+///
+/// `userid`, `name` and `department` cannot be hidden: without them a member cannot be listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyField {
+    Text(TextField),
+    Gender,
+    /// All custom attributes at once (`extattr`).
+    Extattr,
+}
+
+impl PolicyField {
+    /// Every field a policy can name.
+    pub const ALL: [PolicyField; 10] = [
+        PolicyField::Text(TextField::Alias),
+        PolicyField::Text(TextField::Position),
+        PolicyField::Text(TextField::Mobile),
+        PolicyField::Text(TextField::Email),
+        PolicyField::Text(TextField::Telephone),
+        PolicyField::Text(TextField::WeixinId),
+        PolicyField::Text(TextField::Birthday),
+        PolicyField::Text(TextField::HireDate),
+        PolicyField::Gender,
+        PolicyField::Extattr,
+    ];
+
+    /// The key the directory file uses for the field.
+    pub fn key(self) -> &'static str {
+        match self {
+            PolicyField::Text(field) => field.key(),
+            PolicyField::Gender => "gender",
+            PolicyField::Extattr => "extattr",
+        }
+    }
+
+    /// The field a policy key names, if it names one.
+    pub fn from_key(key: &str) -> Option<PolicyField> {
+        PolicyField::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+impl Directory {
+    /// Reads and validates a directory file.
+    pub fn from_json(text: &str) -> Result<Directory, DirectoryError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| DirectoryError::single(format!("not valid JSON: {e}")))?;
+        Directory::from_value(value)
+    }
+
+    /// Reads and validates a directory already parsed as JSON.
+    pub fn from_value(value: Value) -> Result<Directory, DirectoryError> {
+        let Value::Object(mut top) = value else {
+            return Err(DirectoryError::single("the directory must be a JSON object".into()));
+        };
+        let mut problems = Problems::default();
+
+        let corp_name = match top.remove("corp_name") {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s,
+            Some(other) => {
+                problems.push(format!("corp_name: expected a string, found {}", json_kind(&other)));
+                String::new()
+            }
+        };
+        let department =
+            records(&mut top, "department", true, &mut problems, |v| v.get("id").map(|id| format!("id {id}")));
+        let userlist = records(&mut top, "userlist", true, &mut problems, |v| {
+            v.get("userid").and_then(Value::as_str).map(str::to_owned)
+        });
+        let group = records(&mut top, "group", false, &mut problems, |v| v.get("id").map(|id| format!("id {id}")));
+        let field_policy = match top.remove("field_policy") {
+            None | Some(Value::Null) => IndexMap::new(),
+            Some(v) => serde_path_to_error::deserialize(v).unwrap_or_else(|e| {
+                problems.push(format!("field_policy: {}", describe(&e)));
+                IndexMap::new()
+            }),
+        };
+
+        let directory = Directory { corp_name, department, userlist, group, field_policy, extra: top };
+        directory.check(&mut problems);
+        problems.into_result(directory)
+    }
+
+    /// Checks every rule of SPEC §2 and §2.1 that spans records or fields.
+    pub fn validate(&self) -> Result<(), DirectoryError> {
+        let mut problems = Problems::default();
+        self.check(&mut problems);
+        problems.into_result(())
+    }
+
+    /// Writes the directory as pretty-printed JSON, unknown keys included.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a directory always serialises: every map key is a string")
+    }
+
+    /// The root department (the organisation), if the directory has exactly one.
+    pub fn root(&self) -> Option<&Department> {
+        let mut roots = self.department.iter().filter(|d| d.parentid == ROOT_PARENT);
+        let root = roots.next()?;
+        roots.next().is_none().then_some(root)
+    }
+
+    /// Whether the field policy lets other members see `field`.
+    pub fn field_visible(&self, field: PolicyField) -> bool {
+        self.field_policy.get(field.key()).is_none_or(|rule| rule.visible)
+    }
+
+    fn check(&self, problems: &mut Problems) {
+        let departments = self.check_departments(problems);
+        let accounts = self.check_members(&departments, problems);
+        self.check_department_references(&departments, &accounts, problems);
+        self.check_groups(&accounts, problems);
+        for key in self.field_policy.keys() {
+            if PolicyField::from_key(key).is_none() {
+                let known: Vec<_> = PolicyField::ALL.iter().map(|f| f.key()).collect();
+                problems
+                    .push(format!("field_policy: unknown field \"{key}\" (a policy can hide {})", known.join(", ")));
+            }
+        }
+    }
+
+    /// Checks the department tree; returns the ids that exist.
+    fn check_departments(&self, problems: &mut Problems) -> HashMap<DepartmentId, usize> {
+        let mut index = HashMap::with_capacity(self.department.len());
+        for (i, d) in self.department.iter().enumerate() {
+            let at = || format!("department[{i}] (id {})", d.id);
+            if index.insert(d.id, i).is_some() {
+                problems.push(format!("{}: the id is used by another department too", at()));
+            }
+            if d.id == ROOT_PARENT {
+                problems.push(format!("{}: 0 is not a valid department id", at()));
+            }
+            if let Err(why) = check_department_name(&d.name) {
+                problems.push(format!("{}: name {why}", at()));
+            }
+        }
+        let roots: Vec<_> = self.department.iter().filter(|d| d.parentid == ROOT_PARENT).collect();
+        match roots.len() {
+            0 if !self.department.is_empty() => {
+                problems.push("department: no department has parentid 0 (the organisation itself)".into())
+            }
+            0 => problems.push("department: the directory has no departments".into()),
+            1 => {}
+            _ => problems.push(format!(
+                "department: {} departments have parentid 0 (ids {}); exactly one may be the organisation",
+                roots.len(),
+                roots.iter().map(|d| d.id.to_string()).collect::<Vec<_>>().join(", ")
+            )),
+        }
+        for (i, d) in self.department.iter().enumerate() {
+            if d.parentid != ROOT_PARENT && !index.contains_key(&d.parentid) {
+                problems
+                    .push(format!("department[{i}] (id {}): parent department {} does not exist", d.id, d.parentid));
+            }
+        }
+        // A cycle leaves its departments unreachable from the root.
+        let mut children: HashMap<DepartmentId, Vec<DepartmentId>> = HashMap::new();
+        for d in &self.department {
+            if d.parentid != ROOT_PARENT {
+                children.entry(d.parentid).or_default().push(d.id);
+            }
+        }
+        let mut reached = HashSet::new();
+        let mut stack: Vec<DepartmentId> = roots.iter().map(|d| d.id).collect();
+        while let Some(id) = stack.pop() {
+            if reached.insert(id) {
+                stack.extend(children.get(&id).into_iter().flatten());
+            }
+        }
+        for (i, d) in self.department.iter().enumerate() {
+            if !reached.contains(&d.id) && index.contains_key(&d.parentid) {
+                problems.push(format!(
+                    "department[{i}] (id {}): its parent chain is a cycle that never reaches the organisation",
+                    d.id
+                ));
+            }
+        }
+        index
+    }
+
+    /// Checks every member; returns the accounts that exist.
+    fn check_members(
+        &self,
+        departments: &HashMap<DepartmentId, usize>,
+        problems: &mut Problems,
+    ) -> HashMap<&str, usize> {
+        let mut accounts: HashMap<&str, usize> = HashMap::with_capacity(self.userlist.len());
+        let mut mobiles: HashMap<String, usize> = HashMap::new();
+        let mut emails: HashMap<String, usize> = HashMap::new();
+        for (i, m) in self.userlist.iter().enumerate() {
+            let at = || format!("userlist[{i}] ({})", m.userid);
+            if let Some(first) = accounts.insert(m.userid.as_str(), i) {
+                problems.push(format!("{}: the account is also used by userlist[{first}]", at()));
+            }
+            for why in member_field_problems(m) {
+                problems.push(format!("{}: {why}", at()));
+            }
+            let mut seen = HashSet::new();
+            for &d in &m.department {
+                if !departments.contains_key(&d) {
+                    problems.push(format!("{}: department {d} does not exist", at()));
+                }
+                if !seen.insert(d) {
+                    problems.push(format!("{}: department {d} is listed twice", at()));
+                }
+            }
+            if let Some(mobile) = &m.mobile {
+                if let Some(first) = mobiles.insert(phone_digits(mobile), i) {
+                    problems.push(format!("{}: mobile {mobile} is also used by userlist[{first}]", at()));
+                }
+            }
+            if let Some(email) = &m.email {
+                if let Some(first) = emails.insert(email.to_lowercase(), i) {
+                    problems.push(format!("{}: email {email} is also used by userlist[{first}]", at()));
+                }
+            }
+        }
+        for (i, m) in self.userlist.iter().enumerate() {
+            if let Some(to) = &m.visible_to {
+                let at = format!("userlist[{i}] ({}): visible_to", m.userid);
+                check_visible_to(&at, to, departments, &accounts, problems);
+            }
+        }
+        accounts
+    }
+
+    fn check_department_references(
+        &self,
+        departments: &HashMap<DepartmentId, usize>,
+        accounts: &HashMap<&str, usize>,
+        problems: &mut Problems,
+    ) {
+        for (i, d) in self.department.iter().enumerate() {
+            let mut seen = HashSet::new();
+            for leader in &d.department_leader {
+                if !accounts.contains_key(leader.as_str()) {
+                    problems.push(format!("department[{i}] (id {}): department_leader {leader} does not exist", d.id));
+                }
+                if !seen.insert(leader) {
+                    problems.push(format!("department[{i}] (id {}): department_leader {leader} is listed twice", d.id));
+                }
+            }
+            if let Some(to) = &d.visible_to {
+                let at = format!("department[{i}] (id {}): visible_to", d.id);
+                check_visible_to(&at, to, departments, accounts, problems);
+            }
+        }
+    }
+
+    fn check_groups(&self, accounts: &HashMap<&str, usize>, problems: &mut Problems) {
+        let mut ids = HashSet::new();
+        for (i, g) in self.group.iter().enumerate() {
+            let at = || format!("group[{i}] (id {})", g.id);
+            if !ids.insert(g.id) {
+                problems.push(format!("{}: the id is used by another group too", at()));
+            }
+            if g.name.trim().is_empty() {
+                problems.push(format!("{}: name is empty", at()));
+            }
+            let mut seen = HashSet::new();
+            for user in &g.userid {
+                if !accounts.contains_key(user.as_str()) {
+                    problems.push(format!("{}: member {user} does not exist", at()));
+                }
+                if !seen.insert(user) {
+                    problems.push(format!("{}: member {user} is listed twice", at()));
+                }
+            }
+        }
+    }
+}
+
+fn check_visible_to(
+    at: &str,
+    to: &VisibleTo,
+    departments: &HashMap<DepartmentId, usize>,
+    accounts: &HashMap<&str, usize>,
+    problems: &mut Problems,
+) {
+    for user in &to.userid {
+        if !accounts.contains_key(user.as_str()) {
+            problems.push(format!("{at}: member {user} does not exist"));
+        }
+    }
+    for d in &to.department {
+        if !departments.contains_key(d) {
+            problems.push(format!("{at}: department {d} does not exist"));
+        }
+    }
+}
+
+/// Deserialises the array `key` of the top-level object record by record, so that each error
+/// names its record. `label` picks a readable name for a record from its raw JSON.
+fn records<T: serde::de::DeserializeOwned>(
+    top: &mut Map<String, Value>,
+    key: &str,
+    required: bool,
+    problems: &mut Problems,
+    label: impl Fn(&Value) -> Option<String>,
+) -> Vec<T> {
+    let items = match top.remove(key) {
+        Some(Value::Array(items)) => items,
+        None | Some(Value::Null) => {
+            if required {
+                problems.push(format!("{key}: missing (expected an array)"));
+            }
+            return Vec::new();
+        }
+        Some(other) => {
+            problems.push(format!("{key}: expected an array, found {}", json_kind(&other)));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let name = label(&item).map(|l| format!(" ({l})")).unwrap_or_default();
+        match serde_path_to_error::deserialize::<_, T>(item) {
+            Ok(record) => out.push(record),
+            Err(e) => problems.push(format!("{key}[{i}]{name}: {}", describe(&e))),
+        }
+    }
+    out
+}
+
+fn describe(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = e.path().to_string();
+    if path == "." {
+        e.inner().to_string()
+    } else {
+        format!("{path}: {}", e.inner())
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The seed's per-member field rules, as sentences that finish `userlist[i] (account): …`.
+fn member_field_problems(m: &Member) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Err(why) = check_account(&m.userid) {
+        out.push(format!("userid {why}"));
+    }
+    if m.name.trim().is_empty() {
+        out.push("name is empty".into());
+    } else if m.name.chars().count() > 64 {
+        out.push(format!("name is {} characters long; at most 64 are allowed", m.name.chars().count()));
+    }
+    if m.department.is_empty() {
+        out.push("department is empty; a member is in at least one department".into());
+    }
+    if !m.order.is_empty() && m.order.len() != m.department.len() {
+        out.push(format!(
+            "order has {} entries but department has {}; give one sort number per department",
+            m.order.len(),
+            m.department.len()
+        ));
+    }
+    if let Some(w) = &m.weixin_id {
+        if let Err(why) = check_weixin_id(w) {
+            out.push(format!("weixin_id {w:?} {why}"));
+        }
+    }
+    if let Some(mobile) = &m.mobile {
+        if let Err(why) = check_phone(mobile) {
+            out.push(format!("mobile {mobile:?} {why}"));
+        }
+    }
+    if let Some(tel) = &m.telephone {
+        if let Err(why) = check_phone(tel) {
+            out.push(format!("telephone {tel:?} {why}"));
+        }
+    }
+    if let Some(email) = &m.email {
+        if !looks_like_email(email) {
+            out.push(format!("email {email:?} is not an address of the form name@domain"));
+        }
+    }
+    if m.weixin_id.is_none() && m.mobile.is_none() && m.email.is_none() {
+        out.push("has none of weixin_id, mobile, email; at least one is required".into());
+    }
+    for (key, value) in [("birthday", &m.birthday), ("hire_date", &m.hire_date)] {
+        if let Some(date) = value {
+            if !is_iso_date(date) {
+                out.push(format!("{key} {date:?} is not a date of the form YYYY-MM-DD"));
+            }
+        }
+    }
+    out
+}
+
+/// 账号: letters, digits and `_ - . @`, starting with a letter or digit, at most 64 characters.
+pub fn check_account(account: &str) -> Result<(), String> {
+    let first = account.chars().next().ok_or("is empty")?;
+    if !first.is_ascii_alphanumeric() {
+        return Err(format!("{account:?} must start with a letter or digit"));
+    }
+    if let Some(bad) = account.chars().find(|c| !(c.is_ascii_alphanumeric() || "_-.@".contains(*c))) {
+        return Err(format!("{account:?} contains {bad:?}; only letters, digits and _ - . @ are allowed"));
+    }
+    if account.len() > 64 {
+        return Err(format!("{account:?} is {} characters long; at most 64 are allowed", account.len()));
+    }
+    Ok(())
+}
+
+/// 微信号: letters, digits, `-` and `_`, and never all digits.
+pub fn check_weixin_id(id: &str) -> Result<(), &'static str> {
+    if id.is_empty() {
+        return Err("is empty");
+    }
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err("may contain only letters, digits, - and _");
+    }
+    if id.chars().all(|c| c.is_ascii_digit()) {
+        return Err("is all digits; a WeChat id never is");
+    }
+    Ok(())
+}
+
+/// A phone number kept as text: digits with an optional leading `+`, spaces and hyphens.
+pub fn check_phone(phone: &str) -> Result<(), &'static str> {
+    let body = phone.strip_prefix('+').unwrap_or(phone);
+    if !body.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ') {
+        return Err("may contain only digits, a leading +, spaces and hyphens");
+    }
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    if !(3..=20).contains(&digits) {
+        return Err("must have between 3 and 20 digits");
+    }
+    Ok(())
+}
+
+/// The digits of a phone number, without `+86`, so that two spellings of one number compare equal.
+pub fn phone_digits(phone: &str) -> String {
+    let trimmed = phone.trim();
+    let national = trimmed.strip_prefix("+86").unwrap_or(trimmed);
+    national.chars().filter(char::is_ascii_digit).collect()
+}
+
+fn looks_like_email(email: &str) -> bool {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+fn is_iso_date(date: &str) -> bool {
+    let parts: Vec<&str> = date.split('-').collect();
+    let [y, m, d] = parts[..] else { return false };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return false;
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// The display width the admin console limits department names by: a CJK (or any non-ASCII)
+/// character counts as two, so 50 Latin or 25 Chinese characters fit.
+pub fn name_width(name: &str) -> usize {
+    name.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Department names: non-empty, at most 50 Latin or 25 CJK characters.
+pub fn check_department_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("is empty".into());
+    }
+    let width = name_width(name);
+    if width > 50 {
+        return Err(format!("{name:?} is too long ({width} of at most 50 units; a CJK character counts as two)"));
+    }
+    Ok(())
+}
+
+/// Everything wrong with a directory file, each problem naming its record and field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryError {
+    pub problems: Vec<String>,
+}
+
+impl DirectoryError {
+    fn single(problem: String) -> DirectoryError {
+        DirectoryError { problems: vec![problem] }
+    }
+}
+
+impl fmt::Display for DirectoryError {
+    /// The first problem, and how many more there are; `{:#}` lists them all, one a line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            return write!(f, "{}", self.problems.join("\n"));
+        }
+        let first = self.problems.first().map(String::as_str).unwrap_or("invalid directory");
+        match self.problems.len() {
+            0 | 1 => write!(f, "{first}"),
+            n => write!(f, "{first} (and {} more problem{})", n - 1, if n == 2 { "" } else { "s" }),
+        }
+    }
+}
+
+impl std::error::Error for DirectoryError {}
+
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn push(&mut self, problem: String) {
+        self.0.push(problem);
+    }
+
+    fn into_result<T>(self, ok: T) -> Result<T, DirectoryError> {
+        if self.0.is_empty() {
+            Ok(ok)
+        } else {
+            Err(DirectoryError { problems: self.0 })
+        }
+    }
+}

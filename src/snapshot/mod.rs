@@ -1,0 +1,57 @@
+//! The snapshot: one self-describing binary holding what one visibility class may see (SPEC §8).
+//!
+//! A server builds a snapshot per *visibility class* — the set of viewers who see exactly the
+//! same thing — and the page opens it in the browser. Opening must cost little more than reading
+//! the bytes, so records are not parsed into objects: the opener checks the file once, notes
+//! where each record starts, and decodes a record only when it is asked for.
+//!
+//! # Layout (format version 1; all integers little-endian)
+//!
+//! ```text
+//! offset  size  field
+//!      0     8  magic: 89 'T' 'X' 'L' 0D 0A 1A 0A  (catches text-mode and truncation mangling,
+//!                                                  like PNG's)
+//!      8     2  format version (1)
+//!     10     2  number of sections, S
+//!     12     4  total length of the file in bytes
+//!     16     4  CRC-32 (IEEE) of every byte from offset 20 to the end
+//!     20    16  visibility-class key: SHA-256 of the section table and sections, first 16 bytes
+//!     36     8  directory etag: digest of the whole directory the snapshot was cut from
+//!     44  12·S  section table: tag (4 ASCII bytes), offset (u32), length (u32)
+//!      …        sections
+//! ```
+//!
+//! Sections (unknown tags are skipped, so later versions can add sections):
+//!
+//! - `META`: the organisation's name (a string).
+//! - `DEPT`: departments in preorder (parents first, siblings by sort number). Each record:
+//!   id, name, parent position + 1 (0 for the topmost), sort number, flags (bit 0: path label
+//!   only; the rest zero), headcount, then the leaders as member positions.
+//! - `MEMB`: members sorted by account. Each record: account, name, flags (bit 0 disabled,
+//!   bit 1 followed, bit 2 pinned, bits 4–5 gender; the rest zero), a presence mask over the
+//!   [`TextField`](crate::fields::TextField)s followed by the present ones, the memberships as
+//!   (department position, sort number), then the custom attributes as (name, value).
+//! - `GRUP`: public groups with at least one visible member, in directory order. Each record: id, name, then the member positions.
+//!
+//! A record section is a sequence of records, each a LEB128 length followed by the record body.
+//! Numbers inside records are LEB128 varints; strings are a varint length and UTF-8 bytes.
+//!
+//! # What opening checks
+//!
+//! Magic, version, length (a short file is reported as truncated at its length), checksum,
+//! then every section and record: bounds, UTF-8, positions that point at existing records,
+//! parents before children, accounts strictly increasing. After that, reading a record cannot
+//! fail. A file that fails any check is refused with a [`SnapshotError`] that says what and
+//! where; nothing panics and nothing loops on hostile input.
+
+#[cfg(feature = "builder")]
+mod build;
+mod format;
+mod present;
+mod read;
+
+#[cfg(feature = "builder")]
+pub use build::{build, Built};
+pub use format::{SnapshotError, FORMAT_VERSION, MAGIC};
+pub use present::{DepartmentInfo, Fields, GroupInfo, MemberInfo, MembershipInfo, Pairs, Stats};
+pub use read::{DepartmentRecord, GroupRecord, MemberRecord, Snapshot};

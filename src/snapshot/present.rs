@@ -1,0 +1,162 @@
+//! Plain, serialisable descriptions of a snapshot's records, with positions resolved to ids and
+//! names: what `tongxunlu inspect --json` prints and what JavaScript receives, from one place.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::format::hex;
+use super::read::{MemberRecord, Snapshot};
+use crate::fields::Gender;
+
+/// The counts and identity of a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub format_version: u16,
+    pub bytes: usize,
+    pub class_key: String,
+    pub directory_etag: String,
+    pub corp_name: String,
+    /// Departments listed with their members.
+    pub departments: usize,
+    /// Departments present only as breadcrumb steps.
+    pub labels: usize,
+    pub members: usize,
+    pub groups: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DepartmentInfo<'s> {
+    pub id: u32,
+    pub name: &'s str,
+    /// The parent's id; None for the topmost department.
+    pub parentid: Option<u32>,
+    pub order: u32,
+    pub label: bool,
+    pub headcount: u32,
+    pub leaders: Vec<&'s str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MemberInfo<'s> {
+    pub userid: &'s str,
+    pub name: &'s str,
+    /// The text fields present, under the directory file's keys.
+    #[serde(flatten)]
+    pub fields: Fields<'s>,
+    #[serde(skip_serializing_if = "Gender::is_unknown")]
+    pub gender: Gender,
+    pub disabled: bool,
+    pub followed: bool,
+    pub pinned: bool,
+    pub departments: Vec<MembershipInfo<'s>>,
+    #[serde(skip_serializing_if = "Pairs::is_empty")]
+    pub extattr: Pairs<'s>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MembershipInfo<'s> {
+    pub id: u32,
+    pub name: &'s str,
+    pub order: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GroupInfo<'s> {
+    pub id: u32,
+    pub name: &'s str,
+    pub members: Vec<&'s str>,
+}
+
+/// A member's present text fields, serialised as `key: value` entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fields<'s>(pub Vec<(&'static str, &'s str)>);
+
+/// Name/value pairs in their stored order, serialised as a map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pairs<'s>(pub Vec<(&'s str, &'s str)>);
+
+impl Pairs<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+fn serialize_pairs<S: Serializer, K: Serialize, V: Serialize>(
+    pairs: &[(K, V)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_pairs(&self.0, serializer)
+    }
+}
+
+impl Serialize for Pairs<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_pairs(&self.0, serializer)
+    }
+}
+
+impl Snapshot {
+    pub fn stats(&self) -> Stats {
+        let labels = (0..self.department_count()).filter(|&d| self.department(d).is_label).count();
+        Stats {
+            format_version: self.format_version(),
+            bytes: self.as_bytes().len(),
+            class_key: hex(self.class_key()),
+            directory_etag: hex(self.directory_etag()),
+            corp_name: self.corp_name().to_owned(),
+            departments: self.department_count() - labels,
+            labels,
+            members: self.member_count(),
+            groups: self.group_count(),
+        }
+    }
+
+    pub fn department_info(&self, position: usize) -> DepartmentInfo<'_> {
+        let d = self.department(position);
+        DepartmentInfo {
+            id: d.id,
+            name: d.name,
+            parentid: d.parent.map(|p| self.department(p).id),
+            order: d.order,
+            label: d.is_label,
+            headcount: d.headcount,
+            leaders: d.leaders.iter().map(|&m| self.member(m).userid).collect(),
+        }
+    }
+
+    pub fn member_info(&self, position: usize) -> MemberInfo<'_> {
+        let MemberRecord { userid, name, gender, disabled, followed, pinned, fields, departments, extattr } =
+            self.member(position);
+        MemberInfo {
+            userid,
+            name,
+            fields: Fields(fields.into_iter().map(|(f, v)| (f.key(), v)).collect()),
+            gender,
+            disabled,
+            followed,
+            pinned,
+            departments: departments
+                .into_iter()
+                .map(|(d, order)| {
+                    let d = self.department(d);
+                    MembershipInfo { id: d.id, name: d.name, order }
+                })
+                .collect(),
+            extattr: Pairs(extattr),
+        }
+    }
+
+    pub fn group_info(&self, position: usize) -> GroupInfo<'_> {
+        let g = self.group(position);
+        GroupInfo { id: g.id, name: g.name, members: g.members.iter().map(|&m| self.member(m).userid).collect() }
+    }
+}

@@ -1,0 +1,392 @@
+//! Opening a snapshot and reading its records.
+//!
+//! [`Snapshot::open`] checks the whole file once (see the module doc of [`crate::snapshot`]) and
+//! keeps only where each record starts. The record accessors decode on demand and borrow their
+//! strings from the snapshot's bytes.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use super::format::*;
+use crate::fields::{Gender, TextField};
+
+/// An opened snapshot.
+pub struct Snapshot {
+    bytes: Box<[u8]>,
+    version: u16,
+    corp_name: Range<usize>,
+    departments: Table,
+    members: Table,
+    groups: Table,
+}
+
+/// Where the records of one record section lie: record `i`, its length prefix included, is
+/// `bytes[starts[i]..starts[i + 1]]`.
+struct Table {
+    starts: Vec<u32>,
+}
+
+impl Table {
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// The body of record `i`, without its length prefix.
+    fn body<'b>(&self, bytes: &'b [u8], i: usize) -> &'b [u8] {
+        let record = &bytes[self.starts[i] as usize..self.starts[i + 1] as usize];
+        let mut r = Reader::new(record);
+        let len = r.index().expect("record lengths are checked when opening");
+        &record[record.len() - len..]
+    }
+}
+
+/// One department, decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DepartmentRecord<'s> {
+    pub id: u32,
+    pub name: &'s str,
+    /// Position of the parent department in the snapshot; None for the topmost one.
+    pub parent: Option<usize>,
+    pub order: u32,
+    /// Only a step of a breadcrumb: the viewer sees its name, not its members or other children.
+    pub is_label: bool,
+    /// Visible members in the subtree, each counted once.
+    pub headcount: u32,
+    /// Member positions of the department's heads.
+    pub leaders: Vec<usize>,
+}
+
+/// One member, decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberRecord<'s> {
+    pub userid: &'s str,
+    pub name: &'s str,
+    pub gender: Gender,
+    pub disabled: bool,
+    pub followed: bool,
+    pub pinned: bool,
+    /// The text fields present, in [`TextField::ALL`] order.
+    #[serde(skip)]
+    pub fields: Vec<(TextField, &'s str)>,
+    /// (department position, sort number in that department).
+    pub departments: Vec<(usize, u32)>,
+    pub extattr: Vec<(&'s str, &'s str)>,
+}
+
+impl<'s> MemberRecord<'s> {
+    /// The value of a text field, if the snapshot holds it.
+    pub fn text(&self, field: TextField) -> Option<&'s str> {
+        self.fields.iter().find(|(f, _)| *f == field).map(|(_, v)| *v)
+    }
+}
+
+/// One public group, decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupRecord<'s> {
+    pub id: u32,
+    pub name: &'s str,
+    /// Member positions.
+    pub members: Vec<usize>,
+}
+
+impl Snapshot {
+    /// Checks `bytes` and opens them, or says what is wrong with them.
+    pub fn open(bytes: impl Into<Box<[u8]>>) -> Result<Snapshot, SnapshotError> {
+        let bytes: Box<[u8]> = bytes.into();
+        let header = check_header(&bytes)?;
+        let sections = read_section_table(&bytes, header.section_count)?;
+        let section = |tag: [u8; 4], name: &'static str| {
+            sections
+                .iter()
+                .find(|(t, _)| *t == tag)
+                .map(|(_, r)| r.clone())
+                .ok_or_else(|| SnapshotError::Corrupt { section: name, detail: "the section is missing".into() })
+        };
+
+        let meta = section(TAG_META, "META")?;
+        let corp_name = {
+            let mut r = Reader::new(&bytes[meta.clone()]);
+            let name = r.str().map_err(|e| corrupt("META", 0, e))?;
+            let start = meta.start + r.position() - name.len();
+            start..start + name.len()
+        };
+        let departments = index_records(&bytes, section(TAG_DEPARTMENTS, "DEPT")?, "DEPT")?;
+        let members = index_records(&bytes, section(TAG_MEMBERS, "MEMB")?, "MEMB")?;
+        let groups = index_records(&bytes, section(TAG_GROUPS, "GRUP")?, "GRUP")?;
+        let snapshot = Snapshot { version: header.version, corp_name, departments, members, groups, bytes };
+        snapshot.check_records()?;
+        Ok(snapshot)
+    }
+
+    /// The layout version of the file.
+    pub fn format_version(&self) -> u16 {
+        self.version
+    }
+
+    /// The whole file.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The visibility-class key: equal for every viewer who sees the same thing.
+    pub fn class_key(&self) -> &[u8] {
+        &self.bytes[CLASS_KEY]
+    }
+
+    /// The digest of the directory this snapshot was cut from.
+    pub fn directory_etag(&self) -> &[u8] {
+        &self.bytes[ETAG]
+    }
+
+    pub fn corp_name(&self) -> &str {
+        std::str::from_utf8(&self.bytes[self.corp_name.clone()]).unwrap_or_default()
+    }
+
+    pub fn department_count(&self) -> usize {
+        self.departments.len()
+    }
+
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// The department at `position` (0 ≤ position < [`Self::department_count`]).
+    pub fn department(&self, position: usize) -> DepartmentRecord<'_> {
+        decode_department(self.departments.body(&self.bytes, position)).expect("records are checked when opening")
+    }
+
+    /// The member at `position` (0 ≤ position < [`Self::member_count`]).
+    pub fn member(&self, position: usize) -> MemberRecord<'_> {
+        decode_member(self.members.body(&self.bytes, position)).expect("records are checked when opening")
+    }
+
+    /// The group at `position` (0 ≤ position < [`Self::group_count`]).
+    pub fn group(&self, position: usize) -> GroupRecord<'_> {
+        decode_group(self.groups.body(&self.bytes, position)).expect("records are checked when opening")
+    }
+
+    /// The position of the member with this account; members are sorted by account.
+    pub fn find_member(&self, userid: &str) -> Option<usize> {
+        let (mut low, mut high) = (0, self.member_count());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.member_userid(mid).cmp(userid) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    fn member_userid(&self, position: usize) -> &str {
+        Reader::new(self.members.body(&self.bytes, position)).str().expect("records are checked when opening")
+    }
+
+    /// Decodes every record once, so that the accessors above cannot fail later.
+    fn check_records(&self) -> Result<(), SnapshotError> {
+        let (departments, members) = (self.department_count(), self.member_count());
+        let member_ref = |m: usize, section, i| {
+            if m < members {
+                Ok(())
+            } else {
+                Err(corrupt(section, i, "a member position points past the members"))
+            }
+        };
+        for i in 0..departments {
+            let d = decode_department(self.departments.body(&self.bytes, i)).map_err(|e| corrupt("DEPT", i, e))?;
+            if d.parent.is_some_and(|p| p >= i) {
+                return Err(corrupt("DEPT", i, "a department comes before its parent"));
+            }
+            d.leaders.iter().try_for_each(|&m| member_ref(m, "DEPT", i))?;
+        }
+        let mut previous: Option<&str> = None;
+        for i in 0..members {
+            let m = decode_member(self.members.body(&self.bytes, i)).map_err(|e| corrupt("MEMB", i, e))?;
+            if previous.is_some_and(|p| p >= m.userid) {
+                return Err(corrupt("MEMB", i, "accounts are not in strictly increasing order"));
+            }
+            previous = Some(m.userid);
+            if m.departments.iter().any(|&(d, _)| d >= departments) {
+                return Err(corrupt("MEMB", i, "a department position points past the departments"));
+            }
+        }
+        for i in 0..self.group_count() {
+            let g = decode_group(self.groups.body(&self.bytes, i)).map_err(|e| corrupt("GRUP", i, e))?;
+            g.members.iter().try_for_each(|&m| member_ref(m, "GRUP", i))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("bytes", &self.bytes.len())
+            .field("departments", &self.department_count())
+            .field("members", &self.member_count())
+            .field("groups", &self.group_count())
+            .finish()
+    }
+}
+
+fn corrupt(section: &'static str, record: usize, what: Malformed) -> SnapshotError {
+    SnapshotError::Corrupt { section, detail: format!("record {record}: {what}") }
+}
+
+struct Header {
+    version: u16,
+    section_count: usize,
+}
+
+fn check_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
+    let magic_seen = bytes.len().min(MAGIC.len());
+    if bytes.is_empty() || bytes[..magic_seen] != MAGIC[..magic_seen] {
+        return Err(SnapshotError::NotASnapshot);
+    }
+    // Until the length field (bytes 12..16) is there, all that is known is the header's size.
+    if bytes.len() < 16 {
+        return Err(SnapshotError::Truncated { at: bytes.len(), expected: HEADER_LEN });
+    }
+    let version = u16_at(bytes, 8);
+    if version != FORMAT_VERSION {
+        return Err(SnapshotError::UnsupportedVersion { found: version });
+    }
+    let expected = u32_at(bytes, 12) as usize;
+    if expected < HEADER_LEN {
+        return Err(SnapshotError::Corrupt {
+            section: "header",
+            detail: format!("the total length {expected} is shorter than the header itself"),
+        });
+    }
+    if bytes.len() < expected {
+        return Err(SnapshotError::Truncated { at: bytes.len(), expected });
+    }
+    if bytes.len() > expected {
+        return Err(SnapshotError::TrailingBytes { length: bytes.len(), expected });
+    }
+    let stored = u32_at(bytes, 16);
+    let computed = crc32fast::hash(&bytes[CHECKSUMMED_FROM..]);
+    if stored != computed {
+        return Err(SnapshotError::ChecksumMismatch { stored, computed });
+    }
+    Ok(Header { version, section_count: u16_at(bytes, 10) as usize })
+}
+
+fn read_section_table(bytes: &[u8], count: usize) -> Result<Vec<([u8; 4], Range<usize>)>, SnapshotError> {
+    let table_end = HEADER_LEN + count * SECTION_ENTRY_LEN;
+    let bad = |detail: String| SnapshotError::Corrupt { section: "section table", detail };
+    if table_end > bytes.len() {
+        return Err(bad(format!("{count} sections do not fit in {} bytes", bytes.len())));
+    }
+    let mut sections: Vec<([u8; 4], Range<usize>)> = Vec::with_capacity(count);
+    for i in 0..count {
+        let at = HEADER_LEN + i * SECTION_ENTRY_LEN;
+        let tag = [bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]];
+        let offset = u32_at(bytes, at + 4) as usize;
+        let len = u32_at(bytes, at + 8) as usize;
+        // Computed in u64: on wasm32 a usize sum of two u32 fields can wrap.
+        let end = offset as u64 + len as u64;
+        if offset < table_end || end > bytes.len() as u64 {
+            return Err(bad(format!("section {i} ({}) lies outside the file", tag.escape_ascii())));
+        }
+        let range = offset..offset + len;
+        if let Some((other, _)) =
+            sections.iter().find(|(t, r)| *t == tag || (r.start < range.end && range.start < r.end))
+        {
+            return Err(bad(format!(
+                "section {i} ({}) overlaps or repeats section {}",
+                tag.escape_ascii(),
+                other.escape_ascii()
+            )));
+        }
+        sections.push((tag, range));
+    }
+    Ok(sections)
+}
+
+/// Finds where each record of a record section starts.
+fn index_records(bytes: &[u8], section: Range<usize>, name: &'static str) -> Result<Table, SnapshotError> {
+    let mut reader = Reader::new(&bytes[section.clone()]);
+    let mut starts = Vec::new();
+    while !reader.is_empty() {
+        starts.push((section.start + reader.position()) as u32);
+        let len = reader.index().map_err(|e| corrupt(name, starts.len() - 1, e))?;
+        reader.bytes(len).map_err(|e| corrupt(name, starts.len() - 1, e))?;
+    }
+    starts.push(section.end as u32);
+    Ok(Table { starts })
+}
+
+fn decode_department(body: &[u8]) -> Result<DepartmentRecord<'_>, Malformed> {
+    let mut r = Reader::new(body);
+    let id = r.uint()?.try_into().map_err(|_| "a department id is out of range")?;
+    let name = r.str()?;
+    let parent = r.index()?.checked_sub(1);
+    let order = r.uint()?.try_into().map_err(|_| "a sort number is out of range")?;
+    let flags = r.byte()?;
+    if flags & !DEPARTMENT_IS_LABEL != 0 {
+        return Err("a department has flag bits this version does not define");
+    }
+    let headcount = r.uint()?.try_into().map_err(|_| "a headcount is out of range")?;
+    let leaders = (0..r.count()?).map(|_| r.index()).collect::<Result<_, _>>()?;
+    finish(&r)?;
+    Ok(DepartmentRecord { id, name, parent, order, is_label: flags & DEPARTMENT_IS_LABEL != 0, headcount, leaders })
+}
+
+fn decode_member(body: &[u8]) -> Result<MemberRecord<'_>, Malformed> {
+    let mut r = Reader::new(body);
+    let userid = r.str()?;
+    let name = r.str()?;
+    let flags = r.byte()?;
+    if flags & !MEMBER_KNOWN_FLAGS != 0 {
+        return Err("a member has flag bits this version does not define");
+    }
+    let gender = Gender::from_code(flags >> MEMBER_GENDER_SHIFT).ok_or("an unknown gender code")?;
+    let mask = r.byte()?;
+    let mut fields = Vec::with_capacity(mask.count_ones() as usize);
+    for field in TextField::ALL {
+        if mask & field.bit() != 0 {
+            fields.push((field, r.str()?));
+        }
+    }
+    let departments = (0..r.count()?)
+        .map(|_| Ok((r.index()?, r.uint()?.try_into().map_err(|_| "a sort number is out of range")?)))
+        .collect::<Result<_, Malformed>>()?;
+    let extattr = (0..r.count()?).map(|_| Ok((r.str()?, r.str()?))).collect::<Result<_, Malformed>>()?;
+    finish(&r)?;
+    Ok(MemberRecord {
+        userid,
+        name,
+        gender,
+        disabled: flags & MEMBER_DISABLED != 0,
+        followed: flags & MEMBER_FOLLOWED != 0,
+        pinned: flags & MEMBER_PINNED != 0,
+        fields,
+        departments,
+        extattr,
+    })
+}
+
+fn decode_group(body: &[u8]) -> Result<GroupRecord<'_>, Malformed> {
+    let mut r = Reader::new(body);
+    let id = r.uint()?.try_into().map_err(|_| "a group id is out of range")?;
+    let name = r.str()?;
+    let members = (0..r.count()?).map(|_| r.index()).collect::<Result<_, _>>()?;
+    finish(&r)?;
+    Ok(GroupRecord { id, name, members })
+}
+
+/// A record must be used up exactly; leftover bytes mean the writer and reader disagree.
+fn finish(r: &Reader<'_>) -> Result<(), Malformed> {
+    if r.is_empty() {
+        Ok(())
+    } else {
+        Err("the record has bytes left over")
+    }
+}

@@ -67,7 +67,7 @@ help:
 	@echo "  sample        the demo directory and snapshot in $(DEMO_DIR)/"
 	@echo "  size          size of the browser package, raw and gzipped"
 	@echo "  bench         cargo bench --bench snapshot"
-	@echo "  fuzz          both snapshot fuzz targets, FUZZ_SECONDS=$(FUZZ_SECONDS) each (nightly, cargo-fuzz)"
+	@echo "  fuzz          every fuzz target (snapshot opener, roster import), FUZZ_SECONDS=$(FUZZ_SECONDS) each (nightly, cargo-fuzz)"
 	@echo "  tools         install what is missing (wasm target, wasm-bindgen-cli, chromium + a CJK font, node_modules)"
 	@echo "  clean         remove build outputs"
 	@echo "variables: PORT=$(PORT) HOST=$(HOST) MEMBERS=$(MEMBERS) SEED=$(SEED) VIEWER=$(VIEWER)"
@@ -171,7 +171,7 @@ test: test-rust test-node test-browser
 test-rust:
 	$(CARGO) test
 
-test-node: $(NODE_PKG) $(CLI) $(SAMPLE_TXL)
+test-node: $(NODE_PKG) $(CLI) $(SAMPLE_TXL) tools-node
 	$(NODE) --test --test-reporter=spec tests/node/*.test.mjs
 
 test-browser: $(WEB_PKG) $(CLI) $(SAMPLE_TXL) tools-node tools-chromium
@@ -181,9 +181,9 @@ test-browser: $(WEB_PKG) $(CLI) $(SAMPLE_TXL) tools-node tools-chromium
 bench:
 	$(CARGO) bench --bench snapshot
 
-# Both fuzz targets of fuzz/ for FUZZ_SECONDS each, on a freshly seeded corpus (needs nightly).
+# Every fuzz target of fuzz/ for FUZZ_SECONDS each, on a freshly seeded corpus (needs nightly).
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := open_snapshot_fixed_checksum open_snapshot
+FUZZ_TARGETS := open_snapshot_fixed_checksum open_snapshot import_csv import_xlsx import_xlsx_cells
 
 fuzz:
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal

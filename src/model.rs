@@ -478,8 +478,8 @@ impl Directory {
             if let Some(first) = accounts.insert(m.userid.as_str(), i) {
                 problems.push(format!("{}: the account is also used by userlist[{first}]", at()));
             }
-            for why in member_field_problems(m) {
-                problems.push(format!("{}: {why}", at()));
+            for problem in member_field_problems(m) {
+                problems.push(format!("{}: {}", at(), problem.message));
             }
             let mut seen = HashSet::new();
             for &d in &m.department {
@@ -628,54 +628,71 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// The seed's per-member field rules, as sentences that finish `userlist[i] (account): …`.
-fn member_field_problems(m: &Member) -> Vec<String> {
+/// One broken per-member rule: the directory-file keys of the fields at fault (one field, or the
+/// three contact fields when none of them is given) and a sentence that finishes
+/// `userlist[i] (account): …`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub fields: &'static [&'static str],
+    pub message: String,
+}
+
+/// The seed's per-member field rules (SPEC §2). The roster importer runs these same rules on
+/// every row, and uses `fields` to point at the spreadsheet column at fault.
+pub fn member_field_problems(m: &Member) -> Vec<FieldProblem> {
     let mut out = Vec::new();
+    let mut push = |fields: &'static [&'static str], message: String| out.push(FieldProblem { fields, message });
     if let Err(why) = check_account(&m.userid) {
-        out.push(format!("userid {why}"));
+        push(&["userid"], format!("userid {why}"));
     }
     if m.name.trim().is_empty() {
-        out.push("name is empty".into());
+        push(&["name"], "name is empty".into());
     } else if m.name.chars().count() > 64 {
-        out.push(format!("name is {} characters long; at most 64 are allowed", m.name.chars().count()));
+        push(&["name"], format!("name is {} characters long; at most 64 are allowed", m.name.chars().count()));
     }
     if m.department.is_empty() {
-        out.push("department is empty; a member is in at least one department".into());
+        push(&["department"], "department is empty; a member is in at least one department".into());
     }
     if !m.order.is_empty() && m.order.len() != m.department.len() {
-        out.push(format!(
-            "order has {} entries but department has {}; give one sort number per department",
-            m.order.len(),
-            m.department.len()
-        ));
+        push(
+            &["order"],
+            format!(
+                "order has {} entries but department has {}; give one sort number per department",
+                m.order.len(),
+                m.department.len()
+            ),
+        );
     }
     if let Some(w) = &m.weixin_id {
         if let Err(why) = check_weixin_id(w) {
-            out.push(format!("weixin_id {w:?} {why}"));
+            push(&["weixin_id"], format!("weixin_id {w:?} {why}"));
         }
     }
     if let Some(mobile) = &m.mobile {
         if let Err(why) = check_phone(mobile) {
-            out.push(format!("mobile {mobile:?} {why}"));
+            push(&["mobile"], format!("mobile {mobile:?} {why}"));
         }
     }
     if let Some(tel) = &m.telephone {
         if let Err(why) = check_phone(tel) {
-            out.push(format!("telephone {tel:?} {why}"));
+            push(&["telephone"], format!("telephone {tel:?} {why}"));
         }
     }
     if let Some(email) = &m.email {
         if !looks_like_email(email) {
-            out.push(format!("email {email:?} is not an address of the form name@domain"));
+            push(&["email"], format!("email {email:?} is not an address of the form name@domain"));
         }
     }
     if m.weixin_id.is_none() && m.mobile.is_none() && m.email.is_none() {
-        out.push("has none of weixin_id, mobile, email; at least one is required".into());
+        push(
+            &["weixin_id", "mobile", "email"],
+            "has none of weixin_id, mobile, email; at least one is required".into(),
+        );
     }
-    for (key, value) in [("birthday", &m.birthday), ("hire_date", &m.hire_date)] {
+    for (field, value) in [(&["birthday"], &m.birthday), (&["hire_date"], &m.hire_date)] {
         if let Some(date) = value {
             if !is_iso_date(date) {
-                out.push(format!("{key} {date:?} is not a date of the form YYYY-MM-DD"));
+                push(field, format!("{} {date:?} is not a date of the form YYYY-MM-DD", field[0]));
             }
         }
     }
@@ -725,11 +742,8 @@ pub fn check_phone(phone: &str) -> Result<(), &'static str> {
 }
 
 /// The digits of a phone number, without `+86`, so that two spellings of one number compare equal.
-pub fn phone_digits(phone: &str) -> String {
-    let trimmed = phone.trim();
-    let national = trimmed.strip_prefix("+86").unwrap_or(trimmed);
-    national.chars().filter(char::is_ascii_digit).collect()
-}
+/// The same function the search index and the page use (one definition of "the same number").
+pub use crate::text::normalize::phone_digits;
 
 fn looks_like_email(email: &str) -> bool {
     match email.split_once('@') {

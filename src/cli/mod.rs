@@ -7,10 +7,15 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use tongxunlu::card::Format;
 use tongxunlu::model::Directory;
 use tongxunlu::sample::{self, Preset, SampleSpec};
 use tongxunlu::snapshot::{self, Snapshot};
 use tongxunlu::visibility::Organisation;
+
+mod card;
+mod roster;
+mod search;
 
 #[derive(Parser)]
 #[command(name = "tongxunlu", version, about = "Contact-directory engine for Chinese organisations")]
@@ -50,6 +55,37 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read a roster (.xlsx/.csv template, or WeChat Work API data) into a directory file.
+    Import(roster::ImportArgs),
+    /// Write a directory, or one department's subtree, as the roster template (.xlsx/.csv).
+    Export(roster::ExportArgs),
+    /// Find members, departments and groups by name, pinyin, initials, phone digits, account…
+    Search {
+        snapshot: PathBuf,
+        query: String,
+        /// How many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// How many results to skip (paging).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// One JSON object per result line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a member's business card as the snapshot's viewer may see it; optionally write its
+    /// QR code as SVG.
+    Card {
+        snapshot: PathBuf,
+        /// The member's account.
+        userid: String,
+        /// Also write the card's QR code to this SVG file.
+        #[arg(long, value_name = "OUT.svg")]
+        qr: Option<PathBuf>,
+        /// `vcard` (vCard 3.0, what phones import) or `mecard` (denser, for a smaller QR code).
+        #[arg(long, default_value = "vcard")]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -66,6 +102,12 @@ pub fn run() -> i32 {
         Command::Sample { members, seed, kind, output } => sample_command(members, seed, kind, &output),
         Command::Snapshot { directory, viewer, output } => snapshot_command(&directory, &viewer, &output),
         Command::Inspect { snapshot, json } => inspect_command(&snapshot, json),
+        Command::Import(args) => roster::import_command(&args),
+        Command::Export(args) => roster::export_command(&args),
+        Command::Search { snapshot, query, limit, offset, json } => {
+            search::search_command(&snapshot, &query, limit, offset, json)
+        }
+        Command::Card { snapshot, userid, qr, format } => card::card_command(&snapshot, &userid, qr.as_deref(), format),
     };
     match outcome {
         Ok(()) => 0,
@@ -114,8 +156,7 @@ fn snapshot_command(directory: &Path, viewer: &str, output: &Path) -> Result<()>
 }
 
 fn inspect_command(path: &Path, json: bool) -> Result<()> {
-    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let snap = Snapshot::open(bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let snap = read_snapshot(path)?;
     let stats = snap.stats();
     let mut out = std::io::stdout().lock();
     let printed: std::io::Result<()> = if json {
@@ -151,6 +192,11 @@ fn inspect_command(path: &Path, json: bool) -> Result<()> {
 fn read_directory(path: &Path) -> Result<Directory> {
     let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     Directory::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn read_snapshot(path: &Path) -> Result<Snapshot> {
+    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Snapshot::open(bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 use super::format::*;
 use crate::fields::{Gender, TextField};
 use crate::model::{Directory, PolicyField, Status};
+use crate::search;
 use crate::visibility::{DepartmentRole, View};
 
 /// A built snapshot and its visibility-class key.
@@ -27,12 +28,20 @@ impl Built {
 /// The output depends only on the view's contents, never on who the viewer is or when it was
 /// built, so equal views give byte-identical snapshots.
 pub fn build(directory: &Directory, view: &View) -> Built {
-    let sections = [
+    // Members are stored in their static ranking order (see `search::build::member_order`);
+    // `position[i]` is where view member `i` is stored.
+    let order = search::build::member_order(directory, view);
+    let mut position = vec![0; order.len()];
+    for (p, &i) in order.iter().enumerate() {
+        position[i] = p;
+    }
+    let mut sections = vec![
         (TAG_META, meta(directory)),
-        (TAG_DEPARTMENTS, departments(directory, view)),
-        (TAG_MEMBERS, members(directory, view)),
-        (TAG_GROUPS, groups(directory, view)),
+        (TAG_DEPARTMENTS, departments(directory, view, &position)),
+        (TAG_MEMBERS, members(directory, view, &order)),
+        (TAG_GROUPS, groups(directory, view, &position)),
     ];
+    sections.extend(search::build::sections(directory, view, &order));
 
     let table_len = SECTION_ENTRY_LEN * sections.len();
     let mut table = Vec::with_capacity(table_len);
@@ -77,7 +86,7 @@ fn meta(directory: &Directory) -> Vec<u8> {
     w.bytes
 }
 
-fn departments(directory: &Directory, view: &View) -> Vec<u8> {
+fn departments(directory: &Directory, view: &View, position: &[usize]) -> Vec<u8> {
     let mut section = Writer::default();
     for vd in &view.departments {
         let department = &directory.department[vd.department];
@@ -90,21 +99,21 @@ fn departments(directory: &Directory, view: &View) -> Vec<u8> {
         r.uint(vd.headcount.into());
         r.uint(vd.leaders.len() as u64);
         for &leader in &vd.leaders {
-            r.uint(leader as u64);
+            r.uint(position[leader] as u64);
         }
         section.record(&r);
     }
     section.bytes
 }
 
-fn members(directory: &Directory, view: &View) -> Vec<u8> {
+fn members(directory: &Directory, view: &View, order: &[usize]) -> Vec<u8> {
     let shows = |field: PolicyField| view.visible_fields.contains(&field);
     let text_fields: Vec<TextField> = TextField::ALL.into_iter().filter(|&f| shows(PolicyField::Text(f))).collect();
     let shows_gender = shows(PolicyField::Gender);
     let shows_extattr = shows(PolicyField::Extattr);
 
     let mut section = Writer::default();
-    for vm in &view.members {
+    for vm in order.iter().map(|&i| &view.members[i]) {
         let member = &directory.userlist[vm.member];
         let mut r = Writer::default();
         r.str(&member.userid);
@@ -143,7 +152,7 @@ fn members(directory: &Directory, view: &View) -> Vec<u8> {
     section.bytes
 }
 
-fn groups(directory: &Directory, view: &View) -> Vec<u8> {
+fn groups(directory: &Directory, view: &View, position: &[usize]) -> Vec<u8> {
     let mut section = Writer::default();
     for vg in &view.groups {
         let group = &directory.group[vg.group];
@@ -152,7 +161,7 @@ fn groups(directory: &Directory, view: &View) -> Vec<u8> {
         r.str(&group.name);
         r.uint(vg.members.len() as u64);
         for &m in &vg.members {
-            r.uint(m as u64);
+            r.uint(position[m] as u64);
         }
         section.record(&r);
     }

@@ -188,6 +188,22 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Where each length-prefixed record of a record section starts, and the section's end: record
+/// `i`, its length prefix included, is `bytes[starts[i]..starts[i + 1]]`. An error names the
+/// record that breaks the framing.
+pub(crate) fn record_starts(bytes: &[u8], section: std::ops::Range<usize>) -> Result<Vec<u32>, (usize, Malformed)> {
+    let mut reader = Reader::new(&bytes[section.clone()]);
+    let mut starts = Vec::new();
+    while !reader.is_empty() {
+        let record = starts.len();
+        starts.push((section.start + reader.position()) as u32);
+        let len = reader.index().map_err(|e| (record, e))?;
+        reader.bytes(len).map_err(|e| (record, e))?;
+    }
+    starts.push(section.end as u32);
+    Ok(starts)
+}
+
 /// Lower-case hexadecimal, for keys and etags.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -27,11 +27,17 @@
 //! - `DEPT`: departments in preorder (parents first, siblings by sort number). Each record:
 //!   id, name, parent position + 1 (0 for the topmost), sort number, flags (bit 0: path label
 //!   only; the rest zero), headcount, then the leaders as member positions.
-//! - `MEMB`: members sorted by account. Each record: account, name, flags (bit 0 disabled,
-//!   bit 1 followed, bit 2 pinned, bits 4–5 gender; the rest zero), a presence mask over the
-//!   [`TextField`](crate::fields::TextField)s followed by the present ones, the memberships as
-//!   (department position, sort number), then the custom attributes as (name, value).
-//! - `GRUP`: public groups with at least one visible member, in directory order. Each record: id, name, then the member positions.
+//! - `MEMB`: members in their static ranking order (pinned first, then sort number, then pinyin
+//!   order), so that a smaller position ranks higher. Each record: account, name, flags (bit 0
+//!   disabled, bit 1 followed, bit 2 pinned, bits 4–5 gender; the rest zero), a presence mask
+//!   over the [`TextField`](crate::fields::TextField)s followed by the present ones, the
+//!   memberships as (department position, sort number), then the custom attributes as (name,
+//!   value).
+//! - `GRUP`: public groups with at least one visible member, in directory order. Each record:
+//!   id, name, then the member positions.
+//! - the search sections `UIDX` (lookup by account), `AZBR` (the A–Z bar), `READ` (readings of
+//!   every name), `CHAR`, `WORD`, `FST ` (the index) and `POST` (its postings): see
+//!   `search::tables`.
 //!
 //! A record section is a sequence of records, each a LEB128 length followed by the record body.
 //! Numbers inside records are LEB128 varints; strings are a varint length and UTF-8 bytes.
@@ -40,18 +46,19 @@
 //!
 //! Magic, version, length (a short file is reported as truncated at its length), checksum,
 //! then every section and record: bounds, UTF-8, positions that point at existing records,
-//! parents before children, accounts strictly increasing. After that, reading a record cannot
+//! parents before children, accounts strictly increasing in `UIDX`, every index key and
+//! postings list. After that, reading a record cannot
 //! fail. A file that fails any check is refused with a [`SnapshotError`] that says what and
 //! where; nothing panics and nothing loops on hostile input.
 
 #[cfg(feature = "builder")]
 mod build;
-mod format;
+pub(crate) mod format;
 mod present;
 mod read;
 
 #[cfg(feature = "builder")]
 pub use build::{build, Built};
 pub use format::{SnapshotError, FORMAT_VERSION, MAGIC};
-pub use present::{DepartmentInfo, Fields, GroupInfo, MemberInfo, MembershipInfo, Pairs, Stats};
+pub use present::{DepartmentInfo, Fields, GroupInfo, HitInfo, MemberInfo, MembershipInfo, Pairs, Stats};
 pub use read::{DepartmentRecord, GroupRecord, MemberRecord, Snapshot};

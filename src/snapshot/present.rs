@@ -6,6 +6,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::format::hex;
 use super::read::{MemberRecord, Snapshot};
 use crate::fields::Gender;
+use crate::search::{Field, Hit, ResultKind};
 
 /// The counts and identity of a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -65,6 +66,24 @@ pub struct GroupInfo<'s> {
     pub id: u32,
     pub name: &'s str,
     pub members: Vec<&'s str>,
+}
+
+/// One search result, as the CLI prints it and JavaScript receives it (SPEC §9).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HitInfo<'s> {
+    pub kind: ResultKind,
+    /// The member's account (members only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userid: Option<&'s str>,
+    /// The department's or group's id (departments and groups only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u32>,
+    pub name: &'s str,
+    pub field: Field,
+    /// The matched field's displayed text, which `ranges` index by character.
+    pub text: &'s str,
+    pub ranges: Vec<(u32, u32)>,
+    pub score: u32,
 }
 
 /// A member's present text fields, serialised as `key: value` entries.
@@ -152,6 +171,42 @@ impl Snapshot {
                 })
                 .collect(),
             extattr: Pairs(extattr),
+        }
+    }
+
+    pub fn hit_info(&self, hit: &Hit) -> HitInfo<'_> {
+        let (userid, id, name, text) = match hit.kind {
+            ResultKind::Member => {
+                let m = self.member(hit.position);
+                let text = match hit.field {
+                    Field::Name | Field::Department => Some(m.name),
+                    Field::Alias => m.text(crate::fields::TextField::Alias),
+                    Field::Account => Some(m.userid),
+                    Field::WeixinId => m.text(crate::fields::TextField::WeixinId),
+                    Field::Email => m.text(crate::fields::TextField::Email),
+                    Field::Mobile => m.text(crate::fields::TextField::Mobile),
+                    Field::Telephone => m.text(crate::fields::TextField::Telephone),
+                };
+                (Some(m.userid), None, m.name, text.unwrap_or_default())
+            }
+            ResultKind::Department => {
+                let d = self.department(hit.position);
+                (None, Some(d.id), d.name, d.name)
+            }
+            ResultKind::Group => {
+                let g = self.group(hit.position);
+                (None, Some(g.id), g.name, g.name)
+            }
+        };
+        HitInfo {
+            kind: hit.kind,
+            userid,
+            id,
+            name,
+            field: hit.field,
+            text,
+            ranges: hit.ranges.clone(),
+            score: hit.score,
         }
     }
 

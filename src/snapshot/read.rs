@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::format::*;
 use crate::fields::{Gender, TextField};
+use crate::search::tables::{Counts, SearchTables};
 
 /// An opened snapshot.
 pub struct Snapshot {
@@ -19,6 +20,7 @@ pub struct Snapshot {
     departments: Table,
     members: Table,
     groups: Table,
+    search: SearchTables,
 }
 
 /// Where the records of one record section lie: record `i`, its length prefix included, is
@@ -114,9 +116,35 @@ impl Snapshot {
         let departments = index_records(&bytes, section(TAG_DEPARTMENTS, "DEPT")?, "DEPT")?;
         let members = index_records(&bytes, section(TAG_MEMBERS, "MEMB")?, "MEMB")?;
         let groups = index_records(&bytes, section(TAG_GROUPS, "GRUP")?, "GRUP")?;
-        let snapshot = Snapshot { version: header.version, corp_name, departments, members, groups, bytes };
-        snapshot.check_records()?;
+        let mut snapshot = Snapshot {
+            version: header.version,
+            corp_name,
+            departments,
+            members,
+            groups,
+            bytes,
+            search: SearchTables::default(),
+        };
+        let (department_tree, memberships) = snapshot.check_records()?;
+        let userid = |m: usize| snapshot.member_userid(m);
+        let counts = Counts {
+            members: snapshot.member_count(),
+            groups: snapshot.group_count(),
+            departments: &department_tree,
+            memberships: &memberships,
+            userid: &userid,
+        };
+        let find = |tag: [u8; 4], name: &'static str| {
+            section(tag, name).map_err(|_| (name, "the section is missing".to_owned()))
+        };
+        let search = SearchTables::open(&snapshot.bytes, &find, &counts)
+            .map_err(|(section, detail)| SnapshotError::Corrupt { section, detail })?;
+        snapshot.search = search;
         Ok(snapshot)
+    }
+
+    pub(crate) fn tables(&self) -> &SearchTables {
+        &self.search
     }
 
     /// The layout version of the file.
@@ -170,15 +198,16 @@ impl Snapshot {
         decode_group(self.groups.body(&self.bytes, position)).expect("records are checked when opening")
     }
 
-    /// The position of the member with this account; members are sorted by account.
+    /// The position of the member with this account.
     pub fn find_member(&self, userid: &str) -> Option<usize> {
         let (mut low, mut high) = (0, self.member_count());
         while low < high {
             let mid = low + (high - low) / 2;
-            match self.member_userid(mid).cmp(userid) {
+            let position = self.search.by_userid(&self.bytes, mid);
+            match self.member_userid(position).cmp(userid) {
                 std::cmp::Ordering::Less => low = mid + 1,
                 std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
+                std::cmp::Ordering::Equal => return Some(position),
             }
         }
         None
@@ -188,8 +217,11 @@ impl Snapshot {
         Reader::new(self.members.body(&self.bytes, position)).str().expect("records are checked when opening")
     }
 
-    /// Decodes every record once, so that the accessors above cannot fail later.
-    fn check_records(&self) -> Result<(), SnapshotError> {
+    /// Decodes every record once, so that the accessors above cannot fail later. Returns what
+    /// the search tables are checked against and built from: each department's parent and
+    /// whether it is a label, and each member's department positions.
+    #[allow(clippy::type_complexity)]
+    fn check_records(&self) -> Result<(Vec<(Option<usize>, bool)>, Vec<Vec<usize>>), SnapshotError> {
         let (departments, members) = (self.department_count(), self.member_count());
         let member_ref = |m: usize, section, i| {
             if m < members {
@@ -198,29 +230,28 @@ impl Snapshot {
                 Err(corrupt(section, i, "a member position points past the members"))
             }
         };
+        let mut tree = Vec::with_capacity(departments);
         for i in 0..departments {
             let d = decode_department(self.departments.body(&self.bytes, i)).map_err(|e| corrupt("DEPT", i, e))?;
             if d.parent.is_some_and(|p| p >= i) {
                 return Err(corrupt("DEPT", i, "a department comes before its parent"));
             }
             d.leaders.iter().try_for_each(|&m| member_ref(m, "DEPT", i))?;
+            tree.push((d.parent, d.is_label));
         }
-        let mut previous: Option<&str> = None;
+        let mut memberships = Vec::with_capacity(members);
         for i in 0..members {
             let m = decode_member(self.members.body(&self.bytes, i)).map_err(|e| corrupt("MEMB", i, e))?;
-            if previous.is_some_and(|p| p >= m.userid) {
-                return Err(corrupt("MEMB", i, "accounts are not in strictly increasing order"));
-            }
-            previous = Some(m.userid);
             if m.departments.iter().any(|&(d, _)| d >= departments) {
                 return Err(corrupt("MEMB", i, "a department position points past the departments"));
             }
+            memberships.push(m.departments.iter().map(|&(d, _)| d).collect());
         }
         for i in 0..self.group_count() {
             let g = decode_group(self.groups.body(&self.bytes, i)).map_err(|e| corrupt("GRUP", i, e))?;
             g.members.iter().try_for_each(|&m| member_ref(m, "GRUP", i))?;
         }
-        Ok(())
+        Ok((tree, memberships))
     }
 }
 
@@ -312,14 +343,7 @@ fn read_section_table(bytes: &[u8], count: usize) -> Result<Vec<([u8; 4], Range<
 
 /// Finds where each record of a record section starts.
 fn index_records(bytes: &[u8], section: Range<usize>, name: &'static str) -> Result<Table, SnapshotError> {
-    let mut reader = Reader::new(&bytes[section.clone()]);
-    let mut starts = Vec::new();
-    while !reader.is_empty() {
-        starts.push((section.start + reader.position()) as u32);
-        let len = reader.index().map_err(|e| corrupt(name, starts.len() - 1, e))?;
-        reader.bytes(len).map_err(|e| corrupt(name, starts.len() - 1, e))?;
-    }
-    starts.push(section.end as u32);
+    let starts = record_starts(bytes, section).map_err(|(record, e)| corrupt(name, record, e))?;
     Ok(Table { starts })
 }
 

@@ -1,0 +1,149 @@
+//! `tongxunlu import` and `tongxunlu export` (SPEC §9): the roster template in and out.
+//!
+//! Import prints a one-line summary (rows read, imported, updated, departments created, errors)
+//! and the first bad rows; it writes the directory even when some rows are bad — the good rows
+//! are imported — and then exits non-zero, so a script notices. `--errors` writes every bad row
+//! back as a template with a reason column.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use tongxunlu::model::DepartmentId;
+use tongxunlu::roster::{self, Format, ImportOptions, ImportReport, Mode};
+
+use super::{read_directory, write, Result};
+
+/// How many bad rows the summary prints; `--errors` writes them all.
+const PRINTED_ERRORS: usize = 20;
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The roster: the batch-import template as .xlsx or .csv (UTF-8 or GBK), at most 10 MB.
+    #[arg(required_unless_present = "wecom_departments")]
+    roster: Option<PathBuf>,
+    /// Import into this directory file instead of starting a new one.
+    #[arg(long)]
+    into: Option<PathBuf>,
+    /// Update the members whose account is already in --into (blank cells keep the old value).
+    #[arg(long, requires = "into")]
+    update: bool,
+    /// The organisation's name, when starting a new directory and the 部门 paths do not say it.
+    #[arg(long, conflicts_with = "into")]
+    corp_name: Option<String>,
+    /// Instead of a roster: WeChat Work's department/list response (JSON).
+    #[arg(long, conflicts_with_all = ["roster", "into", "corp_name"], requires = "wecom_users")]
+    wecom_departments: Option<PathBuf>,
+    /// WeChat Work's user/list response (JSON); repeat for several.
+    #[arg(long, requires = "wecom_departments")]
+    wecom_users: Vec<PathBuf>,
+    /// The directory file to write.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Write the bad rows here (.xlsx or .csv), with a reason column, to fix and import again.
+    #[arg(long)]
+    errors: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    directory: PathBuf,
+    /// Export only this department's subtree.
+    #[arg(long)]
+    department: Option<DepartmentId>,
+    /// The roster to write: .xlsx or .csv.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+pub fn import_command(args: &ImportArgs) -> Result<()> {
+    let errors_format = args.errors.as_deref().map(Format::from_path).transpose().map_err(|e| e.to_string())?;
+    let (input, report) = match (&args.roster, &args.wecom_departments) {
+        (Some(roster), _) => (roster.display().to_string(), import_roster(roster, args)?),
+        (None, Some(departments)) => (departments.display().to_string(), import_wecom(departments, &args.wecom_users)?),
+        (None, None) => return Err("give a roster file, or --wecom-departments and --wecom-users".into()),
+    };
+    write(&args.output, report.directory.to_json_pretty().as_bytes())?;
+    print_summary(&input, &report, &args.output);
+    if let (Some(path), Some(format)) = (&args.errors, errors_format) {
+        let bytes = report.errors_table().write(format).map_err(|e| format!("{}: {e}", path.display()))?;
+        write(path, &bytes)?;
+        println!("wrote {}: {} rows to fix and import again", path.display(), report.errors.len());
+    }
+    if report.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{input}: {} of {} rows were not imported (the others were)",
+            report.errors.len(),
+            report.rows_read
+        ))
+    }
+}
+
+fn import_roster(path: &Path, args: &ImportArgs) -> Result<ImportReport> {
+    let format = Format::from_path(path).map_err(|e| e.to_string())?;
+    let bytes = read_limited(path)?;
+    let into = args.into.as_deref().map(read_directory).transpose()?;
+    let options =
+        ImportOptions { mode: if args.update { Mode::Update } else { Mode::Add }, corp_name: args.corp_name.clone() };
+    roster::import(&bytes, format, into, &options).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn import_wecom(departments: &Path, users: &[PathBuf]) -> Result<ImportReport> {
+    let read = |path: &Path| fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
+    let department_list = read(departments)?;
+    let user_lists: Vec<(String, String)> =
+        users.iter().map(|p| Ok((p.display().to_string(), read(p)?))).collect::<Result<_>>()?;
+    let user_lists: Vec<(&str, &str)> = user_lists.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    roster::import_wecom(&department_list, &user_lists).map_err(|e| e.to_string())
+}
+
+/// Reads a roster, refusing one over the size limit before reading it.
+fn read_limited(path: &Path) -> Result<Vec<u8>> {
+    let len = fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+    roster::check_size(len).map_err(|e| format!("{}: {e}", path.display()))?;
+    fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn print_summary(input: &str, report: &ImportReport, output: &Path) {
+    println!(
+        "{input} ({}): {} rows read: {} imported, {} updated, {} unchanged, {} errors; {} departments created",
+        report.source,
+        report.rows_read,
+        report.imported,
+        report.updated,
+        report.unchanged,
+        report.errors.len(),
+        report.departments_created
+    );
+    if !report.custom_columns.is_empty() {
+        println!("custom attribute columns: {}", report.custom_columns.join(", "));
+    }
+    for note in &report.notes {
+        println!("note: {note}");
+    }
+    for error in report.errors.iter().take(PRINTED_ERRORS) {
+        eprintln!("{error}");
+    }
+    if report.errors.len() > PRINTED_ERRORS {
+        eprintln!("… and {} more bad rows (write them all with --errors FILE)", report.errors.len() - PRINTED_ERRORS);
+    }
+    println!(
+        "wrote {}: {} members, {} departments",
+        output.display(),
+        report.directory.userlist.len(),
+        report.directory.department.len()
+    );
+}
+
+pub fn export_command(args: &ExportArgs) -> Result<()> {
+    let format = Format::from_path(&args.output).map_err(|e| e.to_string())?;
+    let directory = read_directory(&args.directory)?;
+    let table =
+        roster::export::table(&directory, args.department).map_err(|e| format!("{}: {e}", args.directory.display()))?;
+    write(&args.output, &table.write(format).map_err(|e| e.to_string())?)?;
+    println!("wrote {}: {} members", args.output.display(), table.rows.len());
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! `tongxunlu search snap.txl QUERY [--limit N] [--offset N] [--json]`: what the search box would
+//! show. With `--json`, one object per result line (SPEC §9); without, a readable list with the
+//! matched characters in 【brackets】.
+
+use std::io::Write;
+use std::path::Path;
+
+use tongxunlu::search::SearchOptions;
+use tongxunlu::snapshot::HitInfo;
+
+use super::{read_snapshot, Result};
+
+pub(super) fn search_command(path: &Path, query: &str, limit: usize, offset: usize, json: bool) -> Result<()> {
+    let snapshot = read_snapshot(path)?;
+    let hits = snapshot.search(query, &SearchOptions { limit, offset, ..SearchOptions::default() });
+    let mut out = std::io::stdout().lock();
+    let printed = hits.iter().try_for_each(|hit| {
+        let info = snapshot.hit_info(hit);
+        if json {
+            serde_json::to_writer(&mut out, &info).map_err(std::io::Error::from)?;
+            writeln!(out)
+        } else {
+            writeln!(out, "{}", readable(&info))
+        }
+    });
+    match printed {
+        // A reader that stops early (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| e.to_string()),
+    }
+}
+
+/// `member  张【三】  zhangsan001  name  (score 210)`.
+fn readable(info: &HitInfo<'_>) -> String {
+    let mut marked = String::new();
+    for (i, c) in info.text.chars().enumerate() {
+        let i = i as u32;
+        if info.ranges.iter().any(|&(start, _)| start == i) {
+            marked.push('【');
+        }
+        marked.push(c);
+        if info.ranges.iter().any(|&(_, end)| end == i + 1) {
+            marked.push('】');
+        }
+    }
+    let who = match (info.userid, info.id) {
+        (Some(userid), _) => userid.to_owned(),
+        (None, Some(id)) => format!("id {id}"),
+        (None, None) => String::new(),
+    };
+    let kind = serde_json::to_value(info.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let field = serde_json::to_value(info.field).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let shown = if info.text == info.name { marked } else { format!("{}  {field}: {marked}", info.name) };
+    format!("{kind:<10} {shown}  {who}  (score {})", info.score)
+}

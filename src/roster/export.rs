@@ -1,0 +1,183 @@
+//! Exporting a directory, or one department's subtree, as the roster template.
+//!
+//! The export is written so that importing it back in update mode changes nothing, and so that
+//! editing it and importing it back changes exactly what was edited:
+//!
+//! - the columns are [`super::template`]'s, in its order, then one column per custom attribute
+//!   the exported members have (in the order first met);
+//! - every cell is text, a department is its full path from the organisation's name down, and a
+//!   member's 部门 cell lists **all** its departments — also those outside an exported subtree —
+//!   because an update replaces a member's departments with the row's;
+//! - members come department by department (the tree in sort order), each once, at its first
+//!   department; resigned and hidden members are included, since the data is kept.
+//!
+//! What the template cannot say, export refuses instead of writing something that would not read
+//! back: a department name containing a path separator (`->`, `;`, `；`), or two departments of
+//! a member that share one full path.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{DepartmentId, Directory, Member, ROOT_PARENT};
+
+use super::cell::clean;
+use super::table::Table;
+use super::template::{custom_name_needs_prefix, gender_word, status_word, Field, CUSTOM_PREFIX};
+use super::{Format, RosterError};
+
+/// The instruction line above an exported workbook's header.
+const TEMPLATE_NOTE: &str = "填写说明：每行一名成员，账号为唯一标识。部门写完整路径，如 公司->销售中心->华东大区，\
+多个部门用“;”分隔。手机、座机请保持文本格式。状态填 启用、禁用、未关注 或 离职。空白单元格在更新导入时保留原值。";
+
+/// Writes the directory, or the subtree of `department`, as a roster file of `format`.
+pub fn export(directory: &Directory, department: Option<DepartmentId>, format: Format) -> Result<Vec<u8>, RosterError> {
+    table(directory, department)?.write(format)
+}
+
+/// The directory, or the subtree of `department`, as a roster table.
+pub fn table(directory: &Directory, department: Option<DepartmentId>) -> Result<Table, RosterError> {
+    let paths = Paths::new(directory);
+    let members = members_in(directory, department)?;
+    let mut customs: Vec<&str> = Vec::new();
+    let mut known = HashSet::new();
+    for m in &members {
+        for key in m.extattr.keys() {
+            if known.insert(key.as_str()) {
+                customs.push(key);
+            }
+        }
+    }
+    let mut rows = Vec::with_capacity(members.len());
+    for m in &members {
+        let departments = m
+            .department
+            .iter()
+            .map(|&d| paths.path(d))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|why| RosterError::new(format!("member {}: {why}", m.userid)))?;
+        rows.push(member_row(m, &departments.join(";"), &customs));
+    }
+    Ok(Table { note: Some(TEMPLATE_NOTE.to_owned()), header: header(&customs), rows })
+}
+
+/// The template's header with these custom-attribute columns.
+pub(crate) fn header(customs: &[&str]) -> Vec<String> {
+    let custom_titles = customs.iter().map(|&name| {
+        if custom_name_needs_prefix(name) {
+            format!("{CUSTOM_PREFIX}{name}")
+        } else {
+            name.to_owned()
+        }
+    });
+    Field::all().map(|f| f.header().to_owned()).chain(custom_titles).collect()
+}
+
+/// One member as a row under [`header`]`(customs)`; `departments` is the 部门 cell.
+pub(crate) fn member_row(m: &Member, departments: &str, customs: &[&str]) -> Vec<String> {
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    let fields = Field::all().map(|field| match field {
+        Field::Name => m.name.clone(),
+        Field::Account => m.userid.clone(),
+        Field::Alias => text(&m.alias),
+        Field::Position => text(&m.position),
+        Field::Department => departments.to_owned(),
+        Field::Gender => gender_word(m.gender).to_owned(),
+        Field::Mobile => text(&m.mobile),
+        Field::Telephone => text(&m.telephone),
+        Field::Email => text(&m.email),
+        Field::WeixinId => text(&m.weixin_id),
+        Field::Birthday => text(&m.birthday),
+        Field::HireDate => text(&m.hire_date),
+        Field::Status => status_word(m.status).to_owned(),
+    });
+    let customs = customs.iter().map(|&name| m.extattr.get(name).cloned().unwrap_or_default());
+    fields.chain(customs).collect()
+}
+
+/// The members to export, department by department in tree order, each once.
+fn members_in(directory: &Directory, top: Option<DepartmentId>) -> Result<Vec<&Member>, RosterError> {
+    let mut children: HashMap<DepartmentId, Vec<(u32, DepartmentId)>> = HashMap::new();
+    for d in &directory.department {
+        children.entry(d.parentid).or_default().push((d.order, d.id));
+    }
+    let start = match top {
+        Some(id) if directory.department.iter().any(|d| d.id == id) => id,
+        Some(id) => return Err(RosterError::new(format!("department {id} does not exist"))),
+        None => directory.root().map(|d| d.id).ok_or_else(|| RosterError::new("the directory has no root".into()))?,
+    };
+    let mut in_department: HashMap<DepartmentId, Vec<(u32, usize)>> = HashMap::new();
+    for (i, m) in directory.userlist.iter().enumerate() {
+        for &d in &m.department {
+            in_department.entry(d).or_default().push((m.order_in(d), i));
+        }
+    }
+    let mut out = Vec::new();
+    let mut listed = vec![false; directory.userlist.len()];
+    let mut stack = vec![start];
+    while let Some(d) = stack.pop() {
+        if let Some(members) = in_department.get_mut(&d) {
+            members.sort_unstable();
+            for &(_, i) in members.iter() {
+                if !std::mem::replace(&mut listed[i], true) {
+                    out.push(&directory.userlist[i]);
+                }
+            }
+        }
+        if let Some(kids) = children.get_mut(&d) {
+            kids.sort_unstable();
+            stack.extend(kids.iter().rev().map(|&(_, id)| id));
+        }
+    }
+    Ok(out)
+}
+
+/// Department paths as the 部门 column writes them.
+pub(crate) struct Paths<'a> {
+    by_id: HashMap<DepartmentId, (&'a str, DepartmentId)>,
+    /// Full paths that more than one department has.
+    shared: HashSet<String>,
+}
+
+impl<'a> Paths<'a> {
+    pub(crate) fn new(directory: &'a Directory) -> Paths<'a> {
+        // Names as the import compares them: trimmed.
+        let by_id = directory.department.iter().map(|d| (d.id, (clean(&d.name), d.parentid))).collect();
+        let mut paths = Paths { by_id, shared: HashSet::new() };
+        let mut seen = HashSet::new();
+        for d in &directory.department {
+            if let Ok(path) = paths.path(d.id) {
+                if !seen.insert(path.clone()) {
+                    paths.shared.insert(path);
+                }
+            }
+        }
+        paths
+    }
+
+    /// `公司->销售中心->华东大区`, or why department `id` cannot be written as a path.
+    pub(crate) fn path(&self, id: DepartmentId) -> Result<String, String> {
+        let mut names = Vec::new();
+        let mut at = id;
+        while at != ROOT_PARENT {
+            let &(name, parent) = self.by_id.get(&at).ok_or_else(|| format!("department {at} does not exist"))?;
+            if name.contains("->") || name.contains([';', '；']) {
+                return Err(format!(
+                    "department {at} ({name:?}) has ->, ; or ； in its name, which the 部门 column uses to \
+                     separate names; rename it to export"
+                ));
+            }
+            names.push(name);
+            at = parent;
+            if names.len() > self.by_id.len() {
+                return Err(format!("department {id}'s parent chain is a cycle"));
+            }
+        }
+        names.reverse();
+        let path = names.join("->");
+        if self.shared.contains(&path) {
+            return Err(format!(
+                "department {id} has the same path as another department ({path}); rename one of them to export"
+            ));
+        }
+        Ok(path)
+    }
+}

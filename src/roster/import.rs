@@ -1,0 +1,438 @@
+//! Importing a roster: each row becomes a new member, or (in update mode) changes an existing
+//! one, or comes back as a [`RowError`] with every reason it was refused.
+//!
+//! # A row, start to finish
+//!
+//! 1. Its cells are read into field values ([`super::cell`]); a cell that cannot be read is a
+//!    problem of that column. A cell under a column with no header is a problem too: a value is
+//!    never ignored. Empty rows are skipped, and are neither read nor errors.
+//! 2. Its account (账号) says whose row it is. An account that an earlier row of the file already
+//!    used is refused (which of the two is right is the administrator's call). An account that
+//!    is already in the directory is refused unless the import is in [`Mode::Update`].
+//! 3. The member is built: a new one from the row, or in update mode the existing one with each
+//!    non-blank cell applied — a blank cell leaves the old value, and a non-blank 部门 replaces
+//!    the member's departments (keeping its sort number in any department it stays in). Department
+//!    paths are found or created ([`super::tree`]).
+//! 4. The member is checked as [`super::admit`] says; a new or changed mobile must also be a
+//!    mainland number or carry its country code ([`super::cell::check_mainland_mobile`]).
+//! 5. If anything is wrong the row is refused whole — departments it created are taken back —
+//!    and every problem is reported with its column. Otherwise it is applied.
+//!
+//! # The organisation
+//!
+//! Imported into an existing directory (`--into`), paths are read against its tree. Imported
+//! from nothing, the new directory's root department is the organisation, named by
+//! [`ImportOptions::corp_name`] or else by the first name that every 部门 path starts with (as in
+//! an export, whose paths start with the organisation's name).
+
+use std::collections::{HashMap, HashSet};
+
+use indexmap::IndexMap;
+use serde_json::Map;
+
+use crate::model::{Department, Directory, Gender, Member, Status, ROOT_PARENT};
+
+use super::admit::Members;
+use super::cell::{self, check_mainland_mobile};
+use super::report::{CellProblem, ImportReport, Place, RowError};
+use super::sheet::{self, SheetRow};
+use super::template::{find_header, Column, Field, Header};
+use super::tree::Tree;
+use super::{Format, RosterError};
+
+/// What to do with a row whose account is already in the directory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Refuse it: the import only adds members.
+    #[default]
+    Add,
+    /// Update that member ("update existing", keyed by account); rows with new accounts are added.
+    Update,
+}
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub mode: Mode,
+    /// The organisation's name, for an import that starts a new directory.
+    pub corp_name: Option<String>,
+}
+
+/// Imports the roster in `bytes` into `into` (or into a new directory when `None`).
+///
+/// A file-level problem (too large, not a spreadsheet, no header row, no organisation name) is
+/// an `Err` and nothing is imported; a bad row is a [`RowError`] in the report and the other
+/// rows are imported.
+pub fn import(
+    bytes: &[u8],
+    format: Format,
+    into: Option<Directory>,
+    options: &ImportOptions,
+) -> Result<ImportReport, RosterError> {
+    if options.mode == Mode::Update && into.is_none() {
+        return Err(RosterError::new("update mode needs the directory to update (--into)".into()));
+    }
+    let sheets = sheet::read(bytes, format)?;
+    let (source, rows, header) = first_with_header(sheets)?;
+    let rows: Vec<RowValues> = rows.iter().filter(|r| r.number > header.row).map(|r| read_row(&header, r)).collect();
+    let directory = match into {
+        Some(directory) => directory,
+        None => new_directory(options.corp_name.as_deref().or_else(|| organisation_name(&rows)))?,
+    };
+
+    let mut run = Run::new(directory, &header, options.mode);
+    for row in rows {
+        run.apply(row);
+    }
+    run.finish(source)
+}
+
+/// The first worksheet that has a header row, with its rows and header.
+fn first_with_header(sheets: Vec<sheet::Sheet>) -> Result<(String, Vec<SheetRow>, Header), RosterError> {
+    let mut first_error = None;
+    for sheet in sheets {
+        match find_header(&sheet.rows) {
+            Ok(header) => return Ok((sheet.source, sheet.rows, header)),
+            Err(e) => {
+                first_error.get_or_insert(RosterError::new(format!("{}: {e}", sheet.source)));
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| RosterError::new("the workbook has no visible worksheet".into())))
+}
+
+/// A new directory with only its root department, the organisation.
+fn new_directory(corp_name: Option<&str>) -> Result<Directory, RosterError> {
+    let name = corp_name.map(cell::clean).filter(|n| !n.is_empty()).ok_or_else(|| {
+        RosterError::new(
+            "the organisation's name is unknown: the 部门 paths do not all start with one name, so give it \
+             (--corp-name), or import into an existing directory (--into)"
+                .into(),
+        )
+    })?;
+    crate::model::check_department_name(name)
+        .map_err(|why| RosterError::new(format!("the organisation's name {why}")))?;
+    Ok(Directory {
+        corp_name: name.to_owned(),
+        department: vec![Department {
+            id: 1,
+            name: name.to_owned(),
+            parentid: ROOT_PARENT,
+            order: 1,
+            department_leader: Vec::new(),
+            permission: None,
+            hidden: false,
+            visible_to: None,
+            extra: Map::new(),
+        }],
+        userlist: Vec::new(),
+        group: Vec::new(),
+        field_policy: IndexMap::new(),
+        extra: Map::new(),
+    })
+}
+
+/// The name every department path starts with, if they all start with one and at least one
+/// goes deeper (a roster whose paths are all one level names departments, not the organisation).
+fn organisation_name(rows: &[RowValues]) -> Option<&str> {
+    let mut first: Option<&str> = None;
+    let mut deeper = false;
+    for path in rows.iter().filter_map(|r| r.departments.as_ref()).flatten() {
+        match first {
+            None => first = Some(&path[0]),
+            Some(name) if name != path[0] => return None,
+            Some(_) => {}
+        }
+        deeper |= path.len() > 1;
+    }
+    first.filter(|_| deeper)
+}
+
+/// One data row read into values; `None` is a blank cell.
+#[derive(Debug, Default)]
+struct RowValues {
+    number: u32,
+    /// The cells as the spreadsheet shows them, by column: what the errors file writes back.
+    cells: Vec<String>,
+    account: Option<String>,
+    name: Option<String>,
+    alias: Option<String>,
+    position: Option<String>,
+    departments: Option<Vec<Vec<String>>>,
+    gender: Option<Gender>,
+    mobile: Option<String>,
+    telephone: Option<String>,
+    email: Option<String>,
+    weixin_id: Option<String>,
+    birthday: Option<String>,
+    hire_date: Option<String>,
+    status: Option<Status>,
+    extattr: Vec<(String, String)>,
+    /// Cells that could not be read.
+    problems: Vec<CellProblem>,
+    /// The fields whose cells could not be read: the member rules are not run on them again.
+    unreadable: HashSet<&'static str>,
+}
+
+fn read_row(header: &Header, row: &SheetRow) -> RowValues {
+    let width = row.cells.last().map_or(0, |&(col, _)| col as usize + 1);
+    let mut values = RowValues { number: row.number, cells: vec![String::new(); width], ..RowValues::default() };
+    for (col, cell) in &row.cells {
+        let col = *col as usize;
+        values.cells[col] = cell.display();
+        let column = header.columns.get(col).unwrap_or(&Column::Unnamed);
+        let field = match column {
+            Column::Reason => continue,
+            Column::Unnamed => {
+                values.problems.push(CellProblem {
+                    column: Some(header.label(col)),
+                    reason: "has a value but the column has no header: give the column a header or clear it".into(),
+                });
+                continue;
+            }
+            Column::Custom(name) => {
+                match cell::text(cell) {
+                    Ok(value) => values.extattr.push((name.clone(), value)),
+                    Err(reason) => values.problems.push(CellProblem { column: Some(header.label(col)), reason }),
+                }
+                continue;
+            }
+            Column::Field(field) => *field,
+        };
+        let read = match field {
+            Field::Account => cell::code(cell).map(|v| values.account = Some(v)),
+            Field::Name => cell::text(cell).map(|v| values.name = Some(v)),
+            Field::Alias => cell::text(cell).map(|v| values.alias = Some(v)),
+            Field::Position => cell::text(cell).map(|v| values.position = Some(v)),
+            Field::Department => cell::department_paths(cell).map(|v| values.departments = Some(v)),
+            Field::Gender => cell::gender(cell).map(|v| values.gender = Some(v)),
+            Field::Mobile => cell::phone(cell).map(|v| values.mobile = Some(v)),
+            Field::Telephone => cell::phone(cell).map(|v| values.telephone = Some(v)),
+            Field::Email => cell::code(cell).map(|v| values.email = Some(v)),
+            Field::WeixinId => cell::code(cell).map(|v| values.weixin_id = Some(v)),
+            Field::Birthday => cell::date(cell).map(|v| values.birthday = Some(v)),
+            Field::HireDate => cell::date(cell).map(|v| values.hire_date = Some(v)),
+            Field::Status => cell::status(cell).map(|v| values.status = Some(v)),
+        };
+        if let Err(reason) = read {
+            values.problems.push(CellProblem { column: Some(header.label(col)), reason });
+            values.unreadable.insert(field.key());
+        }
+    }
+    values
+}
+
+/// An import in progress.
+struct Run<'h> {
+    header: &'h Header,
+    mode: Mode,
+    directory: Directory,
+    members: Members,
+    tree: Tree,
+    /// The accounts of the rows so far, and the row each was first on.
+    seen: HashMap<String, u32>,
+    rows_read: usize,
+    imported: usize,
+    updated: usize,
+    unchanged: usize,
+    errors: Vec<RowError>,
+}
+
+impl<'h> Run<'h> {
+    fn new(mut directory: Directory, header: &'h Header, mode: Mode) -> Run<'h> {
+        let members = Members::new(std::mem::take(&mut directory.userlist));
+        let tree = Tree::new(&directory.department);
+        Run {
+            header,
+            mode,
+            directory,
+            members,
+            tree,
+            seen: HashMap::new(),
+            rows_read: 0,
+            imported: 0,
+            updated: 0,
+            unchanged: 0,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Applies one row, or records why it cannot be.
+    fn apply(&mut self, mut row: RowValues) {
+        self.rows_read += 1;
+        let mut problems = std::mem::take(&mut row.problems);
+        let account_column = self.column(Field::Account);
+        let Some(account) = row.account.take() else {
+            problems.push(CellProblem {
+                column: account_column,
+                reason: "is empty: every row needs the member's account (账号), its unique key".into(),
+            });
+            return self.refuse(row, problems);
+        };
+        if let Some(first) = self.seen.get(&account) {
+            problems.push(CellProblem {
+                column: account_column.clone(),
+                reason: format!("{account:?} is also on row {first}: a member has one row; keep one of them"),
+            });
+        } else {
+            self.seen.insert(account.clone(), row.number);
+        }
+        let existing = self.members.find(&account);
+        let mut member = match (existing, self.mode) {
+            (Some(index), Mode::Update) => self.members.get(index).clone(),
+            (Some(_), Mode::Add) => {
+                problems.push(CellProblem {
+                    column: account_column,
+                    reason: format!(
+                        "{account:?} is already in the directory: import in update mode (--update) to change it"
+                    ),
+                });
+                blank_member(account)
+            }
+            (None, _) => blank_member(account),
+        };
+        let mark = self.tree.mark();
+        self.fill(&mut member, &mut row, &mut problems);
+        let old_mobile = existing.and_then(|i| self.members.get(i).mobile.as_deref());
+        if let Some(mobile) = member.mobile.as_deref().filter(|&m| Some(m) != old_mobile) {
+            if let Err(reason) = check_mainland_mobile(mobile) {
+                problems.push(CellProblem { column: self.column(Field::Mobile), reason });
+            }
+        }
+        for problem in self.members.problems(&member, existing) {
+            // A rule on a field whose cell could not be read repeats that cell's problem.
+            if problem.fields.iter().any(|f| row.unreadable.contains(f)) {
+                continue;
+            }
+            problems.push(CellProblem { column: self.columns_of(problem.fields), reason: problem.message });
+        }
+        if !problems.is_empty() {
+            self.tree.rollback(mark);
+            return self.refuse(row, problems);
+        }
+        match existing {
+            Some(index) if *self.members.get(index) == member => self.unchanged += 1,
+            Some(index) => {
+                self.members.replace(index, member);
+                self.updated += 1;
+            }
+            None => {
+                self.members.insert(member);
+                self.imported += 1;
+            }
+        }
+    }
+
+    /// Applies the row's non-blank values to `member`.
+    fn fill(&mut self, member: &mut Member, row: &mut RowValues, problems: &mut Vec<CellProblem>) {
+        let text_fields = [
+            (&mut member.alias, row.alias.take()),
+            (&mut member.position, row.position.take()),
+            (&mut member.mobile, row.mobile.take()),
+            (&mut member.telephone, row.telephone.take()),
+            (&mut member.email, row.email.take()),
+            (&mut member.weixin_id, row.weixin_id.take()),
+            (&mut member.birthday, row.birthday.take()),
+            (&mut member.hire_date, row.hire_date.take()),
+        ];
+        for (field, value) in text_fields {
+            if value.is_some() {
+                *field = value;
+            }
+        }
+        if let Some(name) = row.name.take() {
+            member.name = name;
+        }
+        if let Some(gender) = row.gender {
+            member.gender = gender;
+        }
+        if let Some(status) = row.status {
+            member.status = status;
+        }
+        member.extattr.extend(row.extattr.drain(..));
+        if let Some(paths) = row.departments.take() {
+            let mut ids = Vec::with_capacity(paths.len());
+            for path in &paths {
+                match self.tree.resolve(path) {
+                    Ok(id) if !ids.contains(&id) => ids.push(id),
+                    Ok(_) => {}
+                    Err(reason) => problems.push(CellProblem { column: self.column(Field::Department), reason }),
+                }
+            }
+            // The member keeps its sort number in each department it stays in.
+            let order: Vec<u32> = ids.iter().map(|&d| member.order_in(d)).collect();
+            member.order = if member.order.is_empty() && order.iter().all(|&o| o == 0) { Vec::new() } else { order };
+            member.department = ids;
+        }
+    }
+
+    fn refuse(&mut self, row: RowValues, problems: Vec<CellProblem>) {
+        self.errors.push(RowError { place: Place::Row(row.number), problems, cells: row.cells });
+    }
+
+    /// How an error names the column of `field`; `None` if the roster has no such column.
+    fn column(&self, field: Field) -> Option<String> {
+        self.header.position(field).map(|i| self.header.label(i))
+    }
+
+    /// The columns of the directory fields `keys` that the roster has, as one label.
+    fn columns_of(&self, keys: &[&str]) -> Option<String> {
+        let labels: Vec<String> = keys
+            .iter()
+            .filter_map(|key| Field::all().find(|f| f.key() == *key))
+            .filter_map(|f| self.column(f))
+            .collect();
+        (!labels.is_empty()).then(|| labels.join(", "))
+    }
+
+    fn finish(self, source: String) -> Result<ImportReport, RosterError> {
+        let mut directory = self.directory;
+        let departments_created = self.tree.created_count();
+        directory.department.extend(self.tree.into_created());
+        directory.userlist = self.members.into_list();
+        // Every row was admitted against the directory's own rules, so this holds; checking it
+        // here means a bug in the import can never write an invalid directory file.
+        directory.validate().map_err(|e| {
+            RosterError::new(format!("the imported directory does not validate (a bug in the import): {e:#}"))
+        })?;
+        Ok(ImportReport {
+            directory,
+            source,
+            rows_read: self.rows_read,
+            imported: self.imported,
+            updated: self.updated,
+            unchanged: self.unchanged,
+            departments_created,
+            custom_columns: self.header.custom_columns().map(str::to_owned).collect(),
+            notes: Vec::new(),
+            errors: self.errors,
+            error_columns: self.header.titles.clone(),
+        })
+    }
+}
+
+/// A member with only an account: what a new row's values are applied to.
+fn blank_member(userid: String) -> Member {
+    Member {
+        userid,
+        name: String::new(),
+        alias: None,
+        department: Vec::new(),
+        order: Vec::new(),
+        position: None,
+        gender: Gender::Unknown,
+        mobile: None,
+        email: None,
+        telephone: None,
+        weixin_id: None,
+        birthday: None,
+        hire_date: None,
+        status: Status::Active,
+        followed: None,
+        pinned: false,
+        hidden: false,
+        visible_to: None,
+        extattr: IndexMap::new(),
+        extra: Map::new(),
+    }
+}

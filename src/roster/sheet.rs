@@ -1,0 +1,316 @@
+//! Reading a roster file into rows of typed cells.
+//!
+//! Whatever the file, the rest of the import sees the same thing: worksheets of [`SheetRow`]s,
+//! each numbered as the spreadsheet numbers it (1-based, the header and any instruction rows
+//! counted), each holding its non-empty cells by column. A cell remembers whether it was text, a
+//! number or a date, because that is how a mobile number that Excel turned into a number (and so
+//! lost its digits) is told from one typed as text.
+//!
+//! - **CSV** is text only. It may be UTF-8, with or without the byte-order mark Excel writes, or
+//!   GBK, which Excel writes on a Chinese Windows ("CSV (逗号分隔)"). A file that is valid UTF-8
+//!   is read as UTF-8; otherwise it must be valid GBK; otherwise it is refused with the position
+//!   of the first byte that fits neither. A row's number counts blank lines (as a spreadsheet
+//!   shows them) but not the line breaks inside a quoted cell.
+//! - **XLSX** is read with calamine's streaming cell reader, so a sparse sheet costs only its
+//!   cells. Before calamine opens it, the archive's declared unpacked size is checked (the zip
+//!   reader never inflates an entry past its declared size), so a small file cannot unpack into
+//!   gigabytes.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx};
+
+use super::{Format, RosterError};
+
+/// The most an `.xlsx` file may unpack to. Real rosters unpack to ten or twenty times their size;
+/// this allows far more than a 10 MB roster needs and still bounds memory.
+pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Excel's own limits: rows and columns beyond them are not a spreadsheet's.
+const MAX_ROWS: u32 = 1_048_576;
+const MAX_COLUMNS: u32 = 16_384;
+
+/// One non-empty cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A number cell. CSV cells are always text.
+    Number(f64),
+    /// A date cell (its time of day, if any, is dropped).
+    Date {
+        year: u16,
+        month: u8,
+        day: u8,
+    },
+    Bool(bool),
+    /// A formula error such as `#N/A`.
+    Error(String),
+}
+
+impl Cell {
+    /// The cell as the spreadsheet shows it: header titles and errors-file cells are this.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => number_text(*n),
+            Cell::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// A number written out in full: `13800138000`, not `1.38001380E10`.
+pub fn number_text(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// One row that has at least one non-empty cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetRow {
+    /// The row's number in the spreadsheet, 1-based.
+    pub number: u32,
+    /// The non-empty cells, by 0-based column index, in column order.
+    pub cells: Vec<(u32, Cell)>,
+}
+
+/// One worksheet (a CSV file is one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    /// Where the rows came from, for the summary: `sheet 成员` or `CSV (GBK)`.
+    pub source: String,
+    pub rows: Vec<SheetRow>,
+}
+
+/// Reads every visible worksheet of `bytes`.
+pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Sheet>, RosterError> {
+    super::check_size(bytes.len() as u64)?;
+    match format {
+        Format::Csv => read_csv(bytes).map(|sheet| vec![sheet]),
+        Format::Xlsx => read_xlsx(bytes),
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Sheet, RosterError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(RosterError::new("this is an .xlsx workbook, not a CSV file: give it the .xlsx extension".into()));
+    }
+    let (text, encoding) = decode(bytes)?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut lines = LineCounter::new(text.as_bytes());
+    // Line breaks inside quoted cells so far: they are lines of the file but not rows of the sheet.
+    let mut embedded_breaks: u64 = 0;
+    for record in reader.records() {
+        let record = record.map_err(|e| RosterError::new(format!("CSV: {e}")))?;
+        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
+        let number = line.saturating_sub(embedded_breaks);
+        embedded_breaks += record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
+        let number = u32::try_from(number).ok().filter(|&n| n <= MAX_ROWS).ok_or_else(|| {
+            RosterError::new(format!("CSV: more than {MAX_ROWS} rows, more than a spreadsheet holds"))
+        })?;
+        let mut cells = Vec::new();
+        for (col, field) in record.iter().enumerate() {
+            if col as u32 >= MAX_COLUMNS {
+                return Err(RosterError::new(format!(
+                    "CSV row {number}: more than {MAX_COLUMNS} columns, more than a spreadsheet holds"
+                )));
+            }
+            if !super::cell::clean(field).is_empty() {
+                cells.push((col as u32, Cell::Text(field.to_owned())));
+            }
+        }
+        if !cells.is_empty() {
+            rows.push(SheetRow { number, cells });
+        }
+    }
+    Ok(Sheet { source: format!("CSV ({encoding})"), rows })
+}
+
+/// The line a CSV record starts on, 1-based, blank lines counted.
+///
+/// The csv crate skips blank lines and, after a `\r\n`, reports a record as starting on the
+/// `\n` of the line before; so the line is counted here from the record's first byte of content.
+/// Records come in order, so the count runs on from the previous record: one pass in all.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    counted_to: usize,
+    newlines: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> LineCounter<'a> {
+        LineCounter { text, counted_to: 0, newlines: 0 }
+    }
+
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len()).max(self.counted_to);
+        start += self.text[start..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+        self.newlines += self.text[self.counted_to..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.counted_to = start;
+        self.newlines + 1
+    }
+}
+
+/// The text of a CSV file and the name of its encoding.
+fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), RosterError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(RosterError::new(
+            "the file is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or as .xlsx".into(),
+        ));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(text) => Ok((Cow::Borrowed(text), "UTF-8")),
+            Err(e) => Err(RosterError::new(format!(
+                "the file starts with a UTF-8 byte-order mark but {} is not UTF-8; save it as \"CSV UTF-8\" or as .xlsx",
+                at(bytes, 3 + e.valid_up_to())
+            ))),
+        };
+    }
+    let not_utf8 = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok((Cow::Borrowed(text), "UTF-8")),
+        Err(e) => e.valid_up_to(),
+    };
+    let mut decoder = encoding_rs::GBK.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(bytes.len() * 3 / 2 + 16);
+    let mut done = 0;
+    loop {
+        let (result, read) = decoder.decode_to_string_without_replacement(&bytes[done..], &mut text, true);
+        done += read;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => return Ok((Cow::Owned(text), "GBK")),
+            encoding_rs::DecoderResult::OutputFull => text.reserve(bytes.len() - done + 16),
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                let not_gbk = done - after as usize - bad as usize;
+                return Err(RosterError::new(format!(
+                    "the file is neither UTF-8 nor GBK: {} is not UTF-8 and {} is not GBK; \
+                     save it as \"CSV UTF-8\" or as .xlsx",
+                    at(bytes, not_utf8),
+                    at(bytes, not_gbk)
+                )));
+            }
+        }
+    }
+}
+
+/// Names a byte of the file: `byte 17 (0x80, line 2)`.
+fn at(bytes: &[u8], offset: usize) -> String {
+    format!("byte {offset} (0x{:02X}, line {})", bytes.get(offset).copied().unwrap_or(0), line_of(bytes, offset))
+}
+
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, RosterError> {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(RosterError::new(
+            "this is an .xls (Excel 97-2003) workbook, not .xlsx: save it as .xlsx or .csv".into(),
+        ));
+    }
+    check_unpacked_size(bytes)?;
+    let not_xlsx = |e: calamine::XlsxError| RosterError::new(format!("not a readable .xlsx workbook: {e}"));
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(not_xlsx)?;
+    let names: Vec<String> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let mut reader = workbook.worksheet_cells_reader(&name).map_err(not_xlsx)?;
+        let mut rows: BTreeMap<u32, BTreeMap<u32, Cell>> = BTreeMap::new();
+        while let Some(cell) = reader.next_cell().map_err(not_xlsx)? {
+            let (row, col) = cell.get_position();
+            if row >= MAX_ROWS || col >= MAX_COLUMNS {
+                return Err(RosterError::new(format!(
+                    "sheet {name}: a cell lies outside Excel's {MAX_ROWS} rows and {MAX_COLUMNS} columns"
+                )));
+            }
+            if let Some(value) = typed(cell.get_value()) {
+                rows.entry(row + 1).or_default().insert(col, value);
+            }
+        }
+        let rows = rows.into_iter().map(|(number, cells)| SheetRow { number, cells: cells.into_iter().collect() });
+        sheets.push(Sheet { source: format!("sheet {name}"), rows: rows.collect() });
+    }
+    Ok(sheets)
+}
+
+/// Refuses an archive whose entries declare more than [`MAX_UNPACKED_BYTES`] in all.
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), RosterError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| RosterError::new(format!("not a readable .xlsx workbook: {e}")))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry =
+            archive.by_index_raw(i).map_err(|e| RosterError::new(format!("not a readable .xlsx workbook: {e}")))?;
+        total = total.saturating_add(entry.size());
+    }
+    if total > MAX_UNPACKED_BYTES {
+        return Err(RosterError::new(format!(
+            "the workbook unpacks to {} MB, more than the {} MB a roster may: split it into several files",
+            total / (1024 * 1024),
+            MAX_UNPACKED_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
+/// A calamine cell as a [`Cell`]; `None` when it is empty or blank.
+fn typed(value: &DataRef<'_>) -> Option<Cell> {
+    let text = |s: &str| (!super::cell::clean(s).is_empty()).then(|| Cell::Text(s.to_owned()));
+    match value {
+        DataRef::Empty => None,
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text(s),
+        DataRef::SharedString(s) => text(s),
+        DataRef::Int(i) => Some(Cell::Number(*i as f64)),
+        DataRef::Float(f) => Some(Cell::Number(*f)),
+        DataRef::Bool(b) => Some(Cell::Bool(*b)),
+        DataRef::DateTime(dt) if dt.is_datetime() => {
+            let (year, month, day, ..) = dt.to_ymd_hms_milli();
+            Some(Cell::Date { year, month, day })
+        }
+        DataRef::DateTime(dt) => Some(Cell::Number(dt.as_f64())),
+        DataRef::Error(e) => Some(Cell::Error(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(csv: &[u8]) -> Vec<SheetRow> {
+        read(csv, Format::Csv).unwrap().remove(0).rows
+    }
+
+    #[test]
+    fn row_numbers_count_blank_lines_but_not_breaks_inside_cells() {
+        let rows = rows(b"a,b\n\"x\ny\",1\n\n,\nlast,2\n");
+        let numbers: Vec<u32> = rows.iter().map(|r| r.number).collect();
+        // Row 3 is blank, row 4 holds only empty cells: neither is a row with content.
+        assert_eq!(numbers, [1, 2, 5]);
+        assert_eq!(rows[1].cells[0], (0, Cell::Text("x\ny".into())));
+    }
+
+    #[test]
+    fn row_numbers_are_right_with_windows_line_ends() {
+        let numbers: Vec<u32> = rows(b"a,b\r\nc,d\r\n\r\ne,\"f\r\ng\"\r\nh,i\r\n").iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [1, 2, 4, 5]);
+    }
+
+    #[test]
+    fn numbers_are_written_in_full() {
+        assert_eq!(number_text(13800138000.0), "13800138000");
+        assert_eq!(number_text(1.5), "1.5");
+        assert_eq!(number_text(f64::NAN), "NaN");
+    }
+}

@@ -1,0 +1,80 @@
+//! Writing a roster — an export, or the bad rows of an import — as `.xlsx` or `.csv`.
+//!
+//! Both files are the template: a header row, then one row per member, every cell text. In the
+//! workbook every column is formatted as Text (文本), so that a mobile number an administrator
+//! types while editing stays text instead of becoming `1.38001E+10`; an optional instruction line
+//! sits above the header, as in WeChat Work's template (the import finds the header below it).
+//! The CSV is UTF-8 with a byte-order mark, which Excel needs to show Chinese text, and has no
+//! instruction line, so that scripts can read it as a plain table.
+
+use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
+
+use super::{Format, RosterError};
+
+/// A roster as rows of text cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// An instruction line written above the header in `.xlsx` files.
+    pub note: Option<String>,
+    pub header: Vec<String>,
+    /// Each as wide as `header` or narrower.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The worksheet's name in the files written.
+const SHEET_NAME: &str = "成员";
+
+impl Table {
+    /// The table as a file of `format`.
+    pub fn write(&self, format: Format) -> Result<Vec<u8>, RosterError> {
+        match format {
+            Format::Csv => self.to_csv(),
+            Format::Xlsx => self.to_xlsx().map_err(|e| RosterError::new(format!("writing the workbook: {e}"))),
+        }
+    }
+
+    fn to_csv(&self) -> Result<Vec<u8>, RosterError> {
+        let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(b"\xEF\xBB\xBF".to_vec());
+        let failed = |e: csv::Error| RosterError::new(format!("writing the CSV: {e}"));
+        writer.write_record(&self.header).map_err(failed)?;
+        for row in &self.rows {
+            writer.write_record(row).map_err(failed)?;
+        }
+        writer.into_inner().map_err(|e| RosterError::new(format!("writing the CSV: {}", e.error())))
+    }
+
+    fn to_xlsx(&self) -> Result<Vec<u8>, XlsxError> {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(SHEET_NAME)?;
+        let text = CellFormat::new().set_num_format("@");
+        let bold = CellFormat::new().set_num_format("@").set_bold();
+        let width = self.header.len().max(1) as u16;
+        for col in 0..width {
+            sheet.set_column_format(col, &text)?;
+            sheet.set_column_width(col, 16)?;
+        }
+        let mut row = 0;
+        if let Some(note) = &self.note {
+            let wrapped = CellFormat::new().set_text_wrap();
+            if width > 1 {
+                sheet.merge_range(0, 0, 0, width - 1, note, &wrapped)?;
+            } else {
+                sheet.write_string_with_format(0, 0, note, &wrapped)?;
+            }
+            sheet.set_row_height(0, 30)?;
+            row = 1;
+        }
+        for (col, title) in self.header.iter().enumerate() {
+            sheet.write_string_with_format(row, col as u16, title, &bold)?;
+        }
+        sheet.set_freeze_panes(row + 1, 0)?;
+        for cells in &self.rows {
+            row += 1;
+            for (col, value) in cells.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+                sheet.write_string_with_format(row, col as u16, value, &text)?;
+            }
+        }
+        workbook.save_to_buffer()
+    }
+}

@@ -1,0 +1,238 @@
+//! The exact rule of name matching (SPEC §4), applied to one name: does the query match, how
+//! well, and which characters does it cover?
+//!
+//! The index finds candidates fast; this module is the definition they are checked against. It
+//! decides, for a name read as syllables (张三 is 张/zhang, 三/san), whether the query — typed
+//! letters and Chinese characters — matches some run of consecutive syllables, each syllable
+//! taken either by its own character or by a non-empty prefix of one of its readings; and of all
+//! the ways it does, which is best:
+//!
+//! - *where*: covering the whole name (exact) beats starting at its first syllable (prefix),
+//!   which beats starting later (infix);
+//! - *how*: by characters (name) beats by full readings (pinyin — the last syllable may be a
+//!   prefix, as in "zhangs"), which beats by abbreviations (initials, "zs", "zhsan").
+//!
+//! ```
+//! use tongxunlu::search::{align, How, QueryUnit, Syllable};
+//! let name = [Syllable::new("张", &["zhang"], 0..1), Syllable::new("三", &["san"], 1..2)];
+//! let units = QueryUnit::parse("zs");
+//! let found = align(&units, &name).unwrap();
+//! assert_eq!((found.how, found.exact, found.syllables), (How::Initials, true, 0..2));
+//! ```
+
+use std::ops::Range;
+
+/// How a name was matched, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum How {
+    /// By the characters themselves.
+    Name,
+    /// By full readings, the last syllable possibly by a prefix.
+    Pinyin,
+    /// By abbreviated readings: initials, or a mix.
+    Initials,
+}
+
+/// One syllable of a name: its text (a character, or a Latin word), its readings and the
+/// characters of the displayed name it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Syllable<'a> {
+    pub text: String,
+    pub readings: Vec<&'a str>,
+    pub chars: Range<u32>,
+}
+
+impl<'a> Syllable<'a> {
+    pub fn new(text: &str, readings: &[&'a str], chars: Range<u32>) -> Syllable<'a> {
+        Syllable { text: text.to_owned(), readings: readings.to_vec(), chars }
+    }
+}
+
+/// One unit of a query: a typed letter, or a Chinese character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryUnit {
+    Letter(u8),
+    Han(char),
+}
+
+impl QueryUnit {
+    /// Splits an already normalised query into units; spaces and `'` are dropped (they only
+    /// separate syllables), and None is returned for anything that is neither a lower-case
+    /// ASCII letter nor a Chinese character.
+    pub fn parse(query: &str) -> Vec<QueryUnit> {
+        Self::try_parse(query).unwrap_or_default()
+    }
+
+    pub(crate) fn try_parse(query: &str) -> Option<Vec<QueryUnit>> {
+        query
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\''))
+            .map(crate::text::normalize::fold_accent)
+            .map(|c| {
+                if c.is_ascii_lowercase() {
+                    Some(QueryUnit::Letter(c as u8))
+                } else if crate::text::normalize::is_han(c) {
+                    Some(QueryUnit::Han(c))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+}
+
+/// The best way a query matches a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alignment {
+    /// The syllables covered.
+    pub syllables: Range<usize>,
+    pub how: How,
+    /// The query covers every syllable of the name.
+    pub exact: bool,
+}
+
+impl Alignment {
+    /// The character ranges of the displayed name the match covers, merged where adjacent.
+    pub fn char_ranges(&self, syllables: &[Syllable<'_>]) -> Vec<(u32, u32)> {
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for s in &syllables[self.syllables.clone()] {
+            match out.last_mut() {
+                Some(last) if last.1 == s.chars.start => last.1 = s.chars.end,
+                _ => out.push((s.chars.start, s.chars.end)),
+            }
+        }
+        out
+    }
+
+    /// Where the match stands: 0 exact, 1 prefix, 2 infix.
+    pub fn place(&self) -> u8 {
+        match (self.exact, self.syllables.start) {
+            (true, _) => 0,
+            (false, 0) => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// The best alignment of `units` with a run of `syllables`, if there is one.
+pub fn align(units: &[QueryUnit], syllables: &[Syllable<'_>]) -> Option<Alignment> {
+    if units.is_empty() {
+        return None;
+    }
+    let mut best: Option<Alignment> = None;
+    for start in 0..syllables.len() {
+        let mut consider = |end: usize, how: How| {
+            let candidate = Alignment { syllables: start..end, how, exact: start == 0 && end == syllables.len() };
+            let better = match &best {
+                None => true,
+                Some(b) => (candidate.place(), candidate.how) < (b.place(), b.how),
+            };
+            if better {
+                best = Some(candidate);
+            }
+        };
+        extend(units, syllables, start, How::Name, &mut consider);
+    }
+    best
+}
+
+/// Consumes `units` from syllable `at` on, calling `done(end, how)` for every way the units are
+/// used up.
+fn extend(units: &[QueryUnit], syllables: &[Syllable<'_>], at: usize, how: How, done: &mut impl FnMut(usize, How)) {
+    let Some(syllable) = syllables.get(at) else { return };
+    match units[0] {
+        QueryUnit::Han(c) => {
+            let mut own = [0u8; 4];
+            if syllable.text == *c.encode_utf8(&mut own) {
+                next(units, 1, syllables, at, how, done);
+            }
+        }
+        QueryUnit::Letter(_) => {
+            let typed: Vec<u8> = units
+                .iter()
+                .map_while(|u| match u {
+                    QueryUnit::Letter(b) => Some(*b),
+                    QueryUnit::Han(_) => None,
+                })
+                .collect();
+            // Every non-empty prefix of a reading that the typed letters spell, once per length.
+            let mut lengths: Vec<(usize, bool)> = Vec::new();
+            for reading in &syllable.readings {
+                let common = reading.bytes().zip(&typed).take_while(|(a, b)| a == *b).count();
+                for taken in 1..=common {
+                    let full = taken == reading.len();
+                    match lengths.iter_mut().find(|(n, _)| *n == taken) {
+                        Some(entry) => entry.1 |= full,
+                        None => lengths.push((taken, full)),
+                    }
+                }
+            }
+            for (taken, full) in lengths {
+                let last = taken == units.len();
+                let this = if full || last { How::Pinyin } else { How::Initials };
+                next(units, taken, syllables, at, how.max(this), done);
+            }
+        }
+    }
+}
+
+fn next(
+    units: &[QueryUnit],
+    used: usize,
+    syllables: &[Syllable<'_>],
+    at: usize,
+    how: How,
+    done: &mut impl FnMut(usize, How),
+) {
+    if used == units.len() {
+        done(at + 1, how);
+    } else {
+        extend(&units[used..], syllables, at + 1, how, done);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zhang_san() -> Vec<Syllable<'static>> {
+        vec![Syllable::new("张", &["zhang"], 0..1), Syllable::new("三", &["san"], 1..2)]
+    }
+
+    fn found(query: &str) -> Option<(u8, How, Range<usize>)> {
+        align(&QueryUnit::parse(query), &zhang_san()).map(|a| (a.place(), a.how, a.syllables))
+    }
+
+    #[test]
+    fn the_ways_of_spec_section_4() {
+        assert_eq!(found("zhangsan"), Some((0, How::Pinyin, 0..2)));
+        assert_eq!(found("zhangs"), Some((0, How::Pinyin, 0..2)));
+        assert_eq!(found("zs"), Some((0, How::Initials, 0..2)));
+        assert_eq!(found("zhsan"), Some((0, How::Initials, 0..2)));
+        assert_eq!(found("zhang"), Some((1, How::Pinyin, 0..1)));
+        assert_eq!(found("san"), Some((2, How::Pinyin, 1..2)));
+        assert_eq!(found("张三"), Some((0, How::Name, 0..2)));
+        assert_eq!(found("三"), Some((2, How::Name, 1..2)));
+        assert_eq!(found("张s"), Some((0, How::Pinyin, 0..2)));
+        assert_eq!(found("zhang三"), Some((0, How::Pinyin, 0..2)));
+        assert_eq!(found("zhang san"), Some((0, How::Pinyin, 0..2)));
+        assert_eq!(found("zsx"), None);
+        assert_eq!(found("三张"), None);
+        assert_eq!(found("hang"), None);
+    }
+
+    #[test]
+    fn heteronyms_match_by_every_reading_and_highlights_follow_syllables() {
+        let name = vec![
+            Syllable::new("欧", &["ou"], 0..1),
+            Syllable::new("阳", &["yang"], 1..2),
+            Syllable::new("乐", &["le", "yue"], 2..3),
+        ];
+        for query in ["ouyangle", "ouyangyue", "oyy", "oyl", "yue", "le"] {
+            assert!(align(&QueryUnit::parse(query), &name).is_some(), "{query}");
+        }
+        let a = align(&QueryUnit::parse("yangyue"), &name).unwrap();
+        assert_eq!(a.char_ranges(&name), [(1, 3)]);
+        assert_eq!(a.place(), 2);
+    }
+}

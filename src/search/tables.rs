@@ -1,0 +1,339 @@
+//! Reading the search sections of a snapshot: checking them once when it is opened, and handing
+//! out what queries need.
+//!
+//! | section | holds |
+//! |---|---|
+//! | `UIDX` | member positions sorted by account (u32 each), for lookups by account |
+//! | `AZBR` | the A–Z bar: 27 counts (A–Z, `#`), then member positions grouped by letter, each group in pinyin order (u32 each) |
+//! | `READ` | one record per member, then per listed department, then per group: each syllable's character start and length in the displayed name, and its readings as word numbers |
+//! | `CHAR` | per Chinese character of the searchable names, sorted: the character and its readings |
+//! | `WORD` | the reading strings (a–z), numbered in order |
+//! | `FST ` | the index: an fst map (see [`super::index`]) |
+//! | `POST` | the postings lists the index points into |
+
+use std::ops::Range;
+
+use super::matcher::Syllable;
+use crate::snapshot::format::{record_starts, u32_at, Malformed, Reader};
+use crate::text::normalize::normalize;
+
+pub(crate) const TAG_USERIDS: [u8; 4] = *b"UIDX";
+pub(crate) const TAG_LETTERS: [u8; 4] = *b"AZBR";
+pub(crate) const TAG_READINGS: [u8; 4] = *b"READ";
+pub(crate) const TAG_CHARS: [u8; 4] = *b"CHAR";
+pub(crate) const TAG_WORDS: [u8; 4] = *b"WORD";
+pub(crate) const TAG_INDEX: [u8; 4] = *b"FST ";
+pub(crate) const TAG_POSTINGS: [u8; 4] = *b"POST";
+
+/// A–Z, then `#` for names that file under no letter.
+pub(crate) const LETTER_BUCKETS: usize = 27;
+
+/// What the opener learnt about the search sections.
+#[derive(Default)]
+pub(crate) struct SearchTables {
+    pub(crate) userids: Range<usize>,
+    /// Where each letter's members start in the `AZBR` positions, and where the last ends.
+    pub(crate) letter_starts: [u32; LETTER_BUCKETS + 1],
+    pub(crate) letter_positions: usize,
+    /// Record starts in `READ` (length prefix included), and the section end.
+    readings: Vec<u32>,
+    /// For each department position: its `READ` record number, if it is searchable.
+    department_readings: Vec<Option<u32>>,
+    /// The first `READ` record of the groups.
+    groups_from: u32,
+    chars: Vec<(char, Vec<u32>)>,
+    words: Vec<Range<usize>>,
+    pub(crate) index: Range<usize>,
+    pub(crate) postings: Range<usize>,
+    /// Departments: the end of each one's subtree (preorder), and the members directly in each
+    /// (`direct_members[starts[d]..starts[d + 1]]`).
+    pub(crate) subtree_end: Vec<u32>,
+    pub(crate) direct_member_starts: Vec<u32>,
+    pub(crate) direct_members: Vec<u32>,
+}
+
+/// What the search tables are checked against: the records already opened.
+pub(crate) struct Counts<'a> {
+    pub(crate) members: usize,
+    pub(crate) groups: usize,
+    /// Parent position and whether it is a label, per department.
+    pub(crate) departments: &'a [(Option<usize>, bool)],
+    /// Department positions of each member's memberships.
+    pub(crate) memberships: &'a [Vec<usize>],
+    /// The account of a member position.
+    pub(crate) userid: &'a dyn Fn(usize) -> &'a str,
+}
+
+type Sections<'a> = dyn Fn([u8; 4], &'static str) -> Result<Range<usize>, (&'static str, String)> + 'a;
+
+impl SearchTables {
+    pub(crate) fn open(
+        bytes: &[u8],
+        section: &Sections<'_>,
+        counts: &Counts<'_>,
+    ) -> Result<SearchTables, (&'static str, String)> {
+        let bad = |name: &'static str| move |e: Malformed| (name, e.to_string());
+        let members = counts.members;
+
+        let userids = section(TAG_USERIDS, "UIDX")?;
+        let ordered =
+            u32s(bytes, userids.clone()).ok_or(("UIDX", "its length is not a whole number of positions".to_owned()))?;
+        if ordered.len() != members {
+            return Err(("UIDX", format!("{} positions for {members} members", ordered.len())));
+        }
+        let mut previous: Option<&str> = None;
+        for (i, &p) in ordered.iter().enumerate() {
+            let userid =
+                (counts.userid)(checked(p, members).ok_or(("UIDX", format!("entry {i} points past the members")))?);
+            if previous.is_some_and(|prev| prev >= userid) {
+                return Err(("UIDX", format!("entry {i}: accounts are not in strictly increasing order")));
+            }
+            previous = Some(userid);
+        }
+
+        let letters = section(TAG_LETTERS, "AZBR")?;
+        let all =
+            u32s(bytes, letters.clone()).ok_or(("AZBR", "its length is not a whole number of u32s".to_owned()))?;
+        if all.len() != LETTER_BUCKETS + members {
+            return Err(("AZBR", format!("{} entries for {members} members", all.len())));
+        }
+        let mut letter_starts = [0u32; LETTER_BUCKETS + 1];
+        for b in 0..LETTER_BUCKETS {
+            letter_starts[b + 1] = letter_starts[b].saturating_add(all[b]);
+        }
+        if letter_starts[LETTER_BUCKETS] as usize != members {
+            return Err(("AZBR", "the letter counts do not add up to the members".to_owned()));
+        }
+        let mut seen = vec![false; members];
+        for &p in &all[LETTER_BUCKETS..] {
+            match checked(p, members) {
+                Some(p) if !seen[p] => seen[p] = true,
+                _ => return Err(("AZBR", "a position is out of range or listed twice".to_owned())),
+            }
+        }
+
+        let words_range = section(TAG_WORDS, "WORD")?;
+        let mut words = Vec::new();
+        let mut r = Reader::new(&bytes[words_range.clone()]);
+        while !r.is_empty() {
+            let word = r.str().map_err(bad("WORD"))?;
+            if word.is_empty() || !word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                return Err(("WORD", format!("word {} is not a reading of a–z and 0–9", words.len())));
+            }
+            let end = words_range.start + r.position();
+            words.push(end - word.len()..end);
+        }
+
+        let department_count = counts.departments.len();
+        let mut department_readings = vec![None; department_count];
+        let mut next = members as u32;
+        for (d, &(_, is_label)) in counts.departments.iter().enumerate() {
+            if !is_label {
+                department_readings[d] = Some(next);
+                next += 1;
+            }
+        }
+        let groups_from = next;
+        let readings_range = section(TAG_READINGS, "READ")?;
+        let readings = record_starts(bytes, readings_range).map_err(|(i, e)| ("READ", format!("record {i}: {e}")))?;
+        let expected = groups_from as usize + counts.groups;
+        if readings.len() - 1 != expected {
+            return Err(("READ", format!("{} records where {expected} are expected", readings.len() - 1)));
+        }
+        let mut tables = SearchTables {
+            userids,
+            letter_starts,
+            letter_positions: letters.start + 4 * LETTER_BUCKETS,
+            readings,
+            department_readings,
+            groups_from,
+            chars: Vec::new(),
+            words,
+            index: 0..0,
+            postings: 0..0,
+            subtree_end: Vec::new(),
+            direct_member_starts: Vec::new(),
+            direct_members: Vec::new(),
+        };
+        for i in 0..expected {
+            tables.read_syllables(bytes, i as u32, None).map_err(|e| ("READ", format!("record {i}: {e}")))?;
+        }
+
+        let chars_range = section(TAG_CHARS, "CHAR")?;
+        let char_records = record_starts(bytes, chars_range).map_err(|(i, e)| ("CHAR", format!("record {i}: {e}")))?;
+        for (i, start) in char_records.windows(2).enumerate() {
+            let mut r = Reader::new(&bytes[start[0] as usize..start[1] as usize]);
+            let decoded = (|| {
+                r.index()?; // the record's length
+                let c = u32::try_from(r.uint()?).ok().and_then(char::from_u32).ok_or("not a character")?;
+                let readings = (0..r.count()?)
+                    .map(|_| {
+                        r.index().and_then(|w| {
+                            if w < tables.words.len() {
+                                Ok(w as u32)
+                            } else {
+                                Err("a word number is out of range")
+                            }
+                        })
+                    })
+                    .collect::<Result<Vec<u32>, Malformed>>()?;
+                if !r.is_empty() {
+                    return Err("the record has bytes left over");
+                }
+                Ok::<_, Malformed>((c, readings))
+            })()
+            .map_err(|e| ("CHAR", format!("record {i}: {e}")))?;
+            if tables.chars.last().is_some_and(|(last, _)| *last >= decoded.0) {
+                return Err(("CHAR", format!("record {i}: characters are not in increasing order")));
+            }
+            tables.chars.push(decoded);
+        }
+
+        tables.index = section(TAG_INDEX, "FST ")?;
+        tables.postings = section(TAG_POSTINGS, "POST")?;
+        tables.check_index(bytes)?;
+        tables.tree(counts);
+        Ok(tables)
+    }
+
+    /// Checks the index's own header and footer. Walking every key here would cost more than
+    /// the rest of opening together (millions of keys at 200,000 members), so the index's
+    /// structure is trusted once the file's checksum matched — the fst crate assumes well-formed
+    /// input and may panic on an index crafted to be malformed — while everything read out of it
+    /// is checked where it is used: families by the searches that ask for them, targets against
+    /// the record counts, postings by a bounds-checked reader.
+    fn check_index(&self, bytes: &[u8]) -> Result<(), (&'static str, String)> {
+        let fst = &bytes[self.index.clone()];
+        let bad = |detail: String| Err(("FST ", detail));
+        // The footer, read here because the fst crate converts its numbers to usize, which
+        // panics on wasm32 for values past 4 GiB: the format version, the root node's address
+        // (the last node written: 21 bytes before the end — root address, key count, checksum)
+        // and the number of keys.
+        if fst.len() < 36 {
+            return bad(format!("the index is {} bytes, shorter than an empty index", fst.len()));
+        }
+        let u64_at = |at: usize| u64::from_le_bytes(fst[at..at + 8].try_into().expect("eight bytes"));
+        let (version, root, keys) = (u64_at(0), u64_at(fst.len() - 12), u64_at(fst.len() - 20));
+        if version != 3 {
+            return bad(format!("the index has fst format version {version}; this engine reads version 3"));
+        }
+        if root.checked_add(21) != Some(fst.len() as u64) || keys > fst.len() as u64 {
+            return bad(format!("the index's footer (root {root}, {keys} keys) does not fit its {} bytes", fst.len()));
+        }
+        fst::Map::new(fst).map(drop).map_err(|e| ("FST ", format!("the index is malformed: {e}")))
+    }
+
+    /// Subtree ends and the members directly in each department, for "a department's members
+    /// follow it" (SPEC §4).
+    fn tree(&mut self, counts: &Counts<'_>) {
+        let n = counts.departments.len();
+        let mut end: Vec<u32> = (1..=n as u32).collect();
+        for d in (0..n).rev() {
+            if let Some(p) = counts.departments[d].0 {
+                end[p] = end[p].max(end[d]);
+            }
+        }
+        let mut per_department = vec![0u32; n + 1];
+        for memberships in counts.memberships {
+            for &d in memberships {
+                per_department[d + 1] += 1;
+            }
+        }
+        for d in 0..n {
+            per_department[d + 1] += per_department[d];
+        }
+        let mut fill = per_department.clone();
+        let mut members = vec![0u32; per_department[n] as usize];
+        for (m, memberships) in counts.memberships.iter().enumerate() {
+            for &d in memberships {
+                members[fill[d] as usize] = m as u32;
+                fill[d] += 1;
+            }
+        }
+        self.subtree_end = end;
+        self.direct_member_starts = per_department;
+        self.direct_members = members;
+    }
+
+    /// The syllables of a `READ` record; with the displayed name, their text is filled in.
+    pub(crate) fn read_syllables<'b>(
+        &self,
+        bytes: &'b [u8],
+        record: u32,
+        name: Option<&str>,
+    ) -> Result<Vec<Syllable<'b>>, Malformed> {
+        let range = self.readings.get(record as usize..record as usize + 2).ok_or("no such record")?;
+        let mut r = Reader::new(&bytes[range[0] as usize..range[1] as usize]);
+        r.index()?;
+        let chars: Vec<char> = name.map(|n| n.chars().collect()).unwrap_or_default();
+        let n = r.count()?;
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            let start = u32::try_from(r.index()?).map_err(|_| "a character position is out of range")?;
+            let len = u32::try_from(r.index()?).map_err(|_| "a character count is out of range")?;
+            let end = start.checked_add(len).ok_or("a character range is out of range")?;
+            let readings = (0..r.count()?)
+                .map(|_| {
+                    let w = r.index()?;
+                    self.words
+                        .get(w)
+                        .map(|range| std::str::from_utf8(&bytes[range.clone()]).unwrap_or_default())
+                        .ok_or("a word number is out of range")
+                })
+                .collect::<Result<Vec<&str>, Malformed>>()?;
+            let text = match chars.get(start as usize..end as usize) {
+                Some(cs) => normalize(&cs.iter().collect::<String>()),
+                None => String::new(),
+            };
+            out.push(Syllable { text, readings, chars: start..end });
+        }
+        if !r.is_empty() {
+            return Err("the record has bytes left over");
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn member_record(&self, member: usize) -> u32 {
+        member as u32
+    }
+
+    pub(crate) fn department_record(&self, department: usize) -> Option<u32> {
+        self.department_readings.get(department).copied().flatten()
+    }
+
+    pub(crate) fn group_record(&self, group: usize) -> u32 {
+        self.groups_from + group as u32
+    }
+
+    /// The readings a Chinese character has in the snapshot's names.
+    pub(crate) fn char_readings<'b>(&self, bytes: &'b [u8], c: char) -> Vec<&'b str> {
+        match self.chars.binary_search_by_key(&c, |(k, _)| *k) {
+            Ok(i) => self.chars[i]
+                .1
+                .iter()
+                .map(|&w| std::str::from_utf8(&bytes[self.words[w as usize].clone()]).unwrap_or_default())
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The member position at `i` of the account order.
+    pub(crate) fn by_userid(&self, bytes: &[u8], i: usize) -> usize {
+        u32_at(bytes, self.userids.start + 4 * i) as usize
+    }
+
+    /// The member position at `i` of the letter order.
+    pub(crate) fn by_letter(&self, bytes: &[u8], i: usize) -> usize {
+        u32_at(bytes, self.letter_positions + 4 * i) as usize
+    }
+}
+
+fn checked(p: u32, n: usize) -> Option<usize> {
+    ((p as usize) < n).then_some(p as usize)
+}
+
+fn u32s(bytes: &[u8], range: Range<usize>) -> Option<Vec<u32>> {
+    let slice = &bytes[range];
+    (slice.len() % 4 == 0)
+        .then(|| slice.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+}

@@ -1,0 +1,336 @@
+//! Search (SPEC §4): a labelled table of queries per way of finding someone, noise that must not
+//! be found, ranking order, and properties that hold for every member of a sample.
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use serde_json::json;
+use tongxunlu::model::Directory;
+use tongxunlu::search::{align, Field, QueryUnit, ResultKind, SearchOptions};
+use tongxunlu::snapshot::Snapshot;
+
+/// A directory whose names cover the hard cases: polyphonic and compound surnames, heteronyms,
+/// traditional characters, Latin names, aliases.
+fn people() -> Directory {
+    let mut departments = vec![
+        department(1, "上海顺城物流有限公司", 0, 1),
+        department(2, "技术部", 1, 1),
+        department(3, "销售部", 1, 2),
+        department(4, "单证组", 3, 1),
+    ];
+    departments[1]["department_leader"] = json!(["lisi"]);
+    let mut value = directory(
+        departments,
+        vec![
+            with(
+                member("zhangsan", "张三", &[2]),
+                json!({"alias": "Tony", "mobile": "13800138000", "weixin_id": "tony_zs"}),
+            ),
+            with(member("zhangsanfeng", "张三丰", &[2]), json!({"mobile": "13912345678"})),
+            with(member("lisi", "李四", &[2]), json!({"mobile": "+86 137-0000-1111", "telephone": "021-61234567"})),
+            member("shanxiong", "单雄", &[3]),
+            member("zengguofan", "曾国藩", &[3]),
+            member("ouyangnana", "欧阳娜娜", &[3]),
+            member("zhangwei", "張偉", &[3]),
+            with(member("david", "David Smith", &[3]), json!({"email": "david.smith@example.com"})),
+            member("xuming", "许明", &[4]),
+            member("zhuli", "朱丽", &[4]),
+            member("guangming", "广明", &[4]),
+            member("zhangle", "张乐", &[4]),
+            with(member("wangfang", "王芳", &[4]), json!({"pinned": true})),
+        ],
+    );
+    value["group"] = json!([{"id": 1, "name": "新品项目组", "userid": ["zhangsan", "david"]}]);
+    parse(value)
+}
+
+fn open(dir: &Directory) -> Snapshot {
+    snapshot_of(dir, "zhangsan")
+}
+
+/// The accounts (or department/group names) of the results, in order.
+fn found(snap: &Snapshot, query: &str) -> Vec<String> {
+    snap.search(query, &SearchOptions { limit: 50, ..SearchOptions::default() })
+        .iter()
+        .map(|hit| match hit.kind {
+            ResultKind::Member => snap.member(hit.position).userid.to_owned(),
+            ResultKind::Department => format!("dept:{}", snap.department(hit.position).name),
+            ResultKind::Group => format!("group:{}", snap.group(hit.position).name),
+        })
+        .collect()
+}
+
+#[test]
+fn labelled_queries_find_their_member_first() {
+    let snap = open(&people());
+    // (query, expected first result, the way it is found)
+    let table = [
+        ("张三", "zhangsan", "name"),
+        ("張三", "zhangsan", "traditional query"),
+        ("张伟", "zhangwei", "traditional name, simplified query"),
+        ("zhangsan", "zhangsan", "full pinyin"),
+        ("zhang san", "zhangsan", "pinyin with a space"),
+        ("ZHANGSAN", "zhangsan", "upper case"),
+        ("ｚｈａｎｇｓａｎ", "zhangsan", "full-width letters"),
+        ("zs", "zhangsan", "initials"),
+        ("zhangs", "zhangsan", "pinyin prefix"),
+        ("zhsan", "zhangsan", "mixed abbreviation"),
+        ("张s", "zhangsan", "character then letters"),
+        ("zhang三", "zhangsan", "letters then character"),
+        ("zsf", "zhangsanfeng", "three initials"),
+        ("shanx", "shanxiong", "单 read the surname way"),
+        ("zengguofan", "zengguofan", "曾 read zeng"),
+        ("oyn", "ouyangnana", "compound surname initials"),
+        ("ouyangnana", "ouyangnana", "compound surname"),
+        ("zhangyue", "zhangle", "heteronym 乐 as yue"),
+        ("zhangle", "zhangle", "heteronym 乐 as le"),
+        ("david", "david", "Latin name"),
+        ("smith", "david", "Latin family name"),
+        ("tony", "zhangsan", "alias"),
+        ("13800138000", "zhangsan", "full mobile"),
+        ("0138", "zhangsan", "mobile infix"),
+        ("+86 138 0013 8000", "zhangsan", "mobile with +86 and spaces"),
+        ("6123456", "lisi", "telephone infix"),
+        ("tony_zs", "zhangsan", "WeChat id"),
+        ("david.smith@", "david", "email prefix"),
+        ("zhangsanf", "zhangsanfeng", "account prefix"),
+    ];
+    let mut wrong = Vec::new();
+    for (query, expected, way) in table {
+        let results = found(&snap, query);
+        if results.first().map(String::as_str) != Some(expected) {
+            wrong.push(format!("{query:?} ({way}): expected {expected} first, got {results:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn departments_and_groups_are_found_and_members_follow() {
+    let snap = open(&people());
+    let results = found(&snap, "技术部");
+    assert_eq!(results[0], "dept:技术部");
+    for member in ["zhangsan", "zhangsanfeng", "lisi"] {
+        assert!(results.contains(&member.to_string()), "{member} follows 技术部: {results:?}");
+    }
+    assert_eq!(found(&snap, "jishu")[0], "dept:技术部");
+    assert_eq!(found(&snap, "xinpin")[0], "group:新品项目组");
+    // 单证组 reads dan, not shan: it is a department, not a surname.
+    assert_eq!(found(&snap, "danzheng")[0], "dept:单证组");
+}
+
+#[test]
+fn rare_readings_make_no_noise() {
+    let snap = open(&people());
+    // (query, the member it must not find)
+    for (query, absent) in [
+        ("h", "xuming"),
+        ("hu", "xuming"),
+        ("s", "zhuli"),
+        ("shu", "zhuli"),
+        ("a", "guangming"),
+        ("dan", "shanxiong"),
+        ("ceng", "zengguofan"),
+    ] {
+        let results = found(&snap, query);
+        assert!(!results.contains(&absent.to_string()), "{query:?} found {absent}: {results:?}");
+    }
+    // And queries that match nothing find nothing.
+    for query in ["zsx", "qqq", "99999", "张三丰丰", ""] {
+        assert_eq!(found(&snap, query), Vec::<String>::new(), "{query:?}");
+    }
+}
+
+#[test]
+fn ranking_follows_spec_order() {
+    let snap = open(&people());
+    // Exact before prefix: 张三 is the whole of "zhangsan"; 张三丰 only starts with it.
+    let results = found(&snap, "zhangsan");
+    assert_eq!(&results[..2], ["zhangsan", "zhangsanfeng"]);
+    // Prefix before infix: "san" starts nobody's name but is inside 张三 and 张三丰.
+    let results = found(&snap, "zhang");
+    let zhangsan = results.iter().position(|r| r == "zhangsan").unwrap();
+    assert!(results[..zhangsan].iter().all(|r| r.starts_with("zhang")), "{results:?}");
+    // Name before pinyin before initials at the same place.
+    let hits = snap.search("张", &SearchOptions::default());
+    assert!(hits.iter().all(|h| h.field == Field::Name));
+    // Pinned first among equals: 王芳 is pinned; "w" finds 王芳 before anyone else it finds.
+    assert_eq!(found(&snap, "w")[0], "wangfang");
+    // Frequent contacts lift a result among equals.
+    let options = SearchOptions { limit: 10, frequent: vec![("zhangle".into(), 5.0)], ..SearchOptions::default() };
+    let hits = snap.search("zh", &options);
+    assert_eq!(snap.member(hits[0].position).userid, "zhangle");
+}
+
+#[test]
+fn results_say_which_field_matched_and_where() {
+    let snap = open(&people());
+    let first = |q: &str| snap.search(q, &SearchOptions::default()).into_iter().next().unwrap();
+    let hit = first("zs");
+    assert_eq!((hit.field, hit.ranges.clone()), (Field::Name, vec![(0, 2)]));
+    let hit = first("三丰");
+    assert_eq!((hit.field, hit.ranges.clone()), (Field::Name, vec![(1, 3)]));
+    let hit = first("nana");
+    assert_eq!((hit.field, hit.ranges.clone()), (Field::Name, vec![(2, 4)]));
+    let hit = first("0138"); // 1380【0138】000
+    assert_eq!((hit.field, hit.ranges.clone()), (Field::Mobile, vec![(4, 8)]));
+    let hit = first("6123"); // 021-【6123】4567
+    assert_eq!((hit.field, hit.ranges.clone()), (Field::Telephone, vec![(4, 8)]));
+    let hit = first("tony");
+    assert_eq!((hit.field, hit.ranges.clone()), (Field::Alias, vec![(0, 4)]));
+}
+
+#[test]
+fn paging_returns_consecutive_slices_of_one_order() {
+    let snap = open(&people());
+    let all = snap.search("z", &SearchOptions { limit: 100, ..SearchOptions::default() });
+    assert!(all.len() >= 5);
+    let page = |offset, limit| snap.search("z", &SearchOptions { limit, offset, ..SearchOptions::default() });
+    assert_eq!(page(0, 2), all[..2]);
+    assert_eq!(page(2, 2), all[2..4]);
+    assert_eq!(page(all.len(), 5), []);
+}
+
+#[test]
+fn hidden_fields_are_not_searchable() {
+    let mut value: serde_json::Value = serde_json::from_str(&people().to_json_pretty()).unwrap();
+    value["field_policy"] = json!({"mobile": {"visible": false}});
+    let snap = open(&parse(value));
+    assert!(found(&snap, "13800138000").is_empty());
+    assert!(found(&snap, "0138").is_empty());
+}
+
+fn sample_snapshot() -> (Directory, Snapshot) {
+    let dir = tongxunlu::sample::generate(&tongxunlu::sample::SampleSpec {
+        members: 1500,
+        seed: 3,
+        preset: tongxunlu::sample::Preset::Company,
+    });
+    let snap = snapshot_of(&dir, "exec001");
+    (dir, snap)
+}
+
+fn finds(snap: &Snapshot, query: &str, userid: &str) -> bool {
+    snap.search(query, &SearchOptions { limit: usize::MAX, ..SearchOptions::default() })
+        .iter()
+        .any(|h| h.kind == ResultKind::Member && snap.member(h.position).userid == userid)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Every member is found by their exact name, full pinyin, initials and full mobile.
+    #[test]
+    fn every_member_is_found_every_way(pick in 0usize..1500) {
+        thread_local! { static SAMPLE: (Directory, Snapshot) = sample_snapshot(); }
+        SAMPLE.with(|(_, snap)| {
+            let position = pick % snap.member_count();
+            let member = snap.member(position);
+            let syllables = snap.member_syllables(position);
+            let full: String = syllables.iter().filter_map(|s| s.readings.first().copied()).collect();
+            let initials: String = syllables.iter().filter_map(|s| s.readings.first().and_then(|r| r.get(..1))).collect();
+            prop_assert!(finds(snap, member.name, member.userid), "name {}", member.name);
+            prop_assert!(finds(snap, &full, member.userid), "{} by {full}", member.name);
+            prop_assert!(finds(snap, &initials, member.userid), "{} by {initials}", member.name);
+            if let Some(mobile) = member.text(tongxunlu::fields::TextField::Mobile) {
+                prop_assert!(finds(snap, mobile, member.userid), "{} by {mobile}", member.name);
+            }
+            Ok(())
+        })?;
+    }
+
+    /// A query never returns a member whose name (or the field it names) does not match it.
+    #[test]
+    fn every_name_hit_really_matches(query in "[a-z]{1,6}|[张王李赵三伟芳明]{1,2}") {
+        thread_local! { static SAMPLE: (Directory, Snapshot) = sample_snapshot(); }
+        SAMPLE.with(|(_, snap)| {
+            let units = QueryUnit::parse(&query);
+            for hit in snap.search(&query, &SearchOptions { limit: 200, ..SearchOptions::default() }) {
+                if hit.kind == ResultKind::Member && hit.field == Field::Name {
+                    let syllables = snap.member_syllables(hit.position);
+                    let name = snap.member(hit.position).name;
+                    prop_assert!(align(&units, &syllables).is_some(), "{query:?} returned {name}");
+                    prop_assert!(!hit.ranges.is_empty(), "{query:?}: {name} without ranges");
+                }
+            }
+            Ok(())
+        })?;
+    }
+}
+
+#[test]
+fn the_a_to_z_bar_files_surnames_the_surname_way() {
+    let snap = open(&people());
+    let initials = snap.initials();
+    let count = |l: char| initials.iter().find(|i| i.letter == l).map_or(0, |i| i.count);
+    assert_eq!(initials.iter().map(|i| i.count).sum::<usize>(), snap.member_count());
+    // 张三 张三丰 張偉 张乐 曾国藩 朱丽: 曾 files under Z, not C.
+    assert_eq!(count('Z'), 6);
+    assert_eq!(count('C'), 0);
+    // 单雄 under S (shan), not D; David Smith under D.
+    assert_eq!(count('S'), 1);
+    assert_eq!(count('D'), 1);
+    let names =
+        |letter| snap.by_initial(letter, 0, 50).into_iter().map(|p| snap.member(p).name.to_owned()).collect::<Vec<_>>();
+    // Pinyin order within a letter: zeng < zhang < zhu; 张乐 (le) < 张三 (san) < 张三丰 < 張偉 (wei).
+    assert_eq!(names('Z'), ["曾国藩", "张乐", "张三", "张三丰", "張偉", "朱丽"]);
+    assert_eq!(names('z'), names('Z'));
+    assert_eq!(snap.by_initial('Z', 4, 10).len(), 2);
+    assert!(names('Q').is_empty());
+}
+
+#[test]
+fn browsing_lists_children_members_and_breadcrumbs() {
+    let snap = open(&people());
+    let position = |name: &str| (0..snap.department_count()).find(|&d| snap.department(d).name == name).unwrap();
+    let (children, members) = snap.children(position("销售部"));
+    assert_eq!(children, [position("单证组")]);
+    let names: Vec<_> = members.iter().map(|&m| snap.member(m).userid).collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+    // Five directly in 销售部 and five in 单证组 below it.
+    assert_eq!(snap.department(position("销售部")).headcount, 10);
+    let crumbs: Vec<_> = snap.breadcrumbs(position("单证组")).into_iter().map(|d| snap.department(d).name).collect();
+    assert_eq!(crumbs, ["上海顺城物流有限公司", "销售部", "单证组"]);
+}
+
+#[test]
+fn mentions_find_the_query_before_the_cursor() {
+    let snap = open(&people());
+    let text = "请 @zhangs 看一下";
+    let cursor = text.chars().position(|c| c == ' ').unwrap() + "@zhangs".chars().count() + 1;
+    let mention = snap.mentions(text, cursor, 5).unwrap();
+    assert_eq!((mention.start, mention.end, mention.query.as_str()), (2, 9, "zhangs"));
+    assert_eq!(snap.member(mention.suggestions[0]).userid, "zhangsan");
+    // No @ before the cursor, or white space after it: no mention.
+    assert_eq!(snap.mentions("你好 zhang", 8, 5), None);
+    assert_eq!(snap.mentions("@zhang san", 10, 5), None);
+}
+
+#[test]
+fn filters_combine() {
+    let mut value: serde_json::Value = serde_json::from_str(&people().to_json_pretty()).unwrap();
+    for (i, m) in value["userlist"].as_array_mut().unwrap().iter_mut().enumerate() {
+        m["gender"] = json!(if i % 2 == 0 { "1" } else { "2" });
+        m["birthday"] = json!(format!("1990-{:02}-15", i % 12 + 1));
+        m["status"] = json!(if i % 3 == 0 { 4 } else { 1 });
+    }
+    let snap = open(&parse(value));
+    use tongxunlu::fields::Gender;
+    use tongxunlu::search::Filter;
+    let all = snap.filter(&Filter::default());
+    assert_eq!(all.len(), snap.member_count());
+    let march = snap.filter(&Filter { birthday_month: Some(3), ..Filter::default() });
+    assert!(march.iter().all(|&m| snap
+        .member(m)
+        .text(tongxunlu::fields::TextField::Birthday)
+        .unwrap()
+        .starts_with("1990-03")));
+    assert_eq!(march.len(), 1); // of the 13 members only the third has month 3
+    let women_not_following =
+        snap.filter(&Filter { gender: Some(Gender::Female), followed: Some(false), ..Filter::default() });
+    assert!(!women_not_following.is_empty());
+    assert!(women_not_following.iter().all(|&m| snap.member(m).gender == Gender::Female && !snap.member(m).followed));
+    let department = (0..snap.department_count()).find(|&d| snap.department(d).name == "单证组").unwrap();
+    assert_eq!(snap.filter(&Filter { department: Some(department), ..Filter::default() }).len(), 5);
+}

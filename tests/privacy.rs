@@ -48,6 +48,10 @@ fn assert_nothing_hidden_leaks(dir: &Directory, viewers: &[&str]) -> usize {
         let view = org.view(viewer).unwrap();
         let built = snapshot::build(dir, &view);
         let hay = Haystack::new(&built.bytes);
+        // The index's keys, decompressed: every key after its family byte, one per line.
+        let opened = tongxunlu::snapshot::Snapshot::open(built.bytes.clone()).unwrap();
+        let keys: Vec<u8> = opened.index_keys().iter().flat_map(|k| k[1..].iter().copied().chain([b'\n'])).collect();
+        let key_hay = Haystack::new(&keys);
 
         let visible_members: Vec<usize> = view.members.iter().map(|m| m.member).collect();
         let visible_departments: Vec<usize> = view.departments.iter().map(|d| d.department).collect();
@@ -68,7 +72,12 @@ fn assert_nothing_hidden_leaks(dir: &Directory, viewers: &[&str]) -> usize {
         }
         allowed.extend(visible_departments.iter().map(|&d| dir.department[d].name.as_str()));
         allowed.extend(visible_groups.iter().map(|&g| dir.group[g].name.as_str()));
-        let coincidence = |secret: &str| allowed.iter().any(|a| a.contains(secret));
+        // Index keys hold names normalised (張 as 张), so compare normalised forms too.
+        let normalised: Vec<String> = allowed.iter().map(|a| tongxunlu::text::normalize::normalize(a)).collect();
+        let coincidence = |secret: &str| {
+            let folded = tongxunlu::text::normalize::normalize(secret);
+            allowed.iter().any(|a| a.contains(secret)) || normalised.iter().any(|a| a.contains(&folded))
+        };
 
         let mut secrets: Vec<(String, &str)> = Vec::new();
         for (i, member) in dir.userlist.iter().enumerate() {
@@ -101,6 +110,11 @@ fn assert_nothing_hidden_leaks(dir: &Directory, viewers: &[&str]) -> usize {
                 continue;
             }
             assert!(!hay.contains(secret.as_bytes()), "{viewer}'s snapshot contains {secret:?} of {whose}");
+            let folded = tongxunlu::text::normalize::normalize(secret);
+            assert!(
+                !key_hay.contains(folded.as_bytes()),
+                "{viewer}'s index has a key containing {folded:?} of {whose}"
+            );
             checked += 1;
         }
     }

@@ -470,18 +470,15 @@ impl Snapshot {
 
     /// Calls `f(key without its family byte, targets)` for every key of `family` starting with
     /// `prefix`.
-    fn each_prefix(&self, fam: u8, prefix: &[u8], mut f: impl FnMut(&[u8], Targets<'_>)) {
+    fn each_prefix(&self, fam: u8, prefix: &[u8], f: impl FnMut(&[u8], Targets<'_>)) {
         let mut start = vec![fam];
         start.extend_from_slice(prefix);
         let automaton = fst::automaton::Str::new(std::str::from_utf8(&start).unwrap_or_default()).starts_with();
-        let map = self.index();
-        let mut stream = map.search(automaton).into_stream();
-        while let Some((key, value)) = stream.next() {
-            f(&key[1..], Targets::of(value, self.postings()));
-        }
+        self.each_match(automaton, f);
     }
 
-    fn each_match(&self, automaton: ReadingAutomaton, mut f: impl FnMut(&[u8], Targets<'_>)) {
+    /// Calls `f(key without its family byte, targets)` for every key the automaton accepts.
+    fn each_match(&self, automaton: impl Automaton, mut f: impl FnMut(&[u8], Targets<'_>)) {
         let map = self.index();
         let mut stream = map.search(automaton).into_stream();
         while let Some((key, value)) = stream.next() {
@@ -563,13 +560,15 @@ impl Snapshot {
         let score = 100 * (3 - place) + 10 * (7 - way);
         let mut field = candidate.field;
         let ranges = match field {
-            Field::Name => query
-                .units
-                .as_deref()
-                .and_then(|units| {
-                    self.align_name(kind, position, units).map(|a| a.char_ranges(&self.name_syllables(kind, position)))
-                })
-                .unwrap_or_default(),
+            Field::Name => {
+                let syllables = self.name_syllables(kind, position);
+                query
+                    .units
+                    .as_deref()
+                    .and_then(|units| align(units, &syllables))
+                    .map(|a| a.char_ranges(&syllables))
+                    .unwrap_or_default()
+            }
             Field::Alias => self
                 .member(position)
                 .text(TextField::Alias)

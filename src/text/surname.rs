@@ -22,6 +22,8 @@
 //! assert_eq!(split_name("Anna Müller"), ("Müller", "Anna"));
 //! ```
 
+use super::normalize::is_han;
+
 /// The compound surnames (复姓), as (simplified, traditional); both are the same where no
 /// character has a traditional form.
 ///
@@ -107,17 +109,6 @@ pub fn split_name(name: &str) -> (&str, &str) {
         Some(at) => (name[at..].trim_start(), name[..at].trim_end()),
         None => (name, ""),
     }
-}
-
-/// Whether `c` is a CJK ideograph (the unified blocks, their extensions and the compatibility
-/// ideographs), as opposed to a letter, digit or symbol.
-fn is_han(c: char) -> bool {
-    matches!(c,
-        '\u{3400}'..='\u{4DBF}'       // extension A
-        | '\u{4E00}'..='\u{9FFF}'     // the unified ideographs
-        | '\u{F900}'..='\u{FAFF}'     // compatibility ideographs
-        | '\u{20000}'..='\u{323AF}'   // extensions B to H
-    )
 }
 
 #[cfg(test)]

@@ -10,22 +10,13 @@ import path from "node:path";
 
 import jsQR from "jsqr";
 
-import { cli, cliResult, inspect, inspectList, loadNodePkg, sampleFiles, tempDir, thrown } from "./helpers.mjs";
+import { cli, cliResult, inspect, inspectList, loadNodePkg, sampleFiles, tempDir, thrown, withDirectory } from "./helpers.mjs";
 
 const { Directory, buildSnapshot } = loadNodePkg();
 const sample = sampleFiles();
 const PERSONAS = ["exec001", "staff001", "dev001", "supplier001"];
 
-function withDirectory(bytes, fn) {
-  const dir = Directory.open(bytes);
-  try {
-    return fn(dir);
-  } finally {
-    dir.free();
-  }
-}
-
-const withSample = (fn) => withDirectory(new Uint8Array(readFileSync(sample.txl)), fn);
+const withSample = (fn) => withDirectory(Directory, new Uint8Array(readFileSync(sample.txl)), fn);
 
 /** A white RGBA image `width` modules square at `scale` pixels a module, the modules `darkModules` black. */
 function paint(width, scale, darkModules) {
@@ -162,7 +153,7 @@ test("a card made from another viewer's snapshot lacks the fields the policy hid
   directory.field_policy = { ...directory.field_policy, mobile: hidden, weixin_id: hidden };
   const bytes = buildSnapshot(JSON.stringify(directory), "staff001");
   const byId = new Map(directory.userlist.map((m) => [m.userid, m]));
-  withDirectory(bytes, (dir) => {
+  withDirectory(Directory, bytes, (dir) => {
     let checked = 0;
     for (const { userid } of directory.userlist) {
       if (!dir.member(userid)) continue; // not visible to staff001 at all

@@ -200,3 +200,13 @@ export function thrown(fn, what) {
   } catch {}
   throw new Error(`${what}: did not throw`);
 }
+
+/** Opens a snapshot with `Directory`, runs `fn` on it and frees it, whatever `fn` does. */
+export function withDirectory(Directory, bytes, fn) {
+  const dir = Directory.open(bytes);
+  try {
+    return fn(dir);
+  } finally {
+    dir.free();
+  }
+}

@@ -6,23 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import {
-  cli,
-  COMPARABLE_MEMBER_FIELDS,
-  inspect,
-  inspectClassKey,
-  inspectCorpName,
-  inspectCounts,
-  inspectEtag,
-  inspectFormatVersion,
-  inspectList,
-  inspectStats,
-  loadNodePkg,
-  memberDepartmentIds,
-  memberId,
-  sampleFiles,
-  tempDir,
-} from "./helpers.mjs";
+import { COMPARABLE_MEMBER_FIELDS, cli, inspect, inspectClassKey, inspectCorpName, inspectCounts, inspectEtag, inspectFormatVersion, inspectList, inspectStats, loadNodePkg, memberDepartmentIds, memberId, sampleFiles, tempDir, withDirectory } from "./helpers.mjs";
 
 const { Directory } = loadNodePkg();
 const sample = sampleFiles();
@@ -37,19 +21,10 @@ function withoutUndefined(value) {
   return value;
 }
 
-function withDirectory(bytes, fn) {
-  const dir = Directory.open(bytes);
-  try {
-    return fn(dir);
-  } finally {
-    dir.free();
-  }
-}
-
 function checkAgainstInspect(file) {
   const bytes = new Uint8Array(readFileSync(file));
   const ins = inspect(file);
-  withDirectory(bytes, (dir) => {
+  withDirectory(Directory, bytes, (dir) => {
     const stats = dir.stats();
     const counts = inspectCounts(ins);
 
@@ -114,7 +89,7 @@ function checkAgainstInspect(file) {
 test("the sample snapshot opens and matches inspect --json", () => {
   const ins = checkAgainstInspect(sample.txl);
   assert.ok(inspectList(ins, "members").length > 0, "the sample has members");
-  withDirectory(new Uint8Array(readFileSync(sample.txl)), (dir) => {
+  withDirectory(Directory, new Uint8Array(readFileSync(sample.txl)), (dir) => {
     for (const persona of ["exec001", "staff001", "dev001", "supplier001"]) {
       assert.ok(dir.member(persona), `the executive sees persona ${persona}`);
     }
@@ -134,7 +109,7 @@ test("restricted viewers' snapshots match inspect --json and hide what inspect h
       const visible = new Set(inspectList(ins, "members").map(memberId));
       assert.ok(visible.has(viewer), `${viewer} sees themself`);
       const hidden = everyone.filter((u) => !visible.has(u));
-      withDirectory(new Uint8Array(readFileSync(file)), (dir) => {
+      withDirectory(Directory, new Uint8Array(readFileSync(file)), (dir) => {
         for (const userid of hidden) {
           assert.equal(dir.member(userid), undefined, `${viewer} must not see ${userid}`);
         }
@@ -146,7 +121,7 @@ test("restricted viewers' snapshots match inspect --json and hide what inspect h
 });
 
 test("member objects are plain data", () => {
-  withDirectory(new Uint8Array(readFileSync(sample.txl)), (dir) => {
+  withDirectory(Directory, new Uint8Array(readFileSync(sample.txl)), (dir) => {
     const m = dir.member("staff001");
     assert.ok(m);
     assert.equal(typeof m.name, "string");

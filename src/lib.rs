@@ -14,6 +14,7 @@
 //!   (builder only).
 //! - [`card`]: a member's business card from a snapshot — vCard 3.0, MECARD and their QR code
 //!   (SPEC §5); compiled everywhere, since the page makes cards offline.
+//! - `token` (feature `serve`): the signed viewer tokens `tongxunlu serve` checks.
 //! - `wasm` (feature `wasm`): the JavaScript facade.
 //!
 //! Features: `builder` (model, visibility, snapshot building, sample) and `cli` are native only;
@@ -30,6 +31,8 @@ pub mod sample;
 pub mod search;
 pub mod snapshot;
 pub mod text;
+#[cfg(feature = "serve")]
+pub mod token;
 #[cfg(feature = "builder")]
 pub mod visibility;
 #[cfg(feature = "wasm")]

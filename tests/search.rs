@@ -7,7 +7,7 @@ use common::*;
 use proptest::prelude::*;
 use serde_json::json;
 use tongxunlu::model::Directory;
-use tongxunlu::search::{align, Field, QueryUnit, ResultKind, SearchOptions};
+use tongxunlu::search::{align, align_fuzzy, typo_align, Field, QueryUnit, ResultKind, SearchOptions, Way};
 use tongxunlu::snapshot::Snapshot;
 
 /// A directory whose names cover the hard cases: polyphonic and compound surnames, heteronyms,
@@ -95,6 +95,11 @@ fn labelled_queries_find_their_member_first() {
         ("tony_zs", "zhangsan", "WeChat id"),
         ("david.smith@", "david", "email prefix"),
         ("zhangsanf", "zhangsanfeng", "account prefix"),
+        ("zangsan", "zhangsan", "fuzzy z/zh"),
+        ("wanfan", "wangfang", "fuzzy an/ang"),
+        ("zhnagsan", "zhangsan", "typo: neighbours swapped"),
+        ("wangfangg", "wangfang", "typo: a letter too many"),
+        ("davdi", "david", "typo in a Latin name"),
     ];
     let mut wrong = Vec::new();
     for (query, expected, way) in table {
@@ -104,6 +109,28 @@ fn labelled_queries_find_their_member_first() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn fuzzy_pinyin_ranks_below_exact_and_typos_last() {
+    let snap = open(&people());
+    let hits = snap.search("shan", &SearchOptions { limit: 50, ..SearchOptions::default() });
+    let way_of = |userid: &str| {
+        hits.iter().find(|h| h.kind == ResultKind::Member && snap.member(h.position).userid == userid).map(|h| h.way)
+    };
+    let members: Vec<&str> =
+        hits.iter().filter(|h| h.kind == ResultKind::Member).map(|h| snap.member(h.position).userid).collect();
+    assert_eq!(members[0], "shanxiong");
+    assert_eq!(way_of("shanxiong"), Some(Way::Pinyin));
+    // 张三's 三 is san: "shan" finds it by s/sh, below the exact match.
+    assert_eq!(way_of("zhangsan"), Some(Way::Fuzzy));
+    assert_eq!(hits[hits.len() - 1].way.band(), hits.iter().map(|h| h.way.band()).max().unwrap());
+
+    let hits = snap.search("zhnagsan", &SearchOptions::default());
+    assert!(hits.iter().all(|h| h.way == Way::Typo), "only typos match zhnagsan");
+    assert_eq!(hits[0].ranges, [(0, 2)], "the typo highlights the syllables it reaches");
+    // Four letters are too few for a typo.
+    assert!(found(&snap, "wnag").is_empty());
 }
 
 #[test]
@@ -242,15 +269,27 @@ proptest! {
 
     /// A query never returns a member whose name (or the field it names) does not match it.
     #[test]
-    fn every_name_hit_really_matches(query in "[a-z]{1,6}|[张王李赵三伟芳明]{1,2}") {
+    fn every_name_hit_really_matches(query in "[a-z]{1,8}|[张王李赵三伟芳明]{1,2}") {
         thread_local! { static SAMPLE: (Directory, Snapshot) = sample_snapshot(); }
         SAMPLE.with(|(_, snap)| {
             let units = QueryUnit::parse(&query);
-            for hit in snap.search(&query, &SearchOptions { limit: 200, ..SearchOptions::default() }) {
+            let hits = snap.search(&query, &SearchOptions { limit: 200, ..SearchOptions::default() });
+            prop_assert!(hits.windows(2).all(|w| w[0].score >= w[1].score), "{query:?}: scores out of order");
+            for hit in hits {
                 if hit.kind == ResultKind::Member && hit.field == Field::Name {
                     let syllables = snap.member_syllables(hit.position);
                     let name = snap.member(hit.position).name;
-                    prop_assert!(align(&units, &syllables).is_some(), "{query:?} returned {name}");
+                    let exact = align(&units, &syllables);
+                    match hit.way {
+                        Way::Fuzzy => {
+                            prop_assert!(exact.is_none(), "{query:?}: {name} matches exactly, not fuzzily");
+                            prop_assert!(align_fuzzy(&units, &syllables).is_some(), "{query:?} returned {name} (fuzzy)");
+                        }
+                        Way::Typo => {
+                            prop_assert!(typo_align(&query, &syllables).is_some(), "{query:?} returned {name} (typo)");
+                        }
+                        _ => prop_assert!(exact.is_some(), "{query:?} returned {name}"),
+                    }
                     prop_assert!(!hit.ranges.is_empty(), "{query:?}: {name} without ranges");
                 }
             }

@@ -8,7 +8,7 @@ use std::path::Path;
 use tongxunlu::card::qr::{QrCode, QUIET_ZONE};
 use tongxunlu::card::{Card, Format};
 
-use super::{read_snapshot, write, Result};
+use super::{finish_output, read_snapshot, write, Result};
 
 pub(super) fn card_command(path: &Path, userid: &str, qr: Option<&Path>, format: Format) -> Result<()> {
     let snapshot = read_snapshot(path)?;
@@ -29,9 +29,5 @@ pub(super) fn card_command(path: &Path, userid: &str, qr: Option<&Path>, format:
     }
     // The vCard ends in CRLF; the one-line MECARD gets a line end of its own.
     let line_end = if text.ends_with('\n') { "" } else { "\n" };
-    match write!(std::io::stdout().lock(), "{text}{line_end}") {
-        // A reader that stops early (`| head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(|e| e.to_string()),
-    }
+    finish_output(write!(std::io::stdout().lock(), "{text}{line_end}"))
 }

@@ -16,6 +16,7 @@ use tongxunlu::visibility::Organisation;
 mod card;
 mod roster;
 mod search;
+mod serve;
 
 #[derive(Parser)]
 #[command(name = "tongxunlu", version, about = "Contact-directory engine for Chinese organisations")]
@@ -73,6 +74,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the mixed query set of the benchmarks as JSON lines `{kind, query, expect, answers}`:
+    /// what people type to find every N-th member of a snapshot, and who should be found.
+    Queries {
+        snapshot: PathBuf,
+        /// Ask for every N-th member.
+        #[arg(long, default_value_t = 97)]
+        every: usize,
+    },
     /// Print a member's business card as the snapshot's viewer may see it; optionally write its
     /// QR code as SVG.
     Card {
@@ -86,6 +95,10 @@ enum Command {
         #[arg(long, default_value = "vcard")]
         format: Format,
     },
+    /// Serve the page, the browser package and each signed-in viewer's snapshot over HTTP.
+    Serve(serve::ServeArgs),
+    /// Print a viewer token for USERID, signed with the secret `serve` checks.
+    Token(serve::TokenArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -107,7 +120,10 @@ pub fn run() -> i32 {
         Command::Search { snapshot, query, limit, offset, json } => {
             search::search_command(&snapshot, &query, limit, offset, json)
         }
+        Command::Queries { snapshot, every } => search::queries_command(&snapshot, every),
         Command::Card { snapshot, userid, qr, format } => card::card_command(&snapshot, &userid, qr.as_deref(), format),
+        Command::Serve(args) => serve::serve_command(&args),
+        Command::Token(args) => serve::token_command(&args),
     };
     match outcome {
         Ok(()) => 0,
@@ -182,8 +198,12 @@ fn inspect_command(path: &Path, json: bool) -> Result<()> {
             stats.groups
         )
     };
+    finish_output(printed)
+}
+
+/// The outcome of printing to stdout; a reader that stops early (`| head`) is not an error.
+pub(super) fn finish_output(printed: std::io::Result<()>) -> Result<()> {
     match printed {
-        // A reader that stops early (`| head`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(|e| e.to_string()),
     }

@@ -1,6 +1,9 @@
 //! `tongxunlu search snap.txl QUERY [--limit N] [--offset N] [--json]`: what the search box would
 //! show. With `--json`, one object per result line (SPEC §9); without, a readable list with the
 //! matched characters in 【brackets】.
+//!
+//! `tongxunlu queries snap.txl [--every N]`: the benchmarks' mixed query set, for harnesses in
+//! other languages (benches/js).
 
 use std::io::Write;
 use std::path::Path;
@@ -8,7 +11,17 @@ use std::path::Path;
 use tongxunlu::search::SearchOptions;
 use tongxunlu::snapshot::HitInfo;
 
-use super::{read_snapshot, Result};
+use super::{finish_output, read_snapshot, Result};
+
+pub(super) fn queries_command(path: &Path, every: usize) -> Result<()> {
+    let snapshot = read_snapshot(path)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let printed = tongxunlu::search::queries::query_set(&snapshot, every).iter().try_for_each(|case| {
+        serde_json::to_writer(&mut out, case).map_err(std::io::Error::from)?;
+        writeln!(out)
+    });
+    finish_output(printed.and_then(|()| out.flush()))
+}
 
 pub(super) fn search_command(path: &Path, query: &str, limit: usize, offset: usize, json: bool) -> Result<()> {
     let snapshot = read_snapshot(path)?;
@@ -23,11 +36,7 @@ pub(super) fn search_command(path: &Path, query: &str, limit: usize, offset: usi
             writeln!(out, "{}", readable(&info))
         }
     });
-    match printed {
-        // A reader that stops early (`| head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(|e| e.to_string()),
-    }
+    finish_output(printed)
 }
 
 /// `member  张【三】  zhangsan001  name  (score 210)`.

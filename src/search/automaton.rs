@@ -21,10 +21,21 @@
 //! first letter starts a syllable and that the syllable ends right after its last letter (the
 //! letter after it must start a new syllable too). Whether the character itself is the one in
 //! the name is checked afterwards, on the few candidates such queries have.
+//!
+//! **Fuzzy pinyin** (模糊音, SPEC §4) widens what a syllable of the key accepts, for queries of
+//! letters only: an initial `zh`/`ch`/`sh` may be typed without its `h` and `z`/`c`/`s` with one
+//! added, `l` and `n` stand for each other at the start of a syllable, and a final `ang`/`eng`/
+//! `ing` may be typed without its `g`, `an`/`en`/`in` with one added. The walk keeps the last two
+//! bytes of the key's syllable and its length so far to know where it is, and realises the rules
+//! as moves that consume a key byte without a query letter (the key's `h` or `g`), or a query
+//! letter without a key byte (the query's `h` after the initial, its `g` at the syllable's end).
+//! It accepts exactly what [`super::matcher::align`] accepts with every syllable's readings
+//! widened to their fuzzy spellings ([`fuzzy_spellings`]); a property test holds the two to that.
 
 use fst::Automaton;
 
 use super::index::SYLLABLE_SEPARATOR;
+use super::matcher::How;
 
 /// The longest query (in letters) the automaton takes; longer queries match nothing.
 pub(crate) const MAX_LETTERS: usize = 63;
@@ -40,6 +51,8 @@ pub(crate) struct ReadingAutomaton {
     starts_syllable: u64,
     /// Positions (letters consumed) at which the current syllable must end.
     ends_syllable: u64,
+    /// Whether fuzzy pinyin is allowed (letters-only queries).
+    fuzzy: bool,
 }
 
 /// One piece of a reading query: letters typed, or a character's reading.
@@ -68,7 +81,7 @@ impl ReadingAutomaton {
                     return None;
                 }
                 letters[usize::from(byte - b'a')] |= 1 << len;
-                if (whole && i == 0) || (after_syllable && i == 0) {
+                if i == 0 && (whole || after_syllable) {
                     starts_syllable |= 1 << len;
                 }
                 len += 1;
@@ -78,7 +91,30 @@ impl ReadingAutomaton {
             }
             after_syllable = whole;
         }
-        (len > 0).then_some(ReadingAutomaton { family, len: len as u32, letters, starts_syllable, ends_syllable })
+        (len > 0).then_some(ReadingAutomaton {
+            family,
+            len: len as u32,
+            letters,
+            starts_syllable,
+            ends_syllable,
+            fuzzy: false,
+        })
+    }
+
+    /// Whether fuzzy pinyin can match anything more than exact pinyin for these letters: only
+    /// if they have an `h`, `l` or `n` (typed extra, swapped, or before a `g` missing or extra),
+    /// or a `z`, `c` or `s` before a vowel (where the key may have an `h` between).
+    pub(crate) fn fuzzy_can_add(letters: &str) -> bool {
+        let bytes = letters.as_bytes();
+        bytes.iter().any(|b| matches!(b, b'h' | b'l' | b'n'))
+            || bytes
+                .windows(2)
+                .any(|w| matches!(w[0], b'z' | b'c' | b's') && matches!(w[1], b'a' | b'e' | b'i' | b'o' | b'u' | b'v'))
+    }
+
+    /// The same query of letters with fuzzy pinyin allowed.
+    pub(crate) fn fuzzy(family: u8, letters: &str) -> Option<ReadingAutomaton> {
+        ReadingAutomaton::new(family, &[Piece::Letters(letters)]).map(|a| ReadingAutomaton { fuzzy: true, ..a })
     }
 
     fn done_bit(&self) -> u64 {
@@ -96,8 +132,69 @@ pub(crate) enum Walk {
         matching: u64,
         skipping: u64,
         done: bool,
+        /// For fuzzy pinyin: where the key is in its current syllable.
+        syllable: SyllableSoFar,
+        /// For fuzzy pinyin: the query positions before the key's last `g` (after -an, -en,
+        /// -in), which the `g` leaves matched if the syllable ends right after it.
+        before_g: u64,
     },
     Dead,
+}
+
+/// The length of the key's current syllable so far (saturating) and its last two bytes: all that
+/// the fuzzy rules look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct SyllableSoFar {
+    len: u8,
+    last: u8,
+    before_last: u8,
+}
+
+impl SyllableSoFar {
+    fn push(self, byte: u8) -> SyllableSoFar {
+        SyllableSoFar { len: self.len.saturating_add(1), last: byte, before_last: self.last }
+    }
+
+    /// Just after an initial z, c or s: where a typed `h` may be extra.
+    fn after_flat_initial(self) -> bool {
+        self.len == 1 && matches!(self.last, b'z' | b'c' | b's')
+    }
+
+    /// Ends in -an, -en or -in: where a `g` may be missing or extra.
+    fn after_front_nasal(self) -> bool {
+        self.len >= 2 && self.last == b'n' && matches!(self.before_last, b'a' | b'e' | b'i')
+    }
+}
+
+/// A syllable's fuzzy spellings (SPEC §4), itself first: zhang → zhang, zang, zhan, zan.
+pub(crate) fn fuzzy_spellings(reading: &str) -> Vec<String> {
+    let initials: Vec<(String, &str)> = {
+        let (initial, rest) = match reading.as_bytes() {
+            [b'z' | b'c' | b's', b'h', ..] => reading.split_at(2),
+            [b'z' | b'c' | b's' | b'l' | b'n', ..] => reading.split_at(1),
+            _ => ("", reading),
+        };
+        let other = match initial {
+            "zh" | "ch" | "sh" => Some(initial[..1].to_owned()),
+            "z" | "c" | "s" => Some(format!("{initial}h")),
+            "l" => Some("n".to_owned()),
+            "n" => Some("l".to_owned()),
+            _ => None,
+        };
+        std::iter::once(initial.to_owned()).chain(other).map(|i| (i, rest)).collect()
+    };
+    let mut spellings = Vec::new();
+    for (initial, rest) in initials {
+        let mut finals = vec![rest.to_owned()];
+        let front_nasal = |s: &str| s.ends_with("an") || s.ends_with("en") || s.ends_with("in");
+        if let Some(stem) = rest.strip_suffix('g').filter(|s| front_nasal(s)) {
+            finals.push(stem.to_owned());
+        } else if front_nasal(rest) {
+            finals.push(format!("{rest}g"));
+        }
+        spellings.extend(finals.into_iter().map(|f| format!("{initial}{f}")));
+    }
+    spellings
 }
 
 impl Automaton for ReadingAutomaton {
@@ -109,7 +206,13 @@ impl Automaton for ReadingAutomaton {
 
     fn is_match(&self, state: &Walk) -> bool {
         // The end of the key ends its last syllable too.
-        matches!(*state, Walk::Syllables { matching, done, .. } if done || matching & self.done_bit() != 0)
+        match *state {
+            Walk::Syllables { done: true, .. } => true,
+            Walk::Syllables { matching, syllable, before_g, .. } => {
+                self.fuzzy_moves(matching, syllable, before_g, None) & self.done_bit() != 0
+            }
+            _ => false,
+        }
     }
 
     fn can_match(&self, state: &Walk) -> bool {
@@ -122,30 +225,106 @@ impl Automaton for ReadingAutomaton {
 
     fn accept(&self, state: &Walk, byte: u8) -> Walk {
         match *state {
-            Walk::Family if byte == self.family => {
-                Walk::Syllables { at_start: 1, matching: 0, skipping: 0, done: false }
-            }
+            Walk::Family if byte == self.family => Walk::Syllables {
+                at_start: 1,
+                matching: 0,
+                skipping: 0,
+                done: false,
+                syllable: SyllableSoFar::default(),
+                before_g: 0,
+            },
             Walk::Family | Walk::Dead => Walk::Dead,
             Walk::Syllables { done: true, .. } => *state,
-            Walk::Syllables { at_start, matching, skipping, .. } => {
-                let (at_start, matching, skipping) = if byte == SYLLABLE_SEPARATOR {
-                    (matching | skipping, 0, 0)
+            Walk::Syllables { at_start, matching, skipping, syllable, before_g, .. } => {
+                let next_byte = (byte != SYLLABLE_SEPARATOR).then_some(byte);
+                let matching = self.fuzzy_moves(matching, syllable, before_g, next_byte);
+                let (at_start, matching, skipping, syllable, before_g) = if byte == SYLLABLE_SEPARATOR {
+                    (matching | skipping, 0, 0, SyllableSoFar::default(), 0)
                 } else if byte.is_ascii_lowercase() {
-                    let here = self.letters[usize::from(byte - b'a')];
+                    let mut here = self.letters[usize::from(byte - b'a')];
+                    if self.fuzzy && syllable.len == 0 && matches!(byte, b'l' | b'n') {
+                        here = self.letters[usize::from(b'l' - b'a')] | self.letters[usize::from(b'n' - b'a')];
+                    }
                     let matched = (at_start & here) | (matching & here & !self.starts_syllable);
-                    (0, matched << 1, (matching & !self.ends_syllable) | skipping)
+                    let mut advanced = matched << 1;
+                    let mut before_g = 0;
+                    if self.fuzzy && byte == b'h' && syllable.after_flat_initial() {
+                        advanced |= matching; // the key's h, not typed: zang for zhang
+                    }
+                    if self.fuzzy && byte == b'g' && syllable.after_front_nasal() {
+                        before_g = matching; // the key's g, not typed: zhan for zhang
+                    }
+                    (0, advanced, (matching & !self.ends_syllable) | skipping, syllable.push(byte), before_g)
                 } else {
                     return Walk::Dead;
                 };
                 let bit = self.done_bit();
                 let done = (at_start | skipping | (matching & !self.ends_syllable)) & bit != 0;
-                if at_start | matching | skipping == 0 {
+                if at_start | matching | skipping | before_g == 0 {
                     Walk::Dead
                 } else {
-                    Walk::Syllables { at_start, matching, skipping, done }
+                    Walk::Syllables { at_start, matching, skipping, done, syllable, before_g }
                 }
             }
         }
+    }
+}
+
+impl ReadingAutomaton {
+    /// How a query of letters matches a reading key it accepts, from the key's first syllable:
+    /// whether some way of matching covers every syllable (`exact`), and the best [`How`] among
+    /// the exact ways if there is one, else among all. The same answer as
+    /// [`super::matcher::align`] on the key's syllables, without building them: it runs the
+    /// automaton over the key once more, also following the *pure* ways — those that never skip
+    /// the rest of a syllable, which is what makes a match full pinyin rather than initials.
+    pub(crate) fn judge(&self, key: &[u8]) -> Option<(bool, How)> {
+        debug_assert!(!self.fuzzy && self.starts_syllable == 0 && self.ends_syllable == 0);
+        let bit = self.done_bit();
+        let last_syllable = key.iter().rposition(|&b| b == SYLLABLE_SEPARATOR).map_or(0, |i| i + 1);
+        let (mut at_start, mut matching, mut skipping) = (1u64, 0u64, 0u64);
+        let (mut pure_at_start, mut pure_matching) = (1u64, 0u64);
+        // (any way, a pure way) of completing the query, before the last syllable and in it
+        let mut completed = [[false; 2]; 2];
+        for (i, &byte) in key.iter().enumerate() {
+            if byte == SYLLABLE_SEPARATOR {
+                (at_start, matching, skipping) = (matching | skipping, 0, 0);
+                (pure_at_start, pure_matching) = (pure_matching, 0);
+                continue;
+            }
+            let here = self.letters.get(usize::from(byte.wrapping_sub(b'a'))).copied().unwrap_or(0);
+            skipping |= matching;
+            matching = ((at_start | matching) & here) << 1;
+            pure_matching = ((pure_at_start | pure_matching) & here) << 1;
+            at_start = 0;
+            pure_at_start = 0;
+            let in_last = usize::from(i >= last_syllable);
+            completed[in_last][0] |= matching & bit != 0;
+            completed[in_last][1] |= pure_matching & bit != 0;
+        }
+        let how = |[any, pure]: [bool; 2]| if pure { Some(How::Pinyin) } else { any.then_some(How::Initials) };
+        match how(completed[1]) {
+            Some(h) => Some((true, h)),
+            None => how([completed[0][0] | completed[1][0], completed[0][1] | completed[1][1]]).map(|h| (false, h)),
+        }
+    }
+
+    /// The fuzzy moves due before the key's next byte (None: the syllable ends), which consume
+    /// a typed letter the key does not have, or settle a key letter that was not typed.
+    fn fuzzy_moves(&self, mut matching: u64, syllable: SyllableSoFar, before_g: u64, next: Option<u8>) -> u64 {
+        if !self.fuzzy {
+            return matching;
+        }
+        let typed = |letter: u8| self.letters[usize::from(letter - b'a')];
+        if syllable.after_flat_initial() && next != Some(b'h') {
+            matching |= (matching & typed(b'h')) << 1; // a typed h the key lacks: zhan for zan
+        }
+        if next.is_none() {
+            if syllable.after_front_nasal() {
+                matching |= (matching & typed(b'g')) << 1; // a typed g the key lacks: lang for lan
+            }
+            matching |= before_g;
+        }
+        matching
     }
 }
 
@@ -209,6 +388,61 @@ mod tests {
         let xi_an = [Piece::Syllable("xi"), Piece::Letters("an")];
         assert!(matches(&xi_an, "xi'an"));
         assert!(!matches(&xi_an, "xian"));
+    }
+
+    fn fuzzy(query: &str, key: &str) -> bool {
+        let automaton = ReadingAutomaton::fuzzy(F, query).unwrap();
+        let mut state = automaton.start();
+        for byte in std::iter::once(F).chain(key.bytes()) {
+            state = automaton.accept(&state, byte);
+        }
+        automaton.is_match(&state)
+    }
+
+    #[test]
+    fn fuzzy_pinyin_pairs() {
+        for query in ["zangsan", "zhangshan", "zansan", "zhansan", "zs", "zhs", "zhanshan", "zans"] {
+            assert!(fuzzy(query, "zhang'san"), "{query}");
+        }
+        for query in ["liling", "nining", "lin", "nin", "ln"] {
+            assert!(fuzzy(query, "ning'lin"), "{query}");
+        }
+        assert!(fuzzy("chenqi", "cen'qi") && fuzzy("cengqi", "chen'qi"));
+        // the g is dropped or added only at the end of a syllable, the h only after the initial
+        assert!(!fuzzy("anela", "angela"));
+        assert!(!fuzzy("zhh", "zhang"));
+        assert!(!fuzzy("zangx", "zhang'san"));
+        assert!(!letters("zangsan", "zhang'san"), "the exact automaton stays exact");
+    }
+
+    fn syllable_keys() -> impl proptest::strategy::Strategy<Value = Vec<&'static str>> {
+        const POOL: [&str; 24] = [
+            "zhang", "zan", "san", "shan", "lin", "ning", "chen", "cen", "an", "ang", "en", "eng", "li", "ni", "zi",
+            "zhi", "ci", "chi", "nan", "lang", "sheng", "sen", "angela", "zhukov",
+        ];
+        proptest::collection::vec(proptest::sample::select(&POOL[..]), 1..4)
+    }
+
+    proptest::proptest! {
+        /// The automaton accepts a key exactly when the matcher aligns the query with the key's
+        /// syllables from the first one on, exactly and with fuzzy pinyin alike.
+        #[test]
+        fn the_automaton_agrees_with_the_matcher(key in syllable_keys(), query in "[zhcsnlaegiuo]{1,7}") {
+            use crate::search::matcher::{align, align_fuzzy, QueryUnit, Syllable};
+            let syllables: Vec<Syllable<'_>> =
+                key.iter().enumerate().map(|(i, r)| Syllable::new("", &[*r], i as u32..i as u32 + 1)).collect();
+            let joined = key.join("'");
+            let units = QueryUnit::parse(&query);
+            let from_start = |a: Option<crate::search::matcher::Alignment>| a.is_some_and(|a| a.syllables.start == 0);
+            proptest::prop_assert_eq!(letters(&query, &joined), from_start(align(&units, &syllables)), "exact");
+            proptest::prop_assert_eq!(fuzzy(&query, &joined), from_start(align_fuzzy(&units, &syllables)), "fuzzy");
+            if !ReadingAutomaton::fuzzy_can_add(&query) {
+                proptest::prop_assert_eq!(fuzzy(&query, &joined), letters(&query, &joined), "fuzzy adds nothing");
+            }
+            let judged = ReadingAutomaton::new(F, &[Piece::Letters(&query)]).unwrap().judge(joined.as_bytes());
+            let aligned = align(&units, &syllables).filter(|a| a.syllables.start == 0).map(|a| (a.exact, a.how));
+            proptest::prop_assert_eq!(judged, aligned, "judge");
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@
 //! are not searched at all: a one-letter query at 200,000 members costs what its page costs,
 //! not what its 100,000 infix matches would.
 
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use fst::{Automaton, IntoStreamer, Streamer};
@@ -28,7 +28,8 @@ use serde::Serialize;
 
 use super::automaton::{Piece, ReadingAutomaton};
 use super::index::{family, Targets, SYLLABLE_SEPARATOR};
-use super::matcher::{align, How, QueryUnit, Syllable};
+use super::matcher::{align, align_fuzzy, Alignment, How, QueryUnit, Syllable};
+use super::typo::{typo_align, typo_whole, TypoAutomaton};
 use crate::fields::TextField;
 use crate::snapshot::Snapshot;
 use crate::text::normalize::{normalize, phone_digits};
@@ -80,42 +81,86 @@ pub struct Hit {
     /// Position of the member, department or group in the snapshot.
     pub position: usize,
     pub field: Field,
+    /// How it matched.
+    pub way: Way,
     /// Half-open character ranges of the matched field to highlight.
     pub ranges: Vec<(u32, u32)>,
-    /// Match quality, higher is better: 100 × (exact 3, prefix 2, infix 1) + 10 × (7 − how).
+    /// Match quality, higher is better: 1000 × (3 − band) + 100 × (exact 3, prefix 2, infix 1) +
+    /// 10 × (9 − way), where the band is 0 for whole characters or syllables, 1 for
+    /// abbreviations, fuzzy pinyin and identifiers, 2 for typos, and the way counts from 0 (by
+    /// the characters) in the order of the ranking.
     pub score: u32,
 }
 
-/// How a result matched, best first (the second part of the ranking key).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Way {
+/// How a result matched, best first within its band (see [`Way::band`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Way {
+    /// By the characters of the name.
     Name,
+    /// By full pinyin (the last syllable may be a prefix).
     Pinyin,
+    /// By a word of the Latin name or nickname.
     Alias,
+    /// By initials or other abbreviated pinyin.
     Initials,
+    /// Fuzzy pinyin (模糊音): z/zh, c/ch, s/sh, l/n, an/ang, en/eng, in/ing.
+    Fuzzy,
+    /// By the account, WeChat id or email.
     Identifier,
+    /// By digits of a mobile or telephone number.
     Phone,
+    /// As a member of a department the query names.
     InDepartment,
+    /// One letter inserted, deleted, replaced, or two neighbours swapped.
+    Typo,
 }
 
 impl Way {
     /// The first part of the ranking key: whole syllables or characters (the name, its pinyin,
     /// the alias) before abbreviations and identifiers. Typing "jishu" means 技术部 more surely
     /// than it spells out the initials of 姜思慧, though the initials cover her whole name.
-    fn band(self) -> u8 {
+    /// Typos come last of all (SPEC §4): a guess at what was meant.
+    pub fn band(self) -> u8 {
         match self {
             Way::Name | Way::Pinyin | Way::Alias => 0,
-            Way::Initials | Way::Identifier | Way::Phone | Way::InDepartment => 1,
+            Way::Initials | Way::Identifier | Way::Phone | Way::InDepartment | Way::Fuzzy => 1,
+            Way::Typo => 2,
         }
     }
 }
 
+/// The parts of a ranking key, from its top bits down: band (2 bits), place (2), way (4),
+/// kind (2), then 6 spare bits, the frequency rank (16) and the position (32).
+const BAND_SHIFT: u32 = 62;
+const PLACE_SHIFT: u32 = 60;
+const WAY_SHIFT: u32 = 56;
+const KIND_SHIFT: u32 = 54;
+const FREQUENCY_SHIFT: u32 = 32;
+
 fn place_of(rank: u64) -> Place {
-    ((rank >> 61) & 0b11) as Place
+    ((rank >> PLACE_SHIFT) & 0b11) as Place
 }
 
-fn way_of(rank: u64) -> u8 {
-    ((rank >> 57) & 0xf) as u8
+fn way_of(rank: u64) -> Way {
+    const WAYS: [Way; 10] = [
+        Way::Name,
+        Way::Pinyin,
+        Way::Alias,
+        Way::Initials,
+        Way::Fuzzy,
+        Way::Identifier,
+        Way::Phone,
+        Way::InDepartment,
+        Way::Typo,
+        Way::Typo,
+    ];
+    WAYS[(((rank >> WAY_SHIFT) & 0xf) as usize).min(WAYS.len() - 1)]
+}
+
+/// The best rank any match in this band and place can have.
+fn rank_floor(band: u8, place: Place) -> u64 {
+    (u64::from(band) << BAND_SHIFT) | (u64::from(place) << PLACE_SHIFT)
 }
 
 impl From<How> for Way {
@@ -128,8 +173,11 @@ impl From<How> for Way {
     }
 }
 
-/// 0 exact, 1 prefix, 2 infix.
+/// Where a match stands: [`EXACT`], [`PREFIX`] or [`INFIX`].
 type Place = u8;
+const EXACT: Place = 0;
+const PREFIX: Place = 1;
+const INFIX: Place = 2;
 
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -191,23 +239,64 @@ impl Query {
     }
 }
 
-/// Collects candidates, keeping the best rank per result.
+/// Collects candidates, keeping the best rank per result and only the `wanted` best results.
+///
+/// Most candidates of a broad query ("z" at 200,000 members) cannot make the page: once it is
+/// full, a candidate whose rank is not better than the worst on the page is turned away with one
+/// comparison, before any hashing — and before any checking that would cost more (see
+/// [`Gathered::admits`]). A result turned away and met again with a better rank is simply let in
+/// then, so every result still ends with its best rank.
 struct Gathered {
     /// How many departments, groups and members there are, in `ResultKind` order.
     counts: [u32; 3],
     frequent: HashMap<u32, u16>,
+    wanted: usize,
+    /// The results on the page so far.
     best: Positions<Candidate>,
+    /// The same ranks, worst on top; entries whose result has since ranked better are stale.
+    ranks: BinaryHeap<(u64, (ResultKind, u32))>,
+    /// The worst rank on a full page; `u64::MAX` while it is not full.
+    threshold: u64,
+    /// Every department that matched, page or not, with its best rank: their members follow.
+    departments: HashMap<u32, u64>,
 }
 
 impl Gathered {
+    fn new(counts: [u32; 3], frequent: HashMap<u32, u16>, wanted: usize) -> Gathered {
+        Gathered {
+            counts,
+            frequent,
+            wanted,
+            best: Positions::default(),
+            ranks: BinaryHeap::new(),
+            threshold: u64::MAX,
+            departments: HashMap::new(),
+        }
+    }
+
     fn rank(&self, place: Place, way: Way, kind: ResultKind, position: u32) -> u64 {
-        let frequency = if kind == ResultKind::Member { self.frequent.get(&position).copied() } else { None };
-        (u64::from(way.band()) << 63)
-            | (u64::from(place) << 61)
-            | ((way as u64) << 57)
-            | ((kind as u64) << 55)
-            | (u64::from(frequency.unwrap_or(u16::MAX)) << 32)
+        let frequency = if kind == ResultKind::Member && !self.frequent.is_empty() {
+            self.frequent.get(&position).copied()
+        } else {
+            None
+        };
+        rank_floor(way.band(), place)
+            | ((way as u64) << WAY_SHIFT)
+            | ((kind as u64) << KIND_SHIFT)
+            | (u64::from(frequency.unwrap_or(u16::MAX)) << FREQUENCY_SHIFT)
             | u64::from(position)
+    }
+
+    /// Whether a match this good could still make the page: to skip checking a candidate that
+    /// could not.
+    fn admits(&self, place: Place, way: Way, kind: ResultKind, position: u32) -> bool {
+        self.rank(place, way, kind, position) < self.threshold
+    }
+
+    /// Whether any match in this band and place could still make the page: to skip whole
+    /// searches (the infix families once the page is full of matches from the start).
+    fn open_to(&self, band: u8, place: Place) -> bool {
+        rank_floor(band, place) < self.threshold
     }
 
     fn add(&mut self, place: Place, way: Way, kind: ResultKind, position: u32, field: Field) {
@@ -215,10 +304,49 @@ impl Gathered {
             return; // a target the records do not have: see `Snapshot::holds`
         }
         let rank = self.rank(place, way, kind, position);
-        let entry = self.best.entry((kind, position)).or_insert(Candidate { rank, field });
-        if rank < entry.rank {
-            *entry = Candidate { rank, field };
+        if kind == ResultKind::Department {
+            let best = self.departments.entry(position).or_insert(rank);
+            *best = (*best).min(rank);
         }
+        if rank >= self.threshold {
+            return;
+        }
+        let key = (kind, position);
+        match self.best.get_mut(&key) {
+            Some(entry) if entry.rank <= rank => return,
+            Some(entry) => *entry = Candidate { rank, field },
+            None => {
+                self.best.insert(key, Candidate { rank, field });
+            }
+        }
+        self.ranks.push((rank, key));
+        if self.best.len() > self.wanted {
+            let worst = self.pop_worst();
+            self.best.remove(&worst);
+        }
+        if self.best.len() == self.wanted {
+            self.threshold = self.peek_worst();
+        }
+    }
+
+    /// Drops stale entries from the top of the heap.
+    fn clean_top(&mut self) {
+        while let Some(&(rank, key)) = self.ranks.peek() {
+            if self.best.get(&key).is_some_and(|c| c.rank == rank) {
+                return;
+            }
+            self.ranks.pop();
+        }
+    }
+
+    fn pop_worst(&mut self) -> (ResultKind, u32) {
+        self.clean_top();
+        self.ranks.pop().map(|(_, key)| key).expect("a page over its size has a worst result")
+    }
+
+    fn peek_worst(&mut self) -> u64 {
+        self.clean_top();
+        self.ranks.peek().map_or(u64::MAX, |&(rank, _)| rank)
     }
 }
 
@@ -250,22 +378,23 @@ impl Snapshot {
             .map(|(rank, position)| (position as u32, rank.min(u16::MAX as usize - 1) as u16))
             .collect();
         let counts = [self.department_count() as u32, self.group_count() as u32, self.member_count() as u32];
-        let mut gathered = Gathered { counts, frequent, best: Positions::default() };
+        let mut gathered = Gathered::new(counts, frequent, wanted);
 
         self.gather_from_start(&query, &mut gathered);
-        // Infix matches rank below every match from the start in the same band, so they can
-        // only matter when the first band is not full yet.
-        let first_band = gathered.best.values().filter(|c| c.rank >> 63 == 0).count();
-        if first_band < wanted {
+        self.add_department_members(&query, &mut gathered);
+        // Each later phase finds only matches that rank below everything before it, so it runs
+        // only while the page has room for them.
+        if gathered.open_to(0, INFIX) {
             self.gather_infix(&query, &mut gathered);
+        }
+        if gathered.open_to(Way::Fuzzy.band(), EXACT) {
+            self.gather_fuzzy(&query, &mut gathered);
+        }
+        if gathered.open_to(Way::Typo.band(), EXACT) {
+            self.gather_typos(&query, &mut gathered);
         }
 
         let mut found: Vec<((ResultKind, u32), Candidate)> = gathered.best.into_iter().collect();
-        let take = wanted.min(found.len());
-        if take < found.len() {
-            found.select_nth_unstable_by_key(take, |(_, c)| c.rank);
-            found.truncate(take);
-        }
         found.sort_unstable_by_key(|(_, c)| c.rank);
         found
             .into_iter()
@@ -289,7 +418,7 @@ impl Snapshot {
                 if let Some(automaton) = ReadingAutomaton::new(family::ALIAS, &[Piece::Letters(&letters)]) {
                     self.each_match(automaton, |_, targets| {
                         for p in targets {
-                            gathered.add(1, Way::Alias, ResultKind::Member, p, Field::Alias);
+                            gathered.add(PREFIX, Way::Alias, ResultKind::Member, p, Field::Alias);
                         }
                     });
                 }
@@ -300,7 +429,7 @@ impl Snapshot {
                 [(family::ACCOUNT, Field::Account), (family::WEIXIN, Field::WeixinId), (family::EMAIL, Field::Email)]
             {
                 self.each_prefix(fam, identifier.as_bytes(), |key, targets| {
-                    let place = if key.len() == identifier.len() { 0 } else { 1 };
+                    let place = place_of_match(true, key.len() == identifier.len());
                     for p in targets {
                         gathered.add(place, Way::Identifier, ResultKind::Member, p, field);
                     }
@@ -309,13 +438,12 @@ impl Snapshot {
         }
         if let Some(digits) = &query.digits {
             self.each_prefix(family::PHONE_FULL, digits.as_bytes(), |key, targets| {
-                let place = if key.len() == digits.len() { 0 } else { 1 };
+                let place = place_of_match(true, key.len() == digits.len());
                 for p in targets {
                     gathered.add(place, Way::Phone, ResultKind::Member, p, Field::Mobile);
                 }
             });
         }
-        self.add_department_members(query, gathered);
     }
 
     /// Matches from later syllables of names, and phone digits anywhere.
@@ -329,15 +457,83 @@ impl Snapshot {
             self.gather_names(query, kind, text_family, reading_family, false, gathered);
         }
         if let Some(digits) = &query.digits {
-            let mut candidates = Vec::new();
-            self.each_prefix(family::PHONE, &digits.as_bytes()[..3], |_, targets| candidates.extend(targets));
-            for p in candidates {
-                if self.holds(ResultKind::Member, p)
-                    && (digits.len() == 3 || self.phone_match(p as usize, digits).is_some())
-                {
-                    gathered.add(2, Way::Phone, ResultKind::Member, p, Field::Mobile);
+            for p in self.phone_candidates(digits) {
+                if !gathered.admits(INFIX, Way::Phone, ResultKind::Member, p) {
+                    continue;
+                }
+                if digits.len() == 3 || self.phone_match(p as usize, digits).is_some() {
+                    gathered.add(INFIX, Way::Phone, ResultKind::Member, p, Field::Mobile);
                 }
             }
+        }
+    }
+
+    /// The members whose phone numbers hold every run of three of `digits`, in position order:
+    /// exactly the holders of a three-digit query, and for longer ones a few candidates to
+    /// check (the runs may sit apart).
+    fn phone_candidates(&self, digits: &str) -> Vec<u32> {
+        let mut runs: Vec<&[u8]> = digits.as_bytes().windows(3).collect();
+        runs.sort_unstable();
+        runs.dedup();
+        let mut lists: Vec<Vec<u32>> = runs
+            .iter()
+            .map(|run| {
+                let mut list = Vec::new();
+                self.each_prefix(family::PHONE, run, |_, targets| list.extend(targets));
+                list
+            })
+            .collect();
+        lists.sort_by_key(Vec::len);
+        let mut lists = lists.into_iter();
+        let mut candidates = lists.next().unwrap_or_default();
+        for list in lists {
+            if candidates.is_empty() {
+                break;
+            }
+            candidates.retain(|p| list.binary_search(p).is_ok());
+        }
+        candidates
+    }
+
+    /// Names matched by fuzzy pinyin (letters-only queries), which exact pinyin did not match.
+    fn gather_fuzzy(&self, query: &Query, gathered: &mut Gathered) {
+        let (Some(units), Some(letters)) = (&query.units, letters_only(query)) else { return };
+        if !ReadingAutomaton::fuzzy_can_add(&letters) {
+            return;
+        }
+        for (kind, family, from_start) in NAME_READING_FAMILIES {
+            let Some(automaton) = ReadingAutomaton::fuzzy(family, &letters) else { return };
+            let Some(exact) = ReadingAutomaton::new(family, &[Piece::Letters(&letters)]) else { return };
+            self.each_match(automaton, |key, targets| {
+                if exact.judge(key).is_some() {
+                    return; // matched exactly: gathered already
+                }
+                if let Some(found) = align_fuzzy(units, &key_syllables(key)) {
+                    let place = place_of_match(from_start, found.exact);
+                    for p in targets {
+                        gathered.add(place, Way::Fuzzy, kind, p, Field::Name);
+                    }
+                }
+            });
+        }
+    }
+
+    /// Names and aliases one typo away from a Latin query of five letters or more.
+    fn gather_typos(&self, query: &Query, gathered: &mut Gathered) {
+        let Some(letters) = letters_only(query) else { return };
+        let families =
+            NAME_READING_FAMILIES.iter().map(|&(kind, family, from_start)| (kind, family, from_start, Field::Name));
+        for (kind, family, from_start, field) in
+            families.chain([(ResultKind::Member, family::ALIAS, true, Field::Alias)])
+        {
+            let Some(automaton) = TypoAutomaton::new(family, &letters) else { return };
+            self.each_match(automaton, |key, targets| {
+                let spelt: Vec<u8> = key.iter().copied().filter(|&b| b != SYLLABLE_SEPARATOR).collect();
+                let place = place_of_match(from_start, typo_whole(letters.as_bytes(), &spelt));
+                for p in targets {
+                    gathered.add(place, Way::Typo, kind, p, field);
+                }
+            });
         }
     }
 
@@ -351,16 +547,9 @@ impl Snapshot {
         from_start: bool,
         gathered: &mut Gathered,
     ) {
-        let infix: Place = 2;
         if let Some(text) = &query.han_text {
             self.each_prefix(text_family, text.as_bytes(), |key, targets| {
-                let place = if !from_start {
-                    infix
-                } else if key.len() == text.len() {
-                    0
-                } else {
-                    1
-                };
+                let place = place_of_match(from_start, key.len() == text.len());
                 for p in targets {
                     gathered.add(place, Way::Name, kind, p, Field::Name);
                 }
@@ -375,26 +564,35 @@ impl Snapshot {
                 .map(|(text, whole)| if *whole { Piece::Syllable(text) } else { Piece::Letters(text) })
                 .collect();
             let Some(automaton) = ReadingAutomaton::new(reading_family, &pieces) else { continue };
+            let judge = automaton.clone();
             self.each_match(automaton, |key, targets| {
                 if has_han {
-                    // The characters themselves must be the name's: check each candidate.
+                    // The characters themselves must be the name's: check each candidate that
+                    // could make the page at all. Mixed queries match by pinyin at best, and
+                    // cover the whole name only if it has no more syllables than the query
+                    // has units.
+                    let syllables = key.iter().filter(|&&b| b == SYLLABLE_SEPARATOR).count() + 1;
+                    let best_place = place_of_match(from_start, syllables <= units.len());
                     for p in targets.filter(|&p| self.holds(kind, p)) {
+                        if !gathered.admits(best_place, Way::Pinyin, kind, p) {
+                            continue;
+                        }
+                        // Most candidates share only the sound (王 for 汪): a glance at the
+                        // name turns them away before its syllables are read.
+                        let name = self.name_of(kind, p as usize);
+                        if units.iter().any(|u| matches!(u, QueryUnit::Han(c) if !name.contains(*c))) {
+                            continue;
+                        }
                         if let Some(found) = self.align_name(kind, p as usize, units) {
-                            let place = if from_start { found.place() } else { infix };
+                            let place = if from_start { found.place() } else { INFIX };
                             gathered.add(place, found.how.into(), kind, p, Field::Name);
                         }
                     }
-                } else if let Some(found) = align(units, &key_syllables(key)) {
+                } else if let Some((exact, how)) = judge.judge(key) {
                     // Letters only: the key decides for every target alike.
-                    let place = if !from_start {
-                        infix
-                    } else if found.exact {
-                        0
-                    } else {
-                        1
-                    };
+                    let place = place_of_match(from_start, exact);
                     for p in targets {
-                        gathered.add(place, found.how.into(), kind, p, Field::Name);
+                        gathered.add(place, how.into(), kind, p, Field::Name);
                     }
                 }
             });
@@ -442,11 +640,10 @@ impl Snapshot {
     fn add_department_members(&self, query: &Query, gathered: &mut Gathered) {
         let typed_characters = query.han_text.as_ref().map_or(0, |t| t.chars().count());
         let departments: Vec<(u32, Place)> = gathered
-            .best
+            .departments
             .iter()
-            .filter(|((kind, _), _)| *kind == ResultKind::Department)
-            .map(|((_, d), c)| (*d, place_of(c.rank), way_of(c.rank)))
-            .filter(|&(_, place, way)| place == 0 || (place == 1 && way == Way::Name as u8 && typed_characters >= 2))
+            .map(|(&d, &rank)| (d, place_of(rank), way_of(rank)))
+            .filter(|&(_, place, way)| place == EXACT || (place == PREFIX && way == Way::Name && typed_characters >= 2))
             .map(|(d, place, _)| (d, place))
             .collect();
         let tables = self.tables();
@@ -514,14 +711,24 @@ impl Snapshot {
         self.name_syllables(ResultKind::Member, position)
     }
 
+    /// The name of a member, department or group.
+    fn name_of(&self, kind: ResultKind, position: usize) -> &str {
+        match kind {
+            ResultKind::Member => self.member_name(position),
+            ResultKind::Department => self.department(position).name,
+            ResultKind::Group => self.group(position).name,
+        }
+    }
+
     /// The syllables of a member's, department's or group's name.
     fn name_syllables(&self, kind: ResultKind, position: usize) -> Vec<Syllable<'_>> {
         let tables = self.tables();
-        let (record, name) = match kind {
-            ResultKind::Member => (Some(tables.member_record(position)), self.member(position).name),
-            ResultKind::Department => (tables.department_record(position), self.department(position).name),
-            ResultKind::Group => (Some(tables.group_record(position)), self.group(position).name),
+        let record = match kind {
+            ResultKind::Member => Some(tables.member_record(position)),
+            ResultKind::Department => tables.department_record(position),
+            ResultKind::Group => Some(tables.group_record(position)),
         };
+        let name = self.name_of(kind, position);
         record.and_then(|r| tables.read_syllables(self.as_bytes(), r, Some(name)).ok()).unwrap_or_default()
     }
 
@@ -555,19 +762,24 @@ impl Snapshot {
 
     /// Turns a ranked candidate into a result: the field and the ranges to highlight.
     fn hit(&self, query: &Query, kind: ResultKind, position: usize, candidate: Candidate) -> Hit {
+        let band = (candidate.rank >> BAND_SHIFT) as u32;
         let place = u32::from(place_of(candidate.rank));
-        let way = u32::from(way_of(candidate.rank));
-        let score = 100 * (3 - place) + 10 * (7 - way);
+        let way = way_of(candidate.rank);
+        let score = 1000 * (3 - band) + 100 * (3 - place) + 10 * (9 - way as u32);
         let mut field = candidate.field;
+        // The rule that matched, applied again to the one name to find what to highlight.
+        let rule = |syllables: &[Syllable<'_>]| -> Option<Alignment> {
+            let units = query.units.as_deref()?;
+            match way {
+                Way::Fuzzy => align_fuzzy(units, syllables),
+                Way::Typo => typo_align(&letters_only(query)?, syllables),
+                _ => align(units, syllables),
+            }
+        };
         let ranges = match field {
             Field::Name => {
                 let syllables = self.name_syllables(kind, position);
-                query
-                    .units
-                    .as_deref()
-                    .and_then(|units| align(units, &syllables))
-                    .map(|a| a.char_ranges(&syllables))
-                    .unwrap_or_default()
+                rule(&syllables).map(|a| a.char_ranges(&syllables)).unwrap_or_default()
             }
             Field::Alias => self
                 .member(position)
@@ -582,7 +794,7 @@ impl Snapshot {
                             chars: chars.clone(),
                         })
                         .collect();
-                    query.units.as_deref().and_then(|units| align(units, &syllables)).map(|a| a.char_ranges(&syllables))
+                    rule(&syllables).map(|a| a.char_ranges(&syllables))
                 })
                 .unwrap_or_default(),
             Field::Account | Field::WeixinId | Field::Email => {
@@ -600,7 +812,26 @@ impl Snapshot {
             }
             Field::Department => Vec::new(),
         };
-        Hit { kind, position, field, ranges, score }
+        Hit { kind, position, field, way, ranges, score }
+    }
+}
+
+/// The reading families of names: (kind, family, whether its keys start at a name's start).
+const NAME_READING_FAMILIES: [(ResultKind, u8, bool); 6] = [
+    (ResultKind::Member, family::READING_START, true),
+    (ResultKind::Department, family::DEPARTMENT_READING_START, true),
+    (ResultKind::Group, family::GROUP_READING_START, true),
+    (ResultKind::Member, family::READING_INFIX, false),
+    (ResultKind::Department, family::DEPARTMENT_READING_INFIX, false),
+    (ResultKind::Group, family::GROUP_READING_INFIX, false),
+];
+
+/// Where a match of a key stands, for keys from a name's start or from a later syllable.
+fn place_of_match(from_start: bool, whole: bool) -> Place {
+    match (from_start, whole) {
+        (false, _) => INFIX,
+        (true, true) => EXACT,
+        (true, false) => PREFIX,
     }
 }
 

@@ -22,6 +22,8 @@
 
 use std::ops::Range;
 
+use super::automaton::fuzzy_spellings;
+
 /// How a name was matched, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum How {
@@ -116,6 +118,23 @@ impl Alignment {
 
 /// The best alignment of `units` with a run of `syllables`, if there is one.
 pub fn align(units: &[QueryUnit], syllables: &[Syllable<'_>]) -> Option<Alignment> {
+    align_with(units, syllables, Spelling::Exact)
+}
+
+/// The best alignment with fuzzy pinyin allowed (模糊音: each reading also matched by its fuzzy
+/// spellings, zhang by zang, zhan and zan).
+pub fn align_fuzzy(units: &[QueryUnit], syllables: &[Syllable<'_>]) -> Option<Alignment> {
+    align_with(units, syllables, Spelling::Fuzzy)
+}
+
+/// Which spellings of a reading the typed letters are matched against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spelling {
+    Exact,
+    Fuzzy,
+}
+
+fn align_with(units: &[QueryUnit], syllables: &[Syllable<'_>], spelling: Spelling) -> Option<Alignment> {
     if units.is_empty() {
         return None;
     }
@@ -131,20 +150,27 @@ pub fn align(units: &[QueryUnit], syllables: &[Syllable<'_>]) -> Option<Alignmen
                 best = Some(candidate);
             }
         };
-        extend(units, syllables, start, How::Name, &mut consider);
+        extend(units, syllables, start, How::Name, spelling, &mut consider);
     }
     best
 }
 
 /// Consumes `units` from syllable `at` on, calling `done(end, how)` for every way the units are
 /// used up.
-fn extend(units: &[QueryUnit], syllables: &[Syllable<'_>], at: usize, how: How, done: &mut impl FnMut(usize, How)) {
+fn extend(
+    units: &[QueryUnit],
+    syllables: &[Syllable<'_>],
+    at: usize,
+    how: How,
+    spelling: Spelling,
+    done: &mut impl FnMut(usize, How),
+) {
     let Some(syllable) = syllables.get(at) else { return };
     match units[0] {
         QueryUnit::Han(c) => {
             let mut own = [0u8; 4];
             if syllable.text == *c.encode_utf8(&mut own) {
-                next(units, 1, syllables, at, how, done);
+                next(units, 1, syllables, at, how, spelling, done);
             }
         }
         QueryUnit::Letter(_) => {
@@ -157,7 +183,12 @@ fn extend(units: &[QueryUnit], syllables: &[Syllable<'_>], at: usize, how: How, 
                 .collect();
             // Every non-empty prefix of a reading that the typed letters spell, once per length.
             let mut lengths: Vec<(usize, bool)> = Vec::new();
-            for reading in &syllable.readings {
+            let fuzzy: Vec<String> = match spelling {
+                Spelling::Exact => Vec::new(),
+                Spelling::Fuzzy => syllable.readings.iter().flat_map(|r| fuzzy_spellings(r)).collect(),
+            };
+            let readings = syllable.readings.iter().copied().chain(fuzzy.iter().map(String::as_str));
+            for reading in readings {
                 let common = reading.bytes().zip(&typed).take_while(|(a, b)| a == *b).count();
                 for taken in 1..=common {
                     let full = taken == reading.len();
@@ -170,7 +201,7 @@ fn extend(units: &[QueryUnit], syllables: &[Syllable<'_>], at: usize, how: How, 
             for (taken, full) in lengths {
                 let last = taken == units.len();
                 let this = if full || last { How::Pinyin } else { How::Initials };
-                next(units, taken, syllables, at, how.max(this), done);
+                next(units, taken, syllables, at, how.max(this), spelling, done);
             }
         }
     }
@@ -182,12 +213,13 @@ fn next(
     syllables: &[Syllable<'_>],
     at: usize,
     how: How,
+    spelling: Spelling,
     done: &mut impl FnMut(usize, How),
 ) {
     if used == units.len() {
         done(at + 1, how);
     } else {
-        extend(&units[used..], syllables, at + 1, how, done);
+        extend(&units[used..], syllables, at + 1, how, spelling, done);
     }
 }
 

@@ -6,7 +6,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::format::hex;
 use super::read::{MemberRecord, Snapshot};
 use crate::fields::Gender;
-use crate::search::{Field, Hit, ResultKind};
+use crate::search::{Field, Hit, ResultKind, Way};
 
 /// The counts and identity of a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -80,6 +80,9 @@ pub struct HitInfo<'s> {
     pub id: Option<u32>,
     pub name: &'s str,
     pub field: Field,
+    /// How it matched: `name`, `pinyin`, `alias`, `initials`, `fuzzy`, `identifier`, `phone`,
+    /// `in_department` or `typo`.
+    pub way: Way,
     /// The matched field's displayed text, which `ranges` index by character.
     pub text: &'s str,
     pub ranges: Vec<(u32, u32)>,
@@ -204,6 +207,7 @@ impl Snapshot {
             id,
             name,
             field: hit.field,
+            way: hit.way,
             text,
             ranges: hit.ranges.clone(),
             score: hit.score,

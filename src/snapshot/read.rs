@@ -193,6 +193,13 @@ impl Snapshot {
         decode_member(self.members.body(&self.bytes, position)).expect("records are checked when opening")
     }
 
+    /// Only the name of the member at `position`: cheaper than [`Self::member`] where many
+    /// candidates are looked at and few kept.
+    pub(crate) fn member_name(&self, position: usize) -> &str {
+        let mut r = Reader::new(self.members.body(&self.bytes, position));
+        r.str().and_then(|_userid| r.str()).expect("records are checked when opening")
+    }
+
     /// The group at `position` (0 ≤ position < [`Self::group_count`]).
     pub fn group(&self, position: usize) -> GroupRecord<'_> {
         decode_group(self.groups.body(&self.bytes, position)).expect("records are checked when opening")

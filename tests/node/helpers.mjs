@@ -5,11 +5,11 @@
 // hand, the tests say which file is missing and how to build it.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CLI = process.env.TONGXUNLU_CLI ?? path.join(ROOT, "target", "release", "tongxunlu");
@@ -17,7 +17,6 @@ export const DEMO_DIR = process.env.TONGXUNLU_DEMO_DIR ?? path.join(ROOT, "targe
 export const SAMPLE_JSON = path.join(DEMO_DIR, "sample.json");
 export const SAMPLE_TXL = path.join(DEMO_DIR, "sample.txl");
 export const SAMPLE_VIEWER = "exec001";
-export const NODE_PKG = path.join(ROOT, "pkg", "node", "tongxunlu.js");
 export const WEB_PKG = path.join(ROOT, "pkg", "web", "tongxunlu.js");
 
 export function requireBuilt(file, how) {
@@ -27,10 +26,26 @@ export function requireBuilt(file, how) {
   return file;
 }
 
-/** The Node build of the wasm package (CommonJS, made by wasm-bindgen --target nodejs). */
+export const PKG_JSON = path.join(ROOT, "pkg", "package.json");
+
+/**
+ * The Node build of the npm package, found as a user's `require("tongxunlu")` finds it: through
+ * the "exports" of pkg/package.json (a self-reference from inside the package, so the "node"
+ * condition applies).
+ */
 export function loadNodePkg() {
-  requireBuilt(NODE_PKG, "make wasm-node");
-  return createRequire(import.meta.url)(NODE_PKG);
+  requireBuilt(PKG_JSON, "make pkg");
+  return createRequire(PKG_JSON)("tongxunlu");
+}
+
+/** The browser build of the package (its "browser" export), instantiated with initSync. */
+export async function loadWebPkg() {
+  requireBuilt(PKG_JSON, "make pkg");
+  const { exports } = JSON.parse(readFileSync(PKG_JSON, "utf8"));
+  const entry = path.join(ROOT, "pkg", exports["."].browser.default);
+  const web = await import(pathToFileURL(entry).href);
+  web.initSync({ module: readFileSync(path.join(path.dirname(entry), "tongxunlu_bg.wasm")) });
+  return web;
 }
 
 /** Runs the CLI; returns stdout. Throws with the CLI's stderr when it fails. */

@@ -1,0 +1,297 @@
+//! The mixed query set: what people type to find a colleague, generated from a snapshot, each
+//! query with the members it should find. The native benchmark (`benches/search.rs`), the
+//! JavaScript side-by-side benchmark (through `tongxunlu queries`) and the recall tests all use
+//! this one set, so their figures describe the same work.
+//!
+//! Every `every`-th member is a *target*, asked for in each way that applies to them: their
+//! name, an infix of it, full pinyin, initials, a pinyin prefix ("zhangw"), a mixed query
+//! ("张w"), fuzzy pinyin ("zangsan"), full pinyin with two neighbouring letters swapped, four and
+//! seven digits out of the middle of the mobile, the first six letters of the account, and their
+//! first department's name.
+//!
+//! A query usually has more right answers than its target: 张伟 is a common name, and "zw" are
+//! the initials of hundreds of people. So each case lists its *answers*: every member that the
+//! same kind of query made for them would be the same text (the same name, the same initials…),
+//! or whose field holds the fragment (phone digits in a mobile or telephone, account prefix), or
+//! who belongs to a department of that name or to one below it. Recall@k is then the share of the first k results that are answers, out of
+//! min(k, answers) — a measure that does not punish an engine for choosing among equals.
+//!
+//! Readings are each syllable's first reading, the one the snapshot builder lists first (a
+//! surname's surname reading).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::matcher::Syllable;
+use super::typo::reading_combinations;
+use crate::fields::TextField;
+use crate::snapshot::Snapshot;
+use crate::text::normalize::{is_han, normalize, phone_digits};
+
+/// One query with the accounts of the members it should find.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueryCase {
+    /// What kind of query: `name`, `name infix`, `full pinyin`, `initials`, `pinyin prefix`,
+    /// `mixed`, `fuzzy pinyin`, `typo`, `phone 4 digits`, `phone 7 digits`, `account prefix`,
+    /// `department`.
+    pub kind: &'static str,
+    pub query: String,
+    /// The account of the member the query was made from (its target).
+    pub expect: String,
+    /// Every member that answers the query (the target among them), in snapshot order.
+    pub answers: Vec<String>,
+}
+
+/// The kinds whose queries are made the same way for every member, so that the members a query
+/// answers are those whose own query of that kind is the same text.
+const KEYED_KINDS: [&str; 8] =
+    ["name", "name infix", "full pinyin", "initials", "pinyin prefix", "mixed", "fuzzy pinyin", "typo"];
+
+/// The query set over every `every`-th member (`every` ≥ 1).
+pub fn query_set(snap: &Snapshot, every: usize) -> Vec<QueryCase> {
+    let every = every.max(1);
+    let members = snap.member_count();
+
+    // For the keyed kinds, the answers to a query are the members whose own query (or, for the
+    // fuzzy and typo kinds, whose plain reading) is the same.
+    let mut keyed: HashMap<(&'static str, String), Vec<usize>> = HashMap::new();
+    let mut departments: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut phones: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut accounts: Vec<(String, usize)> = Vec::with_capacity(members);
+    for position in 0..members {
+        let member = snap.member(position);
+        for (kind, key) in answer_keys(member.name, &snap.member_syllables(position)) {
+            keyed.entry((kind, key)).or_default().push(position);
+        }
+        // A department's members follow it, those of its subdepartments too; departments of
+        // the same name (every branch's 销售部) answer alike.
+        let mut above: Vec<usize> = member.departments.iter().map(|&(d, _)| d).collect();
+        while let Some(d) = above.pop() {
+            let department = snap.department(d);
+            departments.entry(department.name).or_default().push(position);
+            above.extend(department.parent);
+        }
+        let numbers: Vec<String> = [TextField::Mobile, TextField::Telephone]
+            .iter()
+            .filter_map(|&f| member.text(f))
+            .map(phone_digits)
+            .collect();
+        phones.push((position, numbers));
+        accounts.push((member.userid.to_lowercase(), position));
+    }
+    accounts.sort();
+
+    let userids = |positions: &[usize]| -> Vec<String> {
+        let mut positions = positions.to_vec();
+        positions.sort_unstable();
+        positions.dedup();
+        positions.into_iter().map(|p| snap.member(p).userid.to_owned()).collect()
+    };
+
+    let mut cases = Vec::new();
+    let mut fragments: HashMap<String, Vec<usize>> = HashMap::new();
+    for position in (0..members).step_by(every) {
+        let member = snap.member(position);
+        let target = member.userid.to_owned();
+        let syllables = snap.member_syllables(position);
+        let readings = first_readings(&syllables);
+        let one_char_surname = syllables.first().is_some_and(|s| s.chars == (0..1));
+        let queries = target_queries(member.name, one_char_surname, &readings);
+        for kind in KEYED_KINDS {
+            let Some(query) = queries.get(kind) else { continue };
+            let key = match kind {
+                "fuzzy pinyin" => ("fuzzy key", fuzzy_key(&readings)),
+                "typo" => ("full pinyin", readings.concat()),
+                _ => (kind, query.clone()),
+            };
+            let answers = keyed.get(&key).map(|p| userids(p)).unwrap_or_default();
+            cases.push(QueryCase { kind, query: query.clone(), expect: target.clone(), answers });
+        }
+        if let Some(digits) = member.text(TextField::Mobile).map(phone_digits).filter(|d| d.len() >= 10) {
+            for (kind, fragment) in [("phone 4 digits", &digits[3..7]), ("phone 7 digits", &digits[3..10])] {
+                // The holders are filled in below, in one pass over every number.
+                fragments.entry(fragment.to_owned()).or_default();
+                cases.push(QueryCase { kind, query: fragment.to_owned(), expect: target.clone(), answers: Vec::new() });
+            }
+        }
+        let prefix: String = member.userid.to_lowercase().chars().take(6).collect();
+        let from = accounts.partition_point(|(a, _)| a.as_str() < prefix.as_str());
+        let holders: Vec<usize> =
+            accounts[from..].iter().take_while(|(a, _)| a.starts_with(&prefix)).map(|(_, p)| *p).collect();
+        cases.push(QueryCase {
+            kind: "account prefix",
+            query: prefix,
+            expect: target.clone(),
+            answers: userids(&holders),
+        });
+        if let Some(&(d, _)) = member.departments.first() {
+            let name = snap.department(d).name;
+            let in_department = departments.get(name).map(Vec::as_slice).unwrap_or_default();
+            cases.push(QueryCase {
+                kind: "department",
+                query: name.to_owned(),
+                expect: target.clone(),
+                answers: userids(in_department),
+            });
+        }
+    }
+    for (position, numbers) in &phones {
+        for number in numbers {
+            for width in [4, 7] {
+                for at in 0..number.len().saturating_sub(width - 1) {
+                    if let Some(holders) = fragments.get_mut(&number[at..at + width]) {
+                        holders.push(*position);
+                    }
+                }
+            }
+        }
+    }
+    for case in cases.iter_mut().filter(|c| c.kind.starts_with("phone")) {
+        case.answers = userids(&fragments[&case.query]);
+    }
+    cases
+}
+
+/// One reading per syllable: the first ones, which the builder lists first (a surname's
+/// surname reading).
+fn first_readings<'a>(syllables: &[Syllable<'a>]) -> Vec<&'a str> {
+    syllables.iter().map(|s| s.readings.first().copied().unwrap_or_default()).collect()
+}
+
+/// The queries of the keyed kinds a member is asked for by, with the name read one way; a kind
+/// is missing where it does not apply (no infix of a two-character name, no fuzzy variant of
+/// "wu li"). The name is compared as typed queries are, simplified and case-folded.
+fn target_queries(name: &str, one_char_surname: bool, readings: &[&str]) -> HashMap<&'static str, String> {
+    let mut queries = HashMap::new();
+    let name = normalize(name);
+    let chars: Vec<char> = name.chars().collect();
+    let full = readings.concat();
+    queries.insert("name", name.clone());
+    if chars.len() >= 3 {
+        queries.insert("name infix", chars[1..].iter().collect());
+    }
+    if !full.is_empty() {
+        queries.insert("full pinyin", full.clone());
+        queries.insert("initials", readings.iter().filter_map(|r| r.get(..1)).collect());
+    }
+    if let [first, second, ..] = readings {
+        if !first.is_empty() && !second.is_empty() {
+            queries.insert("pinyin prefix", format!("{first}{}", &second[..1]));
+            if one_char_surname && is_han(chars[0]) {
+                queries.insert("mixed", format!("{}{}", chars[0], &second[..1]));
+            }
+        }
+    }
+    if let Some(fuzzy) = fuzzy_variant(readings) {
+        queries.insert("fuzzy pinyin", fuzzy);
+    }
+    if full.len() >= 5 {
+        queries.insert("typo", swap_neighbours(&full));
+    }
+    queries
+}
+
+/// The keys under which a member answers the keyed kinds: those of every way to read their
+/// name (heteronyms: 强 is qiang and jiang), and the fuzzy key.
+fn answer_keys(name: &str, syllables: &[Syllable<'_>]) -> Vec<(&'static str, String)> {
+    let one_char_surname = syllables.first().is_some_and(|s| s.chars == (0..1));
+    let mut keys = Vec::new();
+    for readings in reading_combinations(syllables, 16) {
+        keys.extend(
+            target_queries(name, one_char_surname, &readings)
+                .into_iter()
+                .filter(|(kind, _)| !matches!(*kind, "fuzzy pinyin" | "typo")),
+        );
+        keys.push(("fuzzy key", fuzzy_key(&readings)));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The fuzzy pairs of SPEC §4, as (exact, fuzzy) spellings of a syllable's start or end.
+const FUZZY_INITIALS: [(&str, &str); 7] =
+    [("zh", "z"), ("ch", "c"), ("sh", "s"), ("z", "zh"), ("c", "ch"), ("s", "sh"), ("n", "l")];
+const FUZZY_FINALS: [(&str, &str); 6] =
+    [("ang", "an"), ("eng", "en"), ("ing", "in"), ("an", "ang"), ("en", "eng"), ("in", "ing")];
+
+/// Full pinyin with the first syllable that has a fuzzy partner spelt the fuzzy way: 张三 as
+/// "zangsan", 刘宁 as "liuling".
+fn fuzzy_variant(readings: &[&str]) -> Option<String> {
+    for (i, reading) in readings.iter().enumerate() {
+        let changed = FUZZY_INITIALS
+            .iter()
+            .find(|(exact, _)| reading.starts_with(exact))
+            .map(|(exact, fuzzy)| format!("{fuzzy}{}", &reading[exact.len()..]))
+            .or_else(|| {
+                FUZZY_FINALS
+                    .iter()
+                    .find(|(exact, _)| reading.ends_with(exact) && reading.len() > exact.len())
+                    .map(|(exact, fuzzy)| format!("{}{fuzzy}", &reading[..reading.len() - exact.len()]))
+            });
+        if let Some(changed) = changed {
+            let mut spelt: Vec<&str> = readings.to_vec();
+            spelt[i] = &changed;
+            return Some(spelt.concat());
+        }
+    }
+    None
+}
+
+/// A reading with every fuzzy pair folded to one side, so that readings that are fuzzy
+/// equivalents share it: zhang and zan are both `zan`.
+fn fuzzy_key(readings: &[&str]) -> String {
+    let mut key = String::new();
+    for reading in readings {
+        let mut reading = *reading;
+        let initial = ["zh", "ch", "sh"].iter().find(|p| reading.starts_with(*p));
+        if let Some(initial) = initial {
+            key.push_str(&initial[..1]);
+            reading = &reading[2..];
+        } else if let Some(rest) = reading.strip_prefix('n') {
+            key.push('l');
+            reading = rest;
+        }
+        match ["ang", "eng", "ing"].iter().find(|f| reading.ends_with(*f)) {
+            Some(_) => key.push_str(&reading[..reading.len() - 1]),
+            None => key.push_str(reading),
+        }
+        key.push('\'');
+    }
+    key
+}
+
+/// The letters with two different neighbours from the middle on swapped: "zhangsan" → "zhansgan".
+fn swap_neighbours(letters: &str) -> String {
+    let mut bytes = letters.as_bytes().to_vec();
+    let middle = bytes.len() / 2;
+    let at = (middle..bytes.len() - 1).chain(0..middle).find(|&i| bytes[i] != bytes[i + 1]);
+    if let Some(i) = at {
+        bytes.swap(i, i + 1);
+    }
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzzy_variants_change_one_syllable_and_share_the_fuzzy_key() {
+        let zhang_san = ["zhang", "san"];
+        assert_eq!(fuzzy_variant(&zhang_san).as_deref(), Some("zangsan"));
+        assert_eq!(fuzzy_variant(&["liu", "ning"]).as_deref(), Some("liuling"));
+        assert_eq!(fuzzy_variant(&["wu", "li"]), None);
+        assert_eq!(fuzzy_key(&zhang_san), fuzzy_key(&["zan", "shan"]));
+        assert_eq!(fuzzy_key(&["ning"]), fuzzy_key(&["lin"]));
+        assert_ne!(fuzzy_key(&zhang_san), fuzzy_key(&["zhan", "sa"]));
+    }
+
+    #[test]
+    fn a_typo_swaps_two_different_neighbours() {
+        assert_eq!(swap_neighbours("zhangsan"), "zhansgan");
+        assert_eq!(swap_neighbours("wangfang"), "wangafng");
+        assert_eq!(swap_neighbours("aaaab"), "aaaba");
+    }
+}

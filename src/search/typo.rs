@@ -1,0 +1,263 @@
+//! One typo (SPEC §4): a Latin query of five letters or more still finds a name when one edit —
+//! a letter inserted, deleted or replaced, or two neighbours swapped — turns it into the start of
+//! the name's reading ("wagnfang" and "wangfagn" find 王芳). Such matches rank last.
+//!
+//! The rule is the optimal-string-alignment distance (Levenshtein with adjacent swaps) between the
+//! query and a *prefix* of the reading's letters, the syllable separators left out: at most 1.
+//! [`TypoAutomaton`] walks the index with it, bit-parallel like the reading automaton: a mask of
+//! the query positions reachable with no edit, another with one, and the mask of two bytes back
+//! for swaps. [`typo_align`] is the same rule applied to one name, for highlights; a property test
+//! holds the two together.
+
+use fst::Automaton;
+
+use super::automaton::MAX_LETTERS;
+use super::index::SYLLABLE_SEPARATOR;
+use super::matcher::{Alignment, How, Syllable};
+
+/// Queries shorter than this are not matched with a typo: too many names are one edit away.
+pub(crate) const MIN_TYPO_LETTERS: usize = 5;
+
+/// A query of letters compiled for walking keys of one family with one edit allowed.
+#[derive(Debug, Clone)]
+pub(crate) struct TypoAutomaton {
+    family: u8,
+    len: u32,
+    /// For each letter a–z: the positions where the query has that letter.
+    letters: [u64; 26],
+}
+
+/// Where the query stands after the bytes of a key read so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TypoWalk {
+    Family,
+    Letters {
+        /// Query positions reached with no edit.
+        exact: u64,
+        /// Query positions reached with one edit.
+        edited: u64,
+        /// `exact` before the previous letter of the key, and that letter: for swaps.
+        exact_before: u64,
+        previous: u8,
+        done: bool,
+    },
+    Dead,
+}
+
+impl TypoAutomaton {
+    /// None when the query is shorter than [`MIN_TYPO_LETTERS`], too long, or not all letters.
+    pub(crate) fn new(family: u8, query: &str) -> Option<TypoAutomaton> {
+        if query.len() < MIN_TYPO_LETTERS || query.len() > MAX_LETTERS || !query.bytes().all(|b| b.is_ascii_lowercase())
+        {
+            return None;
+        }
+        let mut letters = [0u64; 26];
+        for (i, byte) in query.bytes().enumerate() {
+            letters[usize::from(byte - b'a')] |= 1 << i;
+        }
+        Some(TypoAutomaton { family, len: query.len() as u32, letters })
+    }
+
+    fn done_bit(&self) -> u64 {
+        1 << self.len
+    }
+
+    fn within(&self, mask: u64) -> u64 {
+        mask & ((self.done_bit() << 1) - 1)
+    }
+
+    fn typed(&self, byte: u8) -> u64 {
+        if byte.is_ascii_lowercase() {
+            self.letters[usize::from(byte - b'a')]
+        } else {
+            0
+        }
+    }
+}
+
+impl Automaton for TypoAutomaton {
+    type State = TypoWalk;
+
+    fn start(&self) -> TypoWalk {
+        TypoWalk::Family
+    }
+
+    fn is_match(&self, state: &TypoWalk) -> bool {
+        matches!(state, TypoWalk::Letters { done: true, .. })
+    }
+
+    fn can_match(&self, state: &TypoWalk) -> bool {
+        !matches!(state, TypoWalk::Dead)
+    }
+
+    fn will_always_match(&self, state: &TypoWalk) -> bool {
+        self.is_match(state)
+    }
+
+    fn accept(&self, state: &TypoWalk, byte: u8) -> TypoWalk {
+        match *state {
+            // The first query letter may be the extra one.
+            TypoWalk::Family if byte == self.family => {
+                TypoWalk::Letters { exact: 1, edited: 0b10, exact_before: 0, previous: 0, done: false }
+            }
+            TypoWalk::Family | TypoWalk::Dead => TypoWalk::Dead,
+            TypoWalk::Letters { done: true, .. } => *state,
+            // Separators are not letters of the reading.
+            TypoWalk::Letters { .. } if byte == SYLLABLE_SEPARATOR => *state,
+            TypoWalk::Letters { .. } if !byte.is_ascii_lowercase() => TypoWalk::Dead,
+            TypoWalk::Letters { exact, edited, exact_before, previous, .. } => {
+                let here = self.typed(byte);
+                let next_exact = self.within((exact & here) << 1);
+                let swapped = (exact_before & here & (self.typed(previous) >> 1)) << 2;
+                let next_edited = self.within(
+                    ((edited & here) << 1)  // a match after the edit
+                        | (exact << 1)      // this letter typed wrong
+                        | exact             // this letter not typed
+                        | swapped           // this letter and the one before typed the other way round
+                        | (next_exact << 1), // a letter typed that is not there
+                );
+                let done = (next_exact | next_edited) & self.done_bit() != 0;
+                if next_exact | next_edited == 0 {
+                    TypoWalk::Dead
+                } else {
+                    TypoWalk::Letters {
+                        exact: next_exact,
+                        edited: next_edited,
+                        exact_before: exact,
+                        previous: byte,
+                        done,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The optimal-string-alignment distance between `a` and `b`, when it is at most 1.
+fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[common..], &b[common..]);
+    match (a.len(), b.len()) {
+        (0, _) | (_, 0) => a.len().max(b.len()) <= 1,
+        (x, y) if x == y => a[1..] == b[1..] || (x >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..]),
+        (x, y) if x > y => a[1..] == *b,
+        _ => b[1..] == *a,
+    }
+}
+
+/// The length of the shortest prefix of `reading` within one edit of `query`, if any.
+pub(crate) fn typo_prefix(query: &[u8], reading: &[u8]) -> Option<usize> {
+    let shortest = query.len().saturating_sub(1);
+    (shortest..=query.len() + 1).filter(|&n| n <= reading.len()).find(|&n| within_one_edit(query, &reading[..n]))
+}
+
+/// Whether the whole of `reading` is within one edit of `query`.
+pub(crate) fn typo_whole(query: &[u8], reading: &[u8]) -> bool {
+    within_one_edit(query, reading)
+}
+
+/// The best way `query` matches a run of `syllables` with one typo: from the earliest syllable,
+/// covering the whole name if it can. Each syllable is read by any of its readings (at most 16
+/// combinations per start, as in the index).
+pub fn typo_align(query: &str, syllables: &[Syllable<'_>]) -> Option<Alignment> {
+    let query = query.as_bytes();
+    if query.len() < MIN_TYPO_LETTERS {
+        return None;
+    }
+    for start in 0..syllables.len() {
+        let mut best: Option<Alignment> = None;
+        for spelt in reading_combinations(&syllables[start..], 16) {
+            let letters: Vec<u8> = spelt.iter().flat_map(|r| r.bytes()).collect();
+            let Some(end) = typo_prefix(query, &letters) else { continue };
+            // The syllables the matched prefix reaches into.
+            let mut covered = 0;
+            let mut at = 0;
+            while at < end {
+                at += spelt[covered].len();
+                covered += 1;
+            }
+            let exact = start == 0 && typo_whole(query, &letters);
+            let found = Alignment { syllables: start..start + covered.max(1), how: How::Pinyin, exact };
+            if best.as_ref().is_none_or(|b| !b.exact && found.exact) {
+                best = Some(found);
+            }
+        }
+        if best.is_some() {
+            return best;
+        }
+    }
+    None
+}
+
+/// Up to `limit` ways to read the syllables, one reading each.
+pub(crate) fn reading_combinations<'a>(syllables: &[Syllable<'a>], limit: usize) -> Vec<Vec<&'a str>> {
+    let mut out: Vec<Vec<&'a str>> = vec![Vec::new()];
+    for syllable in syllables {
+        let mut next = Vec::new();
+        for spelt in &out {
+            for reading in &syllable.readings {
+                if next.len() < limit {
+                    let mut spelt = spelt.clone();
+                    spelt.push(*reading);
+                    next.push(spelt);
+                }
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const F: u8 = 4;
+
+    fn accepts(query: &str, key: &str) -> bool {
+        let automaton = TypoAutomaton::new(F, query).unwrap();
+        let mut state = automaton.start();
+        for byte in std::iter::once(F).chain(key.bytes()) {
+            state = automaton.accept(&state, byte);
+        }
+        automaton.is_match(&state)
+    }
+
+    #[test]
+    fn one_edit_of_a_prefix_of_the_reading() {
+        for query in ["wagnfang", "wangfagn", "wangfan", "wangfangx", "wanfang", "wangxfang", "awngfang", "angfang"] {
+            assert!(accepts(query, "wang'fang"), "{query}");
+        }
+        // the start of the reading is enough, and the separator is not a letter
+        assert!(accepts("zhnag", "zhang'san"));
+        assert!(accepts("zhangsna", "zhang'san"));
+        assert!(accepts("zhansgan", "zhang'san"));
+        for query in ["wgnafang", "fangwang", "wanggfangg", "xwangfangx"] {
+            assert!(!accepts(query, "wang'fang"), "{query}");
+        }
+        assert!(TypoAutomaton::new(F, "wagn").is_none(), "four letters are too few");
+    }
+
+    proptest::proptest! {
+        /// The automaton accepts a key exactly when a prefix of its letters is within one edit.
+        #[test]
+        fn the_automaton_agrees_with_the_rule(key in "[abn']{0,9}", query in "[abn]{5,8}") {
+            let letters: Vec<u8> = key.bytes().filter(|&b| b != SYLLABLE_SEPARATOR).collect();
+            proptest::prop_assert_eq!(accepts(&query, &key), typo_prefix(query.as_bytes(), &letters).is_some());
+        }
+    }
+
+    #[test]
+    fn the_alignment_covers_the_syllables_reached() {
+        let name = [Syllable::new("王", &["wang"], 0..1), Syllable::new("芳", &["fang"], 1..2)];
+        let found = typo_align("wagnfang", &name).unwrap();
+        assert_eq!((found.syllables, found.exact), (0..2, true));
+        let found = typo_align("wagnf", &name).unwrap();
+        assert_eq!((found.syllables, found.exact), (0..2, false));
+        assert_eq!(typo_align("fangx", &name).map(|a| a.syllables), Some(1..2));
+        assert_eq!(typo_align("xxxxx", &name), None);
+    }
+}

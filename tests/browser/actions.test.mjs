@@ -1,0 +1,392 @@
+// Member detail and its actions: the call/chat glue of www/actions.js on its own (pure functions,
+// a fake JS-SDK), then on the page — the tel: link, chat through an injected fake `ww` for one
+// and for several people, the .vcf download, the QR code read back from the screen by jsQR,
+// @ mentions, and frequent contacts that survive a reload and lift ranking.
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+import { ROOT } from "../node/helpers.mjs";
+import { newPage, results, search, shot, signedIn } from "./harness.mjs";
+import { snapshotOf, suite } from "./common.mjs";
+import {
+  chatRoute,
+  config,
+  detectHost,
+  loadSdk,
+  registerSdk,
+  startChat,
+  telHref,
+  vcardFileName,
+} from "../../www/actions.js";
+
+const UA = {
+  wxworkPhone:
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI Language/zh_CN wxwork/4.1.20",
+  wxworkPc:
+    "Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/53.0.2785.116 Safari/537.36 QBCore/4.0.1326.400 QQBrowser/9.0.2524.400 NetType/WIFI MicroMessenger/7.0.20.1781(0x6700143B) WindowsWechat(0x63010200) wxwork/4.0.0",
+  wechatAndroid:
+    "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 MicroMessenger/8.0.42.2460(0x28002A35) NetType/WIFI Language/zh_CN",
+  chromePc: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+};
+
+/** A fake WeChat Work JS-SDK that records its calls and succeeds (or fails with `errMsg`). */
+function fakeSdk(errMsg) {
+  const calls = [];
+  return { calls, openEnterpriseChat: (o) => (calls.push(o), errMsg ? o.fail({ errMsg }) : o.success({})) };
+}
+
+describe("actions.js on its own", () => {
+  test("detects the host from the user agent", () => {
+    assert.deepEqual(detectHost(UA.wxworkPhone), { app: "wxwork", mobile: true });
+    assert.deepEqual(detectHost(UA.wxworkPc), { app: "wxwork", mobile: false });
+    assert.deepEqual(detectHost(UA.wechatAndroid), { app: "wechat", mobile: true });
+    assert.deepEqual(detectHost(UA.chromePc), { app: "browser", mobile: false });
+  });
+
+  test("chooses the JS-SDK, the PC client's URL scheme, or a clear message", () => {
+    const sdk = fakeSdk();
+    assert.equal(chatRoute(["a"], { host: detectHost(UA.wxworkPhone), sdk }).via, "sdk");
+    assert.equal(
+      chatRoute(["a", "b"], { host: detectHost(UA.chromePc), sdk }).via,
+      "sdk",
+      "the SDK wins wherever it is loaded",
+    );
+    assert.deepEqual(chatRoute(["zhang.san@x"], { host: detectHost(UA.wxworkPc), sdk: null }), {
+      via: "scheme",
+      url: "wxwork://message?username=zhang.san%40x",
+    });
+    assert.equal(chatRoute(["a", "b"], { host: detectHost(UA.wxworkPc), sdk: null }).via, "none");
+    assert.deepEqual(chatRoute(["a"], { host: detectHost(UA.chromePc), sdk: null }), {
+      via: "none",
+      message: "请在企业微信中打开以发起聊天",
+    });
+    assert.deepEqual(
+      chatRoute(["a"], { host: detectHost(UA.wechatAndroid), sdk: null }).message,
+      "请在企业微信中打开以发起聊天",
+    );
+  });
+
+  test("opens chats through openEnterpriseChat with ;-joined userIds and a group name for groups", async () => {
+    const sdk = fakeSdk();
+    const host = detectHost(UA.wxworkPhone);
+    assert.deepEqual(await startChat(["staff001"], { host, sdk, groupName: "ignored" }), { ok: true, via: "sdk" });
+    assert.deepEqual(await startChat(["staff001", "dev001"], { host, sdk, groupName: "张伟、李娜" }), {
+      ok: true,
+      via: "sdk",
+    });
+    assert.deepEqual(
+      sdk.calls.map(({ userIds, groupName, chatId }) => ({ userIds, groupName, chatId })),
+      [
+        { userIds: "staff001", groupName: "", chatId: "" },
+        { userIds: "staff001;dev001", groupName: "张伟、李娜", chatId: "" },
+      ],
+    );
+    const failing = await startChat(["a"], { host, sdk: fakeSdk("openEnterpriseChat:fail no permission") });
+    assert.deepEqual(failing, {
+      ok: false,
+      via: "sdk",
+      message: "无法发起聊天：openEnterpriseChat:fail no permission",
+    });
+    const opened = [];
+    assert.deepEqual(
+      await startChat(["lisi"], { host: detectHost(UA.wxworkPc), sdk: null, navigate: (u) => opened.push(u) }),
+      { ok: true, via: "scheme" },
+    );
+    assert.deepEqual(opened, ["wxwork://message?username=lisi"]);
+  });
+
+  test("registers with the JS-SDK from the one config object", async () => {
+    const cfg = { ...config({}), corpId: "ww123", agentId: "1000002", signatureUrl: "/sign?app=1" };
+    const asked = [];
+    const fetchJson = async (url) => (asked.push(url), { timestamp: 1, nonceStr: "n", signature: "s" });
+    const registered = [];
+    const ww = { ...fakeSdk(), register: (o) => registered.push(o) };
+    const global = { ww, location: { href: "https://h.example/txl/?q=1#token=secret" } };
+    assert.equal(await registerSdk({ cfg, global, fetchJson }), true);
+    assert.equal(registered[0].corpId, "ww123");
+    assert.equal(registered[0].agentId, "1000002");
+    assert.deepEqual(await registered[0].getConfigSignature(), { timestamp: 1, nonceStr: "n", signature: "s" });
+    assert.deepEqual(
+      asked,
+      [`/sign?app=1&url=${encodeURIComponent("https://h.example/txl/?q=1")}`],
+      "the token in the fragment is never sent",
+    );
+
+    const configured = [];
+    const wx = { ...fakeSdk(), config: (o) => configured.push(o) };
+    assert.equal(await registerSdk({ cfg, global: { wx, location: global.location }, fetchJson }), true);
+    assert.deepEqual(configured[0].jsApiList, ["openEnterpriseChat"]);
+    assert.equal(configured[0].appId, "ww123");
+    assert.equal(
+      await registerSdk({ cfg: config({}), global: { ww }, fetchJson }),
+      false,
+      "nothing configured, nothing done",
+    );
+  });
+
+  test("loads the JS-SDK only inside WeChat (Work), only when configured", async () => {
+    const cfg = { ...config({}), corpId: "ww123", signatureUrl: "/sign", sdkUrl: "https://sdk.example/jweixin.js" };
+    const appended = [];
+    const global = {};
+    const doc = {
+      createElement: () => ({}),
+      head: { append: (el) => (appended.push(el.src), (global.wx = fakeSdk()), el.onload()) },
+    };
+    assert.equal(await loadSdk({ cfg, global, doc, host: detectHost(UA.chromePc) }), false, "not in a plain browser");
+    assert.equal(
+      await loadSdk({ cfg: config({}), global, doc, host: detectHost(UA.wxworkPhone) }),
+      false,
+      "not unconfigured",
+    );
+    assert.deepEqual(appended, []);
+    assert.equal(await loadSdk({ cfg, global, doc, host: detectHost(UA.wxworkPhone) }), true);
+    assert.deepEqual(appended, ["https://sdk.example/jweixin.js"]);
+    assert.equal(
+      await loadSdk({ cfg, global, doc, host: detectHost(UA.wxworkPhone) }),
+      true,
+      "present: not loaded twice",
+    );
+    assert.equal(appended.length, 1);
+  });
+
+  test("config() lays the server's object over the documented defaults", () => {
+    assert.equal(config({}).snapshotUrl, "/api/snapshot");
+    const cfg = config({ tongxunluConfig: { demo: true, corpId: "ww1" } });
+    assert.equal(cfg.demo, true);
+    assert.equal(cfg.corpId, "ww1");
+    assert.equal(cfg.meUrl, "/api/me");
+  });
+
+  test("tel: links and card file names", () => {
+    assert.equal(telHref("+86 138-1600-0002"), "tel:+8613816000002");
+    assert.equal(telHref("021-61230002"), "tel:02161230002");
+    assert.equal(vcardFileName("张伟"), "张伟.vcf");
+    assert.equal(vcardFileName('a/b:"c"'), "a_b__c_.vcf");
+  });
+});
+
+// ---- on the page ----------------------------------------------------------------------------
+
+let expected;
+const env = suite({}, async ({ app }) => {
+  expected = (await snapshotOf(app, "exec001")).dir;
+});
+
+/** Records openEnterpriseChat calls in window.__chats, as a WeChat Work client with the SDK would. */
+const FAKE_WW = () => {
+  window.__chats = [];
+  window.ww = {
+    openEnterpriseChat: (o) => {
+      window.__chats.push({ userIds: o.userIds, groupName: o.groupName, chatId: o.chatId });
+      o.success({});
+    },
+  };
+};
+const chats = (page) => page.evaluate(() => window.__chats);
+
+async function openDetail(page, query, userid) {
+  await search(page, query);
+  await page.click(`#list .row[data-userid="${userid}"]`);
+  await page.waitForSelector(`#detail-pane article[data-userid="${userid}"]`);
+}
+
+describe("member detail on a phone in WeChat Work (fake ww)", () => {
+  test("call, chat, email links and the chat glue for one person", async () => {
+    const { context, page, errors } = await newPage(env.browser, "phone", { init: FAKE_WW });
+    try {
+      assert.equal(await signedIn(page, env.app, "exec001"), "ready");
+      await openDetail(page, "zhangwei", "staff001");
+      assert.equal(await page.evaluate(() => document.activeElement.id), "detail-name", "focus moves to the detail");
+      assert.equal(await page.isVisible("#list"), false, "on a phone the detail replaces the list");
+      const m = expected.member("staff001");
+      assert.equal(await page.getAttribute('a[data-action="call"]', "href"), `tel:${m.mobile}`);
+      assert.equal(await page.getAttribute('a[data-action="mail"]', "href"), `mailto:${m.email}`);
+      const fields = await page.$$eval(".fields .field", (fs) =>
+        fs.map((f) => [f.querySelector("dt").textContent, f.querySelector("dd").textContent]),
+      );
+      assert.deepEqual(Object.fromEntries(fields).手机, m.mobile);
+      assert.deepEqual(Object.fromEntries(fields).部门, m.departments.map((d) => d.name).join(""));
+      await shot(page, "detail-phone");
+
+      await page.click('button[data-action="chat"]');
+      assert.deepEqual(await chats(page), [{ userIds: "staff001", groupName: "", chatId: "" }]);
+
+      await page.click('button[data-action="back"]');
+      await page.waitForSelector("#list", { state: "visible" });
+      assert.equal(
+        await page.evaluate(() => document.activeElement.dataset.userid),
+        "staff001",
+        "focus returns to the row",
+      );
+      // The phone's own back button (WeChat's ‹) closes the detail too, and stays on the page.
+      await page.click('#list .row[data-userid="staff001"]');
+      await page.waitForSelector("#detail-pane", { state: "visible" });
+      await page.goBack();
+      await page.waitForSelector("#list", { state: "visible" });
+      assert.equal(await page.getAttribute("body", "data-state"), "ready");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("multi-select starts a group chat with everyone selected", async () => {
+    const { context, page, errors } = await newPage(env.browser, "phone", { init: FAKE_WW });
+    try {
+      assert.equal(await signedIn(page, env.app, "exec001"), "ready");
+      await page.click("#select-button");
+      assert.equal(await page.getAttribute("#select-button", "aria-pressed"), "true");
+      await search(page, "zhangwei");
+      await page.click('#list .row[data-userid="staff001"]');
+      await search(page, "lina");
+      await page.click('#list .row[data-userid="dev001"]');
+      assert.equal(await page.getAttribute('#list .row[data-userid="dev001"]', "aria-pressed"), "true");
+      assert.equal((await page.textContent("#select-count")).trim(), "已选 2 人");
+      await shot(page, "multiselect-phone");
+      await page.click("#group-chat");
+      assert.deepEqual(await chats(page), [{ userIds: "staff001;dev001", groupName: "张伟、李娜", chatId: "" }]);
+      assert.equal(
+        await page.getAttribute("#select-button", "aria-pressed"),
+        "false",
+        "selection ends after the chat opened",
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("save card downloads the vCard, and the QR code on screen decodes to it", async () => {
+    const { context, page, errors } = await newPage(env.browser, "phone", { init: FAKE_WW });
+    try {
+      assert.equal(await signedIn(page, env.app, "exec001"), "ready");
+      await openDetail(page, "zhangwei", "staff001");
+      const vcard = expected.vcard("staff001");
+      assert.match(vcard, /^BEGIN:VCARD\r\n/);
+
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click('button[data-action="vcard"]')]);
+      assert.equal(download.suggestedFilename(), "张伟.vcf");
+      assert.equal(readFileSync(await download.path(), "utf8"), vcard, "the .vcf is the card, byte for byte");
+
+      await page.click('button[data-action="qr"]');
+      await page.waitForSelector("#qr-dialog[open] svg");
+      assert.equal(
+        await page.evaluate(() => document.activeElement.closest("dialog")?.id),
+        "qr-dialog",
+        "focus is in the dialog",
+      );
+      assert.equal((await page.textContent("#qr-title")).trim(), "张伟 的名片");
+      await shot(page, "qr-phone");
+      const png = (await page.locator("#qr-box").screenshot()).toString("base64");
+      await page.addScriptTag({ path: path.join(ROOT, "node_modules", "jsqr", "dist", "jsQR.js") });
+      const decoded = await page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const canvas = Object.assign(document.createElement("canvas"), { width: img.width, height: img.height });
+        const ctx = canvas.getContext("2d");
+        ctx.drawImage(img, 0, 0);
+        const { data, width, height } = ctx.getImageData(0, 0, img.width, img.height);
+        const code = window.jsQR(data, width, height);
+        return code ? new TextDecoder().decode(new Uint8Array(code.binaryData)) : null;
+      }, png);
+      assert.equal(decoded, vcard, "jsQR reads the card from the screen");
+
+      await page.keyboard.press("Escape");
+      assert.equal(await page.isVisible("#qr-dialog"), false);
+      assert.equal(
+        await page.evaluate(() => document.activeElement.dataset.action),
+        "qr",
+        "focus returns to the QR button",
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("@ in the message box suggests colleagues and the chat includes who was mentioned", async () => {
+    const { context, page, errors } = await newPage(env.browser, "phone", { init: FAKE_WW });
+    try {
+      assert.equal(await signedIn(page, env.app, "exec001"), "ready");
+      await openDetail(page, "lina", "dev001");
+      await page.click("#message");
+      // 𠮷 is one character but two UTF-16 units: the cursor must be converted for the engine.
+      await page.keyboard.type("𠮷请 @zhangw");
+      await page.waitForSelector("#mention-list:not([hidden]) li");
+      const suggestions = await page.$$eval("#mention-list li", (lis) => lis.map((li) => li.dataset.userid));
+      assert.deepEqual(
+        suggestions,
+        expected.mentions("𠮷请 @zhangw", 10).suggestions.map((s) => s.userid),
+      );
+      assert.equal(suggestions[0], "staff001");
+      assert.equal(await page.getAttribute("#message", "aria-expanded"), "true");
+      await shot(page, "mention-phone");
+      await page.keyboard.press("Enter");
+      assert.equal(await page.inputValue("#message"), "𠮷请 @张伟 ");
+      await page.keyboard.type("看一下");
+      await page.click(".compose button[type=submit]");
+      assert.deepEqual(await chats(page), [{ userIds: "dev001;staff001", groupName: "李娜、张伟", chatId: "" }]);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("frequent contacts survive a reload, are listed, and lift ranking", async () => {
+    const { context, page, errors } = await newPage(env.browser, "phone", { init: FAKE_WW });
+    try {
+      assert.equal(await signedIn(page, env.app, "exec001"), "ready");
+      assert.equal(await page.$("#frequent"), null, "no frequent contacts yet");
+      await search(page, "zw");
+      const before = await results(page);
+      const target = before.filter((r) => r.kind === "member")[3];
+      assert.ok(target && target.marks.length, "a fourth person matches zw");
+      await page.click(`#list .row[data-userid="${target.userid}"]`);
+      await page.click('button[data-action="chat"]');
+      await page.click('button[data-action="back"]');
+
+      await page.reload();
+      await page.waitForSelector('body[data-state="ready"]');
+      const listed = await page.$$eval("#frequent .row", (rows) => rows.map((r) => r.dataset.userid));
+      assert.deepEqual(listed, [target.userid], "常用联系人 shows who was chatted with");
+      assert.equal((await page.textContent("#frequent h2")).trim(), "常用联系人");
+      await shot(page, "frequent-phone");
+      await search(page, "zw");
+      const after = await results(page);
+      assert.equal(after[0].userid, target.userid, `${target.name} now ranks first for zw`);
+      assert.equal(after[1].userid, before[0].userid);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("member detail in a PC browser", () => {
+  test("list and detail side by side; chat outside WeChat Work says where to open it", async () => {
+    const { context, page, errors } = await newPage(env.browser, "pc");
+    try {
+      assert.equal(await signedIn(page, env.app, "exec001"), "ready");
+      await openDetail(page, "zhangwei", "staff001");
+      const [list, detail] = [
+        await page.locator("#list-pane").boundingBox(),
+        await page.locator("#detail-pane").boundingBox(),
+      ];
+      assert.ok(list.x + list.width <= detail.x + 1 && Math.abs(list.y - detail.y) < 1, "list beside the detail");
+      await page.click('button[data-action="chat"]');
+      await page.waitForSelector("#toast:not([hidden])");
+      assert.equal((await page.textContent("#toast")).trim(), "请在企业微信中打开以发起聊天");
+      await shot(page, "detail-pc");
+      await page.click('button[data-action="qr"]');
+      await page.waitForSelector("#qr-dialog[open] svg");
+      await shot(page, "qr-pc");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,142 @@
+// What every browser test needs: the server the page talks to, tokens for sample viewers,
+// Debian's headless Chromium (driven by playwright-core; never a downloaded browser), the phone
+// and PC contexts, and small page helpers.
+
+import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+import { chromium } from "playwright-core";
+
+import { CLI, requireBuilt, ROOT, SAMPLE_JSON, WEB_PKG } from "../node/helpers.mjs";
+
+export const ARTIFACTS = path.join(ROOT, "artifacts");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+/** The browser package the server serves at /pkg/ (pkg/web unless TONGXUNLU_PKG_DIR says otherwise). */
+export const PKG_DIR = process.env.TONGXUNLU_PKG_DIR ?? path.dirname(WEB_PKG);
+
+export const VIEWPORTS = {
+  phone: {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    userAgent:
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) " +
+      "Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI Language/zh_CN wxwork/4.1.20",
+  },
+  pc: { viewport: { width: 1280, height: 800 } },
+};
+
+/**
+ * Starts `tongxunlu serve` on `directory` on a free port, with a fresh token secret. Returns
+ * `{ url, token(userid, ttl), close() }`; tokens are minted by `tongxunlu token`.
+ */
+export async function startApp({ directory = SAMPLE_JSON, demo = true } = {}) {
+  requireBuilt(path.join(PKG_DIR, "tongxunlu.js"), "make wasm-web");
+  requireBuilt(directory, "make sample");
+  requireBuilt(CLI, "make build");
+  const env = { ...process.env, TONGXUNLU_SECRET: randomBytes(32).toString("hex") };
+  const args = ["serve", directory, "--addr", "127.0.0.1:0", "--www", path.join(ROOT, "www"), "--pkg", PKG_DIR];
+  if (demo) args.push("--demo");
+  const child = spawn(CLI, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`tongxunlu serve printed no URL in 60 s: ${stderr}`)), 60_000);
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`tongxunlu serve exited (${code}): ${stderr}`)));
+  });
+  return {
+    url,
+    token: (userid, ttl = 3600) =>
+      execFileSync(CLI, ["token", userid, "--ttl", String(ttl)], { env, encoding: "utf8" }).trim(),
+    close: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once("exit", done);
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+export async function launchBrowser() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    chromiumSandbox: false,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A fresh context (its own storage) at a viewport, recording console errors and uncaught exceptions. */
+export async function newPage(browser, kind, { init } = {}) {
+  const context = await browser.newContext({ ...VIEWPORTS[kind], locale: "zh-CN", acceptDownloads: true });
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (msg) => msg.type() === "error" && errors.push(`console.error: ${msg.text()}`));
+  page.on("pageerror", (err) => errors.push(`uncaught: ${err.message}`));
+  return { context, page, errors };
+}
+
+/** Navigates and waits until the page settled (ready, signin or error); returns that state. */
+export async function load(page, url) {
+  // From the page itself, a URL that differs only in its #fragment would not reload it.
+  if (page.url() !== "about:blank") await page.goto("about:blank");
+  await page.goto(url, { waitUntil: "load" });
+  return settled(page);
+}
+
+export async function settled(page) {
+  await page.waitForSelector('body:not([data-state="loading"])', { timeout: 30_000 });
+  const state = await page.getAttribute("body", "data-state");
+  if (state === "error")
+    return `error: ${await page.textContent("#error-title")}: ${await page.textContent("#error-message")}`;
+  return state;
+}
+
+/** Opens the page signed in as `userid` (the token in the URL fragment, as a host back end does). */
+export async function signedIn(page, app, userid, query = "") {
+  return load(page, `${app.url}${query}#token=${app.token(userid)}`);
+}
+
+/** Types a query into the search box key by key, as a user does. */
+export async function search(page, query) {
+  await page.fill("#q", "");
+  await page.type("#q", query);
+}
+
+/** The rendered results: `[{ kind, name, marks, sub, subMarks, userid }]` in order. */
+export function results(page) {
+  return page.$$eval("#list section[data-kind] .row", (rows) =>
+    rows.map((row) => ({
+      kind: row.closest("section").dataset.kind,
+      userid: row.dataset.userid,
+      name: row.querySelector(".row-name").textContent,
+      marks: [...row.querySelectorAll(".row-name mark")].map((m) => m.textContent),
+      sub: row.querySelector(".row-sub")?.textContent ?? "",
+      subMarks: [...row.querySelectorAll(".row-sub mark")].map((m) => m.textContent),
+    })),
+  );
+}
+
+export const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });

@@ -1,0 +1,139 @@
+// Time to first result on a 50,000-member directory, and what a first visit transfers.
+//
+// A 50,000-member sample is generated and served by `tongxunlu serve`; the page is opened with a
+// query in its URL (`?q=zhangwei`), and the time is the page's own `tongxunlu:first-result`
+// performance mark — from navigation start to the first search results in the DOM. Measured
+// cold (a new browser profile: nothing cached, no service worker) and from the offline cache
+// (the same profile with the network off), twice on the loopback and once on a throttled line.
+// The figures are printed and written to artifacts/first-result.json; the bounds asserted are
+// loose, because the machine is shared.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { cli, tempDir } from "../node/helpers.mjs";
+import { ARTIFACTS, launchBrowser, newPage, results, settled, startApp } from "./harness.mjs";
+
+const MEMBERS = 50_000;
+
+/** Navigates and returns { firstResult, ready } in ms since navigation start, and the transfer. */
+async function measure(page, url) {
+  await page.goto(url, { waitUntil: "load" });
+  assert.equal(await settled(page), "ready");
+  await page.waitForFunction(() => performance.getEntriesByName("tongxunlu:first-result").length > 0);
+  return page.evaluate(() => {
+    const mark = (name) => performance.getEntriesByName(name)[0].startTime;
+    const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
+    const transferred = entries.reduce((sum, e) => sum + e.transferSize, 0);
+    const bySize = Object.fromEntries(entries.map((e) => [new URL(e.name).pathname, e.transferSize]));
+    const arrived = (suffix) => Math.round(entries.find((e) => e.name.endsWith(suffix))?.responseEnd ?? NaN);
+    // The request that waited longest between being sent and its first byte: the server's share.
+    const wait = (e) => e.responseStart - e.requestStart;
+    const slowest = entries.reduce((a, e) => (wait(e) > wait(a) ? e : a));
+    return {
+      firstResult: Math.round(mark("tongxunlu:first-result")),
+      ready: Math.round(mark("tongxunlu:ready")),
+      engineArrived: arrived(".wasm"),
+      snapshotArrived: arrived("/api/snapshot"),
+      longestWait: `${new URL(slowest.name).pathname} ${Math.round(wait(slowest))} ms (sent at ${Math.round(slowest.requestStart)} ms)`,
+      transferred,
+      bySize,
+    };
+  });
+}
+
+test(`time to first result on a ${MEMBERS.toLocaleString("en")}-member snapshot, cold and offline`, async (t) => {
+  const tmp = tempDir("tongxunlu-perf-");
+  const directory = path.join(tmp.dir, "dir50k.json");
+  cli(["sample", "--members", String(MEMBERS), "--seed", "1", "-o", directory]);
+  const app = await startApp({ directory });
+  const browser = await launchBrowser();
+  try {
+    // The server builds a visibility class's snapshot on its first request and caches it; that
+    // is the server's cost, measured apart, so that the page's figures are the page's.
+    const t0 = performance.now();
+    // (Gzipped, as the browser asks for it: the server caches the compressed bytes too.)
+    const warm = await fetch(new URL("api/snapshot", app.url), {
+      headers: { authorization: `Bearer ${app.token("exec001")}`, "accept-encoding": "gzip" },
+    });
+    assert.equal(warm.status, 200);
+    const snapshotBytes = (await warm.arrayBuffer()).byteLength;
+    const figures = {
+      members: MEMBERS,
+      snapshotBytes,
+      serverFirstBuildMs: Math.round(performance.now() - t0),
+      cold: [],
+      offline: [],
+    };
+
+    for (let run = 0; run < 3; run++) {
+      const { context, page, errors } = await newPage(browser, "phone");
+      let goOffline = () => context.setOffline(true);
+      try {
+        if (run === 2) {
+          // The last run on a throttled line, like a phone on a good 4G connection.
+          const cdp = await context.newCDPSession(page);
+          figures.throttle = { downloadBitsPerSecond: 20e6, uploadBitsPerSecond: 5e6, latencyMs: 40 };
+          await cdp.send("Network.emulateNetworkConditions", {
+            offline: false,
+            latency: figures.throttle.latencyMs,
+            downloadThroughput: figures.throttle.downloadBitsPerSecond / 8,
+            uploadThroughput: figures.throttle.uploadBitsPerSecond / 8,
+          });
+          // This session's conditions would override setOffline's; go offline through it.
+          goOffline = () =>
+            cdp.send("Network.emulateNetworkConditions", {
+              offline: true,
+              latency: 0,
+              downloadThroughput: -1,
+              uploadThroughput: -1,
+            });
+        }
+        const url = `${app.url}?q=zhangwei#token=${app.token("exec001")}`;
+        const cold = await measure(page, url);
+        assert.equal((await results(page)).length > 0, true, "results are shown");
+        figures.cold.push(cold);
+
+        await page.evaluate(async () => {
+          await navigator.serviceWorker.ready;
+          // the snapshot is stored after it opened; wait until it is there
+          while (!(await (await caches.open("tongxunlu-snapshot")).match("/tongxunlu/last-snapshot")))
+            await new Promise((r) => setTimeout(r, 50));
+        });
+        await goOffline();
+        const offline = await measure(page, `${app.url}?q=zhangwei`);
+        assert.equal(await page.getAttribute("body", "data-offline"), "offline");
+        figures.offline.push(offline);
+        assert.deepEqual(
+          errors.filter((e) => e.startsWith("uncaught")),
+          [],
+        );
+      } finally {
+        await context.close();
+      }
+    }
+    const best = (list) => Math.min(...list.map((f) => f.firstResult));
+    figures.firstVisitBytes = figures.cold[0].transferred;
+    figures.firstVisit = figures.cold[0].bySize;
+    t.diagnostic(
+      `snapshot ${snapshotBytes} bytes; the server built and compressed it in ${figures.serverFirstBuildMs} ms on its first request`,
+    );
+    t.diagnostic(
+      `first result, cold: ${figures.cold.map((f) => f.firstResult).join(", ")} ms (the last at 20 Mbit/s, 40 ms; engine and snapshot ready at ${figures.cold.map((f) => f.ready).join(", ")} ms)`,
+    );
+    t.diagnostic(
+      `engine arrived at ${figures.cold.map((f) => f.engineArrived).join(", ")} ms, snapshot at ${figures.cold.map((f) => f.snapshotArrived).join(", ")} ms; longest wait for a first byte: ${figures.cold.map((f) => f.longestWait).join("; ")}`,
+    );
+    t.diagnostic(`first result, offline cache: ${figures.offline.map((f) => f.firstResult).join(", ")} ms`);
+    t.diagnostic(`first visit transferred ${figures.firstVisitBytes} bytes: ${JSON.stringify(figures.firstVisit)}`);
+    writeFileSync(path.join(ARTIFACTS, "first-result.json"), `${JSON.stringify(figures, null, 2)}\n`);
+    assert.ok(best(figures.cold) < 20_000, "a cold first result within 20 s even on a busy machine");
+    assert.ok(best(figures.offline) < 10_000, "from the offline cache within 10 s");
+  } finally {
+    await browser.close();
+    await app.close();
+    tmp.cleanup();
+  }
+});

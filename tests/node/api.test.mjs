@@ -1,0 +1,329 @@
+// Every function of the JavaScript API (SPEC §9) through the npm package's Node build, with good
+// and bad input: search (against the native CLI, and the browser build against the Node build),
+// initials/byInitial, department/children, mentions, filter, and a freed Directory. (stats and
+// member: open.test.mjs; the cards: card.test.mjs; buildSnapshot: build.test.mjs; bad snapshot
+// bytes: open-errors.test.mjs; memory: memory.test.mjs.)
+
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+
+import { cli, inspect, inspectList, loadNodePkg, loadWebPkg, sampleFiles, thrown, withDirectory } from "./helpers.mjs";
+
+const { Directory, buildSnapshot } = loadNodePkg();
+const sample = sampleFiles();
+const bytes = new Uint8Array(readFileSync(sample.txl));
+const dir = Directory.open(bytes);
+after(() => dir.free());
+const ins = inspect(sample.txl);
+const members = inspectList(ins, "members");
+const departments = inspectList(ins, "departments");
+
+const userids = (list) => list.map((m) => m.userid);
+const memberHits = (hits) => hits.filter((h) => h.kind === "member").map((h) => h.userid);
+
+/** Calls fn and checks it throws an Error whose message matches `pattern`. */
+function refuses(fn, pattern, what) {
+  const err = thrown(fn, what);
+  assert.match(err.message, pattern, `${what}: ${err.message}`);
+}
+
+// ---- search ----------------------------------------------------------------------------------------
+
+/** Every 5th query of the native benchmark's mixed set, plus input people really type. */
+function agreementQueries() {
+  const set = cli(["queries", sample.txl, "--every", "97"])
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line).query);
+  assert.ok(set.length > 100, `the query set has ${set.length} queries`);
+  return [
+    ...set.filter((_, i) => i % 5 === 0),
+    "",
+    "z",
+    "zhang san",
+    "Zhang'San",
+    "張",
+    "ＺＨＡＮＧ",
+    "+86 139",
+    "wagn",
+    "技术",
+    "xinpin",
+  ];
+}
+
+test("search agrees with `tongxunlu search --json` on the mixed query set", () => {
+  const queries = agreementQueries();
+  for (const q of queries) {
+    const native = cli(["search", sample.txl, q, "--json", "--limit", "20"])
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(dir.search(q, { limit: 20 }), native, `search ${JSON.stringify(q)}`);
+  }
+});
+
+test("the browser build answers exactly as the Node build", async () => {
+  const web = await loadWebPkg();
+  withDirectory(web.Directory, bytes, (webDir) => {
+    assert.deepEqual(webDir.stats(), dir.stats());
+    for (const q of agreementQueries()) {
+      assert.deepEqual(webDir.search(q, { limit: 20 }), dir.search(q, { limit: 20 }), `search ${JSON.stringify(q)}`);
+    }
+    assert.deepEqual(webDir.initials(), dir.initials());
+    assert.deepEqual(webDir.children(departments[0].id), dir.children(departments[0].id));
+  });
+});
+
+test("search results are plain objects with what the page highlights", () => {
+  const hits = dir.search("zhangs");
+  assert.ok(hits.length > 0);
+  for (const h of hits) {
+    assert.ok(["member", "department", "group"].includes(h.kind), h.kind);
+    assert.equal(typeof h.name, "string");
+    assert.equal(typeof h.score, "number");
+    if (h.kind === "member") assert.ok(dir.member(h.userid), `${h.userid} is a member`);
+    else assert.equal(typeof h.id, "number");
+    const length = Array.from(h.text).length;
+    for (const [start, end] of h.ranges) assert.ok(start < end && end <= length, `range [${start}, ${end}) of ${h.text}`);
+  }
+  assert.deepEqual(JSON.parse(JSON.stringify(hits)), hits, "a JSON round trip changes nothing");
+});
+
+test("search options: limit and offset page through one ranking; frequent contacts rise", () => {
+  const all = dir.search("wang", { limit: 40 });
+  assert.equal(all.length, 40, "enough results to page through");
+  assert.deepEqual(dir.search("wang"), all.slice(0, 20), "20 by default");
+  assert.deepEqual(dir.search("wang", { limit: 5 }), all.slice(0, 5));
+  assert.deepEqual(dir.search("wang", { offset: 5, limit: 5 }), all.slice(5, 10));
+  assert.deepEqual(dir.search("wang", { limit: 0 }), []);
+  assert.deepEqual(dir.search("wang", null), all.slice(0, 20), "null options are the defaults");
+
+  // Among results that match equally well, a frequent contact ranks first.
+  const first = all.find((h) => h.kind === "member");
+  const peer = all.findLast((h) => h.kind === "member" && h.way === first.way && h.field === first.field);
+  assert.notEqual(peer.userid, first.userid);
+  const boosted = memberHits(dir.search("wang", { limit: 40, frequent: { [peer.userid]: 10 } }));
+  assert.ok(
+    boosted.indexOf(peer.userid) < memberHits(all).indexOf(peer.userid),
+    `${peer.userid} rises from ${memberHits(all).indexOf(peer.userid)} to ${boosted.indexOf(peer.userid)}`,
+  );
+  assert.ok(boosted.indexOf(peer.userid) <= memberHits(all).indexOf(first.userid), "to the top of its band");
+});
+
+test("bad search input is an Error that names the problem", () => {
+  for (const q of [42, undefined, null, {}, ["zhang"]]) {
+    refuses(() => dir.search(q), /^search: query must be a string, got /, `search(${JSON.stringify(q)})`);
+  }
+  const cases = [
+    [{ limit: -1 }, /limit must be a whole number from 0, got -1/],
+    [{ limit: 2.5 }, /limit must be a whole number from 0, got 2\.5/],
+    [{ limit: "3" }, /limit must be a whole number from 0, got "3"/],
+    [{ offset: true }, /offset must be a whole number from 0, got true/],
+    [{ lmit: 3 }, /unknown option "lmit"/],
+    [{ frequent: { lisi: "often" } }, /frequent must be an object of account → finite number, got "often"/],
+    [{ frequent: { lisi: Infinity } }, /frequent must be/],
+    [{ frequent: ["lisi"] }, /frequent must be/],
+    [42, /search options: expected an object, got 42/],
+    [[], /search options: expected an object, got \[\]/],
+  ];
+  for (const [options, pattern] of cases) refuses(() => dir.search("wang", options), pattern, JSON.stringify(options));
+  assert.deepEqual(dir.search(""), [], "an empty query finds nothing");
+  assert.ok(dir.search("wang").length > 0, "still works");
+});
+
+// ---- the A–Z bar -------------------------------------------------------------------------------------
+
+test("initials count every member once, and byInitial lists them", () => {
+  const initials = dir.initials();
+  const letters = initials.map((i) => i.letter);
+  const order = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ#"];
+  assert.deepEqual(letters, order.filter((l) => letters.includes(l)), "A–Z, then #");
+  assert.ok(initials.every((i) => i.count > 0), "only letters that have members");
+  assert.equal(initials.reduce((n, i) => n + i.count, 0), dir.stats().members, "every member under one letter");
+
+  const seen = new Set();
+  for (const { letter, count } of initials) {
+    const list = dir.byInitial(letter, { limit: count + 10 });
+    assert.equal(list.length, count, `${letter}: ${list.length} listed, ${count} counted`);
+    for (const m of list) {
+      assert.ok(!seen.has(m.userid), `${m.userid} under two letters`);
+      seen.add(m.userid);
+    }
+    assert.deepEqual(dir.byInitial(letter.toLowerCase(), { limit: count + 10 }), list, `${letter} in lower case`);
+    assert.deepEqual(dir.byInitial(letter), list.slice(0, 50), `${letter}: 50 by default`);
+    assert.deepEqual(dir.byInitial(letter, { offset: 2, limit: 3 }), list.slice(2, 5), `${letter}: a page`);
+  }
+  assert.deepEqual([...seen].sort(), userids(members).sort(), "all members, each once");
+  assert.ok(userids(dir.byInitial("Z", { limit: 10_000 })).some((u) => dir.member(u).name.startsWith("曾")), "曾 files under Z");
+});
+
+test("bad byInitial input is an Error", () => {
+  for (const letter of ["AB", "", "1", "张", "?"]) {
+    refuses(() => dir.byInitial(letter), /^byInitial: letter must be one of A–Z or #, got /, JSON.stringify(letter));
+  }
+  for (const letter of [undefined, 7]) refuses(() => dir.byInitial(letter), /letter must be a string/, String(letter));
+  refuses(() => dir.byInitial("A", { limit: -5 }), /byInitial options: limit must be a whole number/, "limit -5");
+  refuses(() => dir.byInitial("A", { page: 2 }), /unknown option "page"/, "page");
+});
+
+// ---- browsing the organisation ---------------------------------------------------------------------
+
+test("department(id) is the department with its headcount and its breadcrumbs", () => {
+  const byId = new Map(departments.map((d) => [d.id, d]));
+  for (const d of departments) {
+    const view = dir.department(d.id);
+    assert.deepEqual(view.department, d, `department ${d.id} as inspect shows it`);
+    const crumbs = view.breadcrumbs;
+    assert.deepEqual(crumbs.at(-1), d, `${d.id}: the breadcrumbs end at the department`);
+    assert.equal(crumbs[0].parentid, null, `${d.id}: the breadcrumbs start at the top`);
+    for (let i = 1; i < crumbs.length; i++) assert.equal(crumbs[i].parentid, crumbs[i - 1].id, `${d.id}: step ${i}`);
+    for (const c of crumbs) assert.deepEqual(c, byId.get(c.id));
+  }
+  assert.equal(dir.department(987_654), undefined, "an unknown id");
+});
+
+test("children(id) lists the child departments and the department's own members", () => {
+  for (const d of departments) {
+    const { departments: kids, members: own } = dir.children(d.id);
+    const expectedKids = departments.filter((k) => k.parentid === d.id);
+    assert.deepEqual(
+      kids.map((k) => k.id).sort((a, b) => a - b),
+      expectedKids.map((k) => k.id).sort((a, b) => a - b),
+      `children of ${d.id}`,
+    );
+    for (let i = 1; i < kids.length; i++) assert.ok(kids[i - 1].order <= kids[i].order, `${d.id}: children in sort order`);
+    const expectedOwn = members.filter((m) => m.departments.some((x) => x.id === d.id));
+    assert.deepEqual(userids(own).sort(), userids(expectedOwn).sort(), `members of ${d.id}`);
+  }
+});
+
+test("bad department ids are Errors; an unknown one is undefined or an Error saying so", () => {
+  refuses(() => dir.children(987_654), /^no department 987654 in this snapshot$/, "children(987654)");
+  for (const id of ["3", -1, 1.5, undefined, null, NaN]) {
+    refuses(() => dir.department(id), /^department: id must be a whole number from 0, got /, `department(${String(id)})`);
+    refuses(() => dir.children(id), /^children: id must be a whole number from 0, got /, `children(${String(id)})`);
+  }
+});
+
+// ---- mentions --------------------------------------------------------------------------------------
+
+test("mentions finds the @query at the cursor and suggests members", () => {
+  const m = dir.mentions("请 @zhangs 看", 9);
+  assert.equal(m.start, 2);
+  assert.equal(m.end, 9);
+  assert.equal(m.query, "zhangs");
+  assert.ok(m.suggestions.length > 0 && m.suggestions.length <= 8, `${m.suggestions.length} suggestions`);
+  assert.deepEqual(userids(m.suggestions), memberHits(dir.search("zhangs", { limit: 40 })).slice(0, m.suggestions.length));
+  assert.deepEqual(m.suggestions[0], dir.member(m.suggestions[0].userid), "suggestions are whole members");
+  assert.deepEqual(dir.mentions("请 @zhangs"), m, "the cursor defaults to the end of the text");
+  assert.deepEqual(dir.mentions("@", 1), { start: 0, end: 1, query: "", suggestions: [] }, "just the @");
+  assert.equal(dir.mentions("请 @zhangs 看", 1), undefined, "cursor before the @");
+  assert.equal(dir.mentions("请 @zhangs 看", 11), undefined, "cursor after the space");
+  assert.equal(dir.mentions("no at sign", 5), undefined);
+  assert.equal(dir.mentions("", 0), undefined);
+  assert.deepEqual(dir.mentions("请 @zhangs", 1_000), m, "a cursor past the end is the end");
+});
+
+test("bad mentions input is an Error", () => {
+  refuses(() => dir.mentions(42, 1), /^mentions: text must be a string, got 42$/, "text 42");
+  refuses(() => dir.mentions("@a", -1), /^mentions: cursor must be a whole number from 0, got -1$/, "cursor -1");
+  refuses(() => dir.mentions("@a", "2"), /^mentions: cursor must be a whole number from 0, got "2"$/, 'cursor "2"');
+});
+
+// ---- filters ---------------------------------------------------------------------------------------
+
+/** Departments by id in the subtree of `id`, from inspect's parent links. */
+function subtree(id) {
+  const out = new Set([id]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const d of departments) if (out.has(d.parentid) && !out.has(d.id)) grew = out.add(d.id);
+  }
+  return out;
+}
+
+test("filter by gender, follow state and department subtree", () => {
+  assert.equal(dir.filter().length, members.length, "no filter lets everyone through");
+  assert.deepEqual(dir.filter({}), dir.filter());
+  for (const gender of ["1", "2"]) {
+    const got = dir.filter({ gender });
+    assert.deepEqual(userids(got).sort(), userids(members.filter((m) => m.gender === gender)).sort(), `gender ${gender}`);
+  }
+  assert.deepEqual(userids(dir.filter({ gender: "0" })).sort(), userids(members.filter((m) => !m.gender)).sort(), "gender 0");
+  const followed = userids(dir.filter({ followed: true }));
+  const notFollowed = userids(dir.filter({ followed: false }));
+  assert.deepEqual(followed.sort(), userids(members.filter((m) => m.followed)).sort());
+  assert.equal(followed.length + notFollowed.length, members.length);
+
+  const parent = departments.find((d) => departments.some((k) => k.parentid === d.id) && d.parentid !== null);
+  const tree = subtree(parent.id);
+  const inTree = members.filter((m) => m.departments.some((d) => tree.has(d.id)));
+  assert.ok(inTree.length > 0);
+  assert.deepEqual(userids(dir.filter({ department: parent.id })).sort(), userids(inTree).sort(), `subtree of ${parent.id}`);
+  const both = dir.filter({ department: parent.id, gender: "2" });
+  assert.deepEqual(userids(both).sort(), userids(inTree.filter((m) => m.gender === "2")).sort(), "filters combine");
+
+  const women = dir.filter({ gender: "2" });
+  assert.deepEqual(dir.filter({ gender: "2", offset: 3, limit: 4 }), women.slice(3, 7), "a page");
+  assert.deepEqual(women, dir.filter().filter((m) => m.gender === "2"), "in rank order");
+});
+
+test("filter by birthday month, where birthdays are visible", () => {
+  // The sample's field policy hides birthdays: then no one has one to filter by.
+  assert.deepEqual(dir.filter({ birthdayMonth: 3 }), []);
+  const directory = JSON.parse(readFileSync(sample.json, "utf8"));
+  directory.field_policy = { ...directory.field_policy, birthday: { visible: true, editable: true } };
+  withDirectory(Directory, buildSnapshot(JSON.stringify(directory), sample.viewer), (withBirthdays) => {
+    const everyone = withBirthdays.filter();
+    let total = 0;
+    for (let month = 1; month <= 12; month++) {
+      const got = withBirthdays.filter({ birthdayMonth: month });
+      const mm = String(month).padStart(2, "0");
+      assert.deepEqual(got, everyone.filter((m) => m.birthday?.slice(5, 7) === mm), `month ${month}`);
+      total += got.length;
+    }
+    assert.ok(total > everyone.length / 2, `${total} of ${everyone.length} have a birthday`);
+  });
+});
+
+test("bad filters are Errors that say what is wrong", () => {
+  const cases = [
+    [{ gender: "male" }, /^filter: gender must be "0", "1" or "2", got "male"$/],
+    [{ gender: 1 }, /^filter: gender must be a string, got 1$/],
+    [{ birthdayMonth: 13 }, /^filter: birthdayMonth must be a month from 1 to 12, got 13$/],
+    [{ birthdayMonth: 0 }, /birthdayMonth must be a month from 1 to 12, got 0/],
+    [{ birthdayMonth: 2.5 }, /birthdayMonth must be a whole number from 0, got 2\.5/],
+    [{ followed: "yes" }, /^filter: followed must be true or false, got "yes"$/],
+    [{ department: 987_654 }, /^no department 987654 in this snapshot$/],
+    [{ colour: "red" }, /^filter: unknown option "colour"/],
+    ["gender=2", /^filter: expected an object, got "gender=2"$/],
+  ];
+  for (const [filter, pattern] of cases) refuses(() => dir.filter(filter), pattern, JSON.stringify(filter));
+});
+
+// ---- after free --------------------------------------------------------------------------------------
+
+test("every method of a freed Directory throws an Error", () => {
+  const freed = Directory.open(bytes);
+  freed.free();
+  const calls = {
+    stats: () => freed.stats(),
+    member: () => freed.member("staff001"),
+    search: () => freed.search("wang"),
+    initials: () => freed.initials(),
+    byInitial: () => freed.byInitial("A"),
+    department: () => freed.department(1),
+    children: () => freed.children(1),
+    mentions: () => freed.mentions("@a"),
+    filter: () => freed.filter(),
+    vcard: () => freed.vcard("staff001"),
+    mecard: () => freed.mecard("staff001"),
+    qrSvg: () => freed.qrSvg("staff001"),
+    qrMatrix: () => freed.qrMatrix("staff001"),
+  };
+  const methods = Object.getOwnPropertyNames(Directory.prototype).filter((n) => !["constructor", "free"].includes(n) && !n.startsWith("__") && typeof Directory.prototype[n] === "function");
+  assert.deepEqual(Object.keys(calls).sort(), methods.sort(), "every method is called here");
+  for (const [name, call] of Object.entries(calls)) thrown(call, `${name} after free`);
+  assert.ok(dir.stats().members > 0, "other directories still work");
+});

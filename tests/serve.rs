@@ -1,0 +1,564 @@
+//! `tongxunlu serve` as the page and a host back end use it (SPEC §3, §9): the built binary on a
+//! free port, spoken to over plain HTTP/1.1 with `std::net::TcpStream` — page and package files,
+//! no way out of their directories, each viewer's snapshot behind a signed token, one snapshot per
+//! visibility class, ETag/304, gzip, 401/403 with no data, and the demo sign-in only with --demo.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use flate2::read::GzDecoder;
+use serde_json::Value;
+use tongxunlu::model::{Directory, Status};
+use tongxunlu::sample::{self, Preset, SampleSpec};
+use tongxunlu::snapshot::{self, Snapshot, MAGIC};
+use tongxunlu::token::{self, Secret};
+use tongxunlu::visibility::Organisation;
+
+const SECRET: &str = "a test secret that is long enough!";
+const RESIGNED: usize = 40;
+const DISABLED: usize = 41;
+
+/// A fresh working directory with the page, the package and the directory file the tests use.
+struct Fixture {
+    dir: PathBuf,
+    directory: Directory,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Fixture {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve").join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in ["www/sub", "pkg"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        let files: [(&str, &[u8]); 9] = [
+            (
+                "www/index.html",
+                b"<!doctype html><html lang=\"zh-CN\"><title>\xe9\x80\x9a\xe8\xae\xaf\xe5\xbd\x95</title></html>",
+            ),
+            ("www/app.js", b"import init from './pkg/tongxunlu.js'; // app\n"),
+            ("www/style.css", b"body { font-family: sans-serif }\n"),
+            ("www/manifest.webmanifest", b"{\"name\": \"tongxunlu\"}"),
+            ("www/icon.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            ("www/icon.png", b"\x89PNG\r\n\x1a\nnot really"),
+            ("www/sub/index.html", b"<p>sub</p>"),
+            ("pkg/tongxunlu.js", b"export default function init() {}\n"),
+            // Outside both served directories: must never be served.
+            ("private.txt", b"TOP SECRET payroll"),
+        ];
+        for (path, bytes) in files {
+            std::fs::write(dir.join(path), bytes).unwrap();
+        }
+        std::fs::write(dir.join("pkg/tongxunlu_bg.wasm"), wasm_like()).unwrap();
+        std::fs::write(dir.join("www/.hidden"), "dot file").unwrap();
+        std::fs::write(dir.join("www/big.js"), "console.log('通讯录');\n".repeat(200)).unwrap();
+
+        let mut directory = sample::generate(&SampleSpec { members: 400, seed: 1, preset: Preset::Company });
+        directory.userlist[RESIGNED].status = Status::Resigned;
+        directory.userlist[DISABLED].status = Status::Disabled;
+        std::fs::write(dir.join("dir.json"), directory.to_json_pretty()).unwrap();
+        let directory = Directory::from_json(&std::fs::read_to_string(dir.join("dir.json")).unwrap()).unwrap();
+        Fixture { dir, directory }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tongxunlu"));
+        command.current_dir(&self.dir).args(args).env_remove(token::SECRET_ENV);
+        command
+    }
+
+    /// `tongxunlu serve dir.json --www www --pkg pkg --addr 127.0.0.1:0 [extra…]` with the test secret.
+    fn serve(&self, extra: &[&str]) -> Served {
+        let mut args = vec!["serve", "dir.json", "--www", "www", "--pkg", "pkg", "--addr", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        let mut child = self
+            .command(&args)
+            .env(token::SECRET_ENV, SECRET)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("tongxunlu serve: listening on ").unwrap_or_else(|| panic!("{line:?}"));
+        let addr = url.strip_prefix("http://").unwrap().trim_end_matches('/').to_owned();
+        Served { child, addr }
+    }
+
+    fn wasm(&self) -> Vec<u8> {
+        std::fs::read(self.dir.join("pkg/tongxunlu_bg.wasm")).unwrap()
+    }
+
+    fn userid(&self, index: usize) -> &str {
+        &self.directory.userlist[index].userid
+    }
+}
+
+/// Bytes that compress like a wasm module does (repetitive, with a header).
+fn wasm_like() -> Vec<u8> {
+    let mut bytes = b"\0asm\x01\0\0\0".to_vec();
+    bytes.extend((0..20_000u32).map(|i| (i % 97) as u8));
+    bytes
+}
+
+/// A running server, stopped when dropped.
+struct Served {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        assert_eq!(self.header("Content-Type"), Some("application/json; charset=utf-8"), "{self:?}");
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    /// A refusal: the status, a JSON `{"error"}` and nothing else — no snapshot bytes.
+    fn assert_refused(&self, status: u16, what: &str) -> String {
+        assert_eq!(self.status, status, "{what}: {}", String::from_utf8_lossy(&self.body));
+        assert!(!self.body.windows(4).any(|w| w == &MAGIC[..4]), "{what}: snapshot bytes in a refusal");
+        assert!(self.body.len() < 300, "{what}: {} bytes", self.body.len());
+        let value = self.json();
+        let object = value.as_object().unwrap();
+        assert_eq!(object.len(), 1, "{what}: {value}");
+        assert_eq!(self.header("Cache-Control"), Some("no-store"), "{what}");
+        object["error"].as_str().unwrap().to_owned()
+    }
+}
+
+impl Served {
+    /// One request on its own connection; `target` is sent as is (no normalisation of `..`).
+    fn request(&self, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.addr);
+        for (name, value) in headers {
+            head += &format!("{name}: {value}\r\n");
+        }
+        if !body.is_empty() {
+            head += &format!("Content-Length: {}\r\nContent-Type: application/json\r\n", body.len());
+        }
+        head += "\r\n";
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response head");
+        let head = String::from_utf8(raw[..split].to_vec()).unwrap();
+        let mut lines = head.split("\r\n");
+        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let headers: Vec<(String, String)> =
+            lines.map(|l| l.split_once(": ").unwrap()).map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+        let answer = Answer { status, headers, body: raw[split + 4..].to_vec() };
+        if method != "HEAD" {
+            let length: usize = answer.header("Content-Length").unwrap().parse().unwrap();
+            assert_eq!(answer.body.len(), length, "{method} {target}");
+        }
+        answer
+    }
+
+    fn get(&self, target: &str, headers: &[(&str, &str)]) -> Answer {
+        self.request("GET", target, headers, b"")
+    }
+
+    fn snapshot(&self, token: &str, headers: &[(&str, &str)]) -> Answer {
+        let bearer = format!("Bearer {token}");
+        let mut all = vec![("Authorization", bearer.as_str())];
+        all.extend_from_slice(headers);
+        self.get("/api/snapshot", &all)
+    }
+}
+
+fn secret() -> Secret {
+    Secret::new(SECRET.as_bytes().to_vec()).unwrap()
+}
+
+fn token_for(userid: &str) -> String {
+    token::issue(&secret(), userid, token::unix_now() + 600)
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    GzDecoder::new(bytes).read_to_end(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn page_and_package_files_are_served_with_their_types_and_revalidated() {
+    let fixture = Fixture::new("files");
+    let server = fixture.serve(&[]);
+    let index = server.get("/", &[]);
+    assert_eq!(index.status, 200);
+    assert_eq!(index.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_eq!(index.body, std::fs::read(fixture.dir.join("www/index.html")).unwrap());
+    assert_eq!(index.header("Cache-Control"), Some("no-cache"));
+    let etag = index.header("ETag").unwrap().to_owned();
+    assert!(etag.starts_with('"') && etag.ends_with('"') && etag.len() > 10, "{etag}");
+
+    for (target, content_type) in [
+        ("/app.js", "text/javascript; charset=utf-8"),
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/manifest.webmanifest", "application/manifest+json; charset=utf-8"),
+        ("/icon.svg", "image/svg+xml"),
+        ("/icon.png", "image/png"),
+        ("/pkg/tongxunlu.js", "text/javascript; charset=utf-8"),
+        ("/pkg/tongxunlu_bg.wasm", "application/wasm"),
+        ("/sub/", "text/html; charset=utf-8"),
+    ] {
+        let answer = server.get(target, &[]);
+        assert_eq!((answer.status, answer.header("Content-Type")), (200, Some(content_type)), "{target}");
+        assert_eq!(answer.header("X-Content-Type-Options"), Some("nosniff"));
+    }
+    assert_eq!(server.get("/pkg/tongxunlu_bg.wasm", &[]).body, fixture.wasm());
+
+    // Revalidation: the same ETag is 304 with no body; a changed file gets a new one.
+    let revalidated = server.get("/", &[("If-None-Match", &etag)]);
+    assert_eq!((revalidated.status, revalidated.body.len()), (304, 0));
+    assert_eq!(revalidated.header("ETag"), Some(etag.as_str()));
+    std::fs::write(fixture.dir.join("www/index.html"), "<p>new</p>").unwrap();
+    let changed = server.get("/", &[("If-None-Match", &etag)]);
+    assert_eq!((changed.status, changed.body.as_slice()), (200, &b"<p>new</p>"[..]));
+    assert_ne!(changed.header("ETag"), Some(etag.as_str()));
+
+    // gzip for text and wasm when accepted, never for images.
+    let wasm = server.get("/pkg/tongxunlu_bg.wasm", &[("Accept-Encoding", "gzip, deflate, br")]);
+    assert_eq!(wasm.header("Content-Encoding"), Some("gzip"));
+    assert_eq!(wasm.header("Vary"), Some("Accept-Encoding"));
+    assert!(wasm.body.len() < fixture.wasm().len() / 4);
+    assert_eq!(gunzip(&wasm.body), fixture.wasm());
+    let js = server.get("/big.js", &[("Accept-Encoding", "gzip")]);
+    assert_eq!(js.header("Content-Encoding"), Some("gzip"));
+    assert_eq!(gunzip(&js.body), std::fs::read(fixture.dir.join("www/big.js")).unwrap());
+    // A file too small to gain from gzip goes as it is.
+    let small = server.get("/app.js", &[("Accept-Encoding", "gzip")]);
+    assert_eq!(
+        (small.header("Content-Encoding"), &small.body),
+        (None, &std::fs::read(fixture.dir.join("www/app.js")).unwrap())
+    );
+    let refused_gzip = server.get("/pkg/tongxunlu_bg.wasm", &[("Accept-Encoding", "gzip;q=0")]);
+    assert_eq!((refused_gzip.header("Content-Encoding"), &refused_gzip.body), (None, &fixture.wasm()));
+    let png = server.get("/icon.png", &[("Accept-Encoding", "gzip")]);
+    assert_eq!(png.header("Content-Encoding"), None);
+
+    // HEAD: the headers, no body.
+    let head = server.request("HEAD", "/pkg/tongxunlu_bg.wasm", &[], b"");
+    assert_eq!((head.status, head.body.len()), (200, 0));
+    assert_eq!(head.header("Content-Length"), Some(fixture.wasm().len().to_string().as_str()));
+
+    assert_eq!(server.get("/no-such-file.js", &[]).status, 404);
+    assert_eq!(server.get("/pkg/no-such-file.wasm", &[]).status, 404);
+    let redirect = server.get("/sub", &[]);
+    assert_eq!((redirect.status, redirect.header("Location")), (301, Some("/sub/")));
+    assert_eq!(server.request("DELETE", "/", &[], b"").status, 405);
+}
+
+#[test]
+fn nothing_outside_the_page_and_package_is_served() {
+    let fixture = Fixture::new("traversal");
+    let server = fixture.serve(&[]);
+    for target in [
+        "/../private.txt",
+        "/%2e%2e/private.txt",
+        "/%2E%2E%2Fprivate.txt",
+        "/..%2fprivate.txt",
+        "/pkg/../../private.txt",
+        "/pkg/%2e%2e/%2e%2e/private.txt",
+        "/pkg/..%5c..%5cprivate.txt",
+        "/sub/../../private.txt",
+        "/.hidden",
+        "/%00",
+        "/%zz",
+        "//../private.txt",
+        "/../dir.json",
+        "http://evil/../private.txt",
+        "*",
+    ] {
+        let answer = server.get(target, &[]);
+        assert!(matches!(answer.status, 400 | 404), "{target}: {}", answer.status);
+        let body = String::from_utf8_lossy(&answer.body);
+        assert!(!body.contains("TOP SECRET") && !body.contains("dot file") && !body.contains("userlist"), "{target}");
+    }
+}
+
+#[test]
+fn a_valid_token_gets_exactly_that_viewers_snapshot() {
+    let fixture = Fixture::new("snapshot");
+    let server = fixture.serve(&[]);
+    let organisation = Organisation::new(&fixture.directory);
+    // The personas, and someone who is not one.
+    let ordinary = fixture.directory.userlist[4..].iter().find(|m| organisation.view(&m.userid).is_ok()).unwrap();
+    for viewer in ["exec001", "staff001", "dev001", "supplier001", &ordinary.userid] {
+        let answer = server.snapshot(&token_for(viewer), &[]);
+        assert_eq!(answer.status, 200, "{viewer}: {}", String::from_utf8_lossy(&answer.body));
+        assert_eq!(answer.header("Content-Type"), Some("application/octet-stream"));
+        assert_eq!(answer.header("Cache-Control"), Some("private, no-cache"));
+        assert_eq!(answer.header("Vary"), Some("Authorization, Accept-Encoding"));
+
+        let view = organisation.view(viewer).unwrap();
+        let expected = snapshot::build(&fixture.directory, &view);
+        assert_eq!(answer.header("ETag"), Some(format!("\"{}\"", expected.class_key_hex()).as_str()));
+        assert_eq!(answer.body, expected.bytes, "{viewer}: the bytes of that viewer's own build");
+        let opened = Snapshot::open(answer.body).unwrap();
+        let served: BTreeSet<&str> = (0..opened.member_count()).map(|m| opened.member(m).userid).collect();
+        let visible: BTreeSet<&str> =
+            view.members.iter().map(|m| fixture.directory.userlist[m.member].userid.as_str()).collect();
+        assert_eq!(served, visible, "{viewer}");
+        assert!(served.contains(viewer));
+
+        let me = server.get("/api/me", &[("Authorization", &format!("Bearer {}", token_for(viewer)))]);
+        let name = &fixture.directory.userlist.iter().find(|m| m.userid == viewer).unwrap().name;
+        assert_eq!(me.json(), serde_json::json!({ "userid": viewer, "name": name }));
+    }
+    // The token may come in the query too.
+    let by_query = server.get(&format!("/api/snapshot?token={}", token_for("dev001")), &[]);
+    assert_eq!(by_query.body, server.snapshot(&token_for("dev001"), &[]).body);
+}
+
+#[test]
+fn viewers_who_see_the_same_share_a_snapshot_and_others_do_not() {
+    let fixture = Fixture::new("classes");
+    let server = fixture.serve(&[]);
+    let organisation = Organisation::new(&fixture.directory);
+    let dev = organisation.view("dev001").unwrap();
+    let teammate = fixture
+        .directory
+        .userlist
+        .iter()
+        .map(|m| m.userid.as_str())
+        .find(|&u| u != "dev001" && organisation.view(u).ok().as_ref() == Some(&dev))
+        .expect("dev001 has a teammate with the same view");
+
+    let etag = |viewer: &str| {
+        let answer = server.snapshot(&token_for(viewer), &[]);
+        assert_eq!(answer.status, 200);
+        (answer.header("ETag").unwrap().to_owned(), answer.body)
+    };
+    let (dev_etag, dev_bytes) = etag("dev001");
+    let (teammate_etag, teammate_bytes) = etag(teammate);
+    assert_eq!(dev_etag, teammate_etag, "dev001 and {teammate} see the same");
+    assert_eq!(dev_bytes, teammate_bytes);
+    let others: BTreeSet<String> = ["exec001", "staff001", "supplier001"].map(|v| etag(v).0).into();
+    assert_eq!(others.len(), 3);
+    assert!(!others.contains(&dev_etag));
+}
+
+#[test]
+fn if_none_match_is_304_and_gzip_is_sent_when_accepted() {
+    let fixture = Fixture::new("etag");
+    let server = fixture.serve(&[]);
+    let token = token_for("staff001");
+    let plain = server.snapshot(&token, &[]);
+    let etag = plain.header("ETag").unwrap().to_owned();
+    for tags in [etag.clone(), format!("W/{etag}"), format!("\"0000\", {etag}")] {
+        let not_modified = server.snapshot(&token, &[("If-None-Match", &tags)]);
+        assert_eq!((not_modified.status, not_modified.body.len()), (304, 0), "{tags}");
+        assert_eq!(not_modified.header("ETag"), Some(etag.as_str()));
+        assert_eq!(not_modified.header("Cache-Control"), Some("private, no-cache"));
+    }
+    assert_eq!(server.snapshot(&token, &[("If-None-Match", "\"0000\"")]).status, 200);
+    // Another class's ETag does not match.
+    let exec_etag = server.snapshot(&token_for("exec001"), &[]).header("ETag").unwrap().to_owned();
+    assert_eq!(server.snapshot(&token, &[("If-None-Match", &exec_etag)]).status, 200);
+
+    let gzipped = server.snapshot(&token, &[("Accept-Encoding", "gzip, br")]);
+    assert_eq!(gzipped.header("Content-Encoding"), Some("gzip"));
+    assert_eq!(gzipped.header("ETag"), Some(etag.as_str()));
+    assert!(gzipped.body.len() < plain.body.len() * 3 / 4, "{} of {}", gzipped.body.len(), plain.body.len());
+    assert_eq!(gunzip(&gzipped.body), plain.body);
+    assert_eq!(plain.header("Content-Encoding"), None);
+}
+
+#[test]
+fn missing_forged_tampered_and_expired_tokens_get_401_and_no_data() {
+    let fixture = Fixture::new("tokens");
+    let server = fixture.serve(&[]);
+    let good = token_for("staff001");
+    let (claim, signature) = good.rsplit_once('.').unwrap();
+    let other_secret = Secret::new(b"somebody else's secret, 32 bytes+".to_vec()).unwrap();
+    let exec = token_for("exec001");
+    let exec_claim = exec.rsplit_once('.').unwrap().0;
+    let mut flipped = good.clone().into_bytes();
+    flipped[3] ^= 1; // a bit of the userid
+    let far_future = format!("{}.{}.{signature}", claim.split('.').next().unwrap(), u64::MAX);
+
+    let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
+        ("no token", vec![]),
+        ("empty bearer", vec![("Authorization", "Bearer ".into())]),
+        ("not a bearer", vec![("Authorization", format!("Basic {good}"))]),
+        ("garbage", vec![("Authorization", "Bearer not-a-token".into())]),
+        (
+            "another secret",
+            vec![("Authorization", format!("Bearer {}", token::issue(&other_secret, "staff001", u64::MAX)))],
+        ),
+        ("another user's claim", vec![("Authorization", format!("Bearer {exec_claim}.{signature}"))]),
+        ("a flipped bit", vec![("Authorization", format!("Bearer {}", String::from_utf8(flipped).unwrap()))]),
+        ("a later expiry", vec![("Authorization", format!("Bearer {far_future}"))]),
+        ("expired", vec![("Authorization", format!("Bearer {}", token::issue(&secret(), "staff001", 1_000_000)))]),
+        ("a truncated signature", vec![("Authorization", format!("Bearer {}", &good[..good.len() - 1]))]),
+    ];
+    for (what, headers) in &cases {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        for target in ["/api/snapshot", "/api/me"] {
+            let answer = server.get(target, &headers);
+            answer.assert_refused(401, &format!("{what} at {target}"));
+            assert!(answer.header("WWW-Authenticate").unwrap().starts_with("Bearer"));
+        }
+    }
+    let error = server.snapshot(&token::issue(&secret(), "staff001", 1_000_000), &[]).assert_refused(401, "expired");
+    assert_eq!(error, "the token expired at 1000000 (Unix seconds)");
+    let error = server.get("/api/snapshot?token=x.1.y", &[]).assert_refused(401, "query");
+    assert!(error.starts_with("malformed token"), "{error}");
+    // The genuine token still works.
+    assert_eq!(server.snapshot(&good, &[]).status, 200);
+}
+
+#[test]
+fn resigned_disabled_and_unknown_viewers_get_403_and_no_data() {
+    let fixture = Fixture::new("refused");
+    let server = fixture.serve(&[]);
+    for (viewer, says) in [
+        (fixture.userid(RESIGNED), "has resigned"),
+        (fixture.userid(DISABLED), "is disabled"),
+        ("nobody-here", "is not a member"),
+    ] {
+        for target in ["/api/snapshot", "/api/me"] {
+            let answer = server.get(target, &[("Authorization", &format!("Bearer {}", token_for(viewer)))]);
+            let error = answer.assert_refused(403, &format!("{viewer} at {target}"));
+            assert!(error.contains(says), "{error}");
+        }
+    }
+}
+
+#[test]
+fn the_demo_sign_in_exists_only_with_demo() {
+    let fixture = Fixture::new("demo");
+    let plain = fixture.serve(&[]);
+    assert_eq!(plain.get("/api/demo/viewers", &[]).status, 404);
+    assert_eq!(plain.request("POST", "/api/demo/token", &[], br#"{"userid": "exec001"}"#).status, 404);
+    assert_eq!(config(&plain)["demo"], false);
+
+    let demo = fixture.serve(&["--demo"]);
+    let viewers = demo.get("/api/demo/viewers", &[]).json();
+    let viewers = viewers.as_array().unwrap();
+    let ids: Vec<&str> = viewers.iter().map(|v| v["userid"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["exec001", "staff001", "dev001", "supplier001"]);
+    let counts: Vec<u64> = viewers.iter().map(|v| v["members"].as_u64().unwrap()).collect();
+    assert!(counts.windows(2).all(|w| w[0] > w[1]), "each persona sees less than the one before: {counts:?}");
+    assert_eq!(viewers[1]["name"], "张伟");
+    assert!(viewers.iter().all(|v| !v["description"].as_str().unwrap().is_empty()));
+    assert_eq!(config(&demo)["demo"], true);
+
+    let signed_in = demo.request("POST", "/api/demo/token", &[], br#"{"userid": "dev001"}"#).json();
+    let demo_token = signed_in["token"].as_str().unwrap();
+    let expires = signed_in["expires"].as_u64().unwrap();
+    assert!(expires > token::unix_now() + 3600);
+    assert_eq!(token::verify(&secret(), demo_token, token::unix_now()).unwrap(), "dev001");
+    let snapshot = Snapshot::open(demo.snapshot(demo_token, &[]).body).unwrap();
+    assert_eq!(snapshot.member_count() as u64, counts[2]);
+
+    let not_a_persona =
+        demo.request("POST", "/api/demo/token", &[], format!(r#"{{"userid": "{}"}}"#, fixture.userid(50)).as_bytes());
+    assert!(not_a_persona.assert_refused(403, "not a persona").contains("exec001"));
+    demo.request("POST", "/api/demo/token", &[], b"{not json").assert_refused(400, "bad JSON");
+    demo.request("POST", "/api/demo/token", &[], br#"{"userid": 7}"#).assert_refused(400, "not a string");
+    demo.request("POST", "/api/demo/token", &[], &[b' '; 5000]).assert_refused(413, "too large");
+    assert_eq!(demo.get("/api/demo/token", &[]).status, 405);
+}
+
+/// `/config.js`, read back as the page would see `globalThis.tongxunluConfig`.
+fn config(server: &Served) -> Value {
+    let answer = server.get("/config.js", &[]);
+    assert_eq!(answer.header("Content-Type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(answer.header("Cache-Control"), Some("no-cache"));
+    let text = String::from_utf8(answer.body).unwrap();
+    let object = text.split_once("globalThis.tongxunluConfig = ").unwrap().1.trim_end().trim_end_matches(';');
+    serde_json::from_str(object).unwrap()
+}
+
+#[test]
+fn config_js_carries_the_urls_and_the_wechat_work_settings() {
+    let fixture = Fixture::new("config");
+    let server =
+        fixture.serve(&["--corp-id", "ww1234\"</script>", "--agent-id", "1000002", "--signature-url", "/jssdk/sign"]);
+    assert_eq!(
+        config(&server),
+        serde_json::json!({
+            "snapshotUrl": "/api/snapshot",
+            "meUrl": "/api/me",
+            "demo": false,
+            "demoViewersUrl": "/api/demo/viewers",
+            "demoTokenUrl": "/api/demo/token",
+            "corpId": "ww1234\"</script>",
+            "agentId": "1000002",
+            "signatureUrl": "/jssdk/sign",
+        })
+    );
+}
+
+fn run(fixture: &Fixture, args: &[&str], secret: Option<&str>) -> Output {
+    let mut command = fixture.command(args);
+    if let Some(secret) = secret {
+        command.env(token::SECRET_ENV, secret);
+    }
+    command.output().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn the_token_command_mints_what_serve_accepts_and_short_secrets_are_refused() {
+    let fixture = Fixture::new("token-cli");
+    let out = run(&fixture, &["token", "staff001", "--ttl", "120"], Some(SECRET));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let minted = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(token::verify(&secret(), minted.trim(), token::unix_now()).unwrap(), "staff001");
+    let expires: u64 = minted.split('.').nth(1).unwrap().parse().unwrap();
+    assert!((token::unix_now() + 110..=token::unix_now() + 120).contains(&expires));
+    let server = fixture.serve(&[]);
+    assert_eq!(server.snapshot(minted.trim(), &[]).status, 200);
+
+    std::fs::write(fixture.dir.join("secret.txt"), format!("{SECRET}\n")).unwrap();
+    let out = run(&fixture, &["token", "dev001", "--secret-file", "secret.txt"], None);
+    assert_eq!(token::verify(&secret(), String::from_utf8(out.stdout).unwrap().trim(), 0).unwrap(), "dev001");
+
+    std::fs::write(fixture.dir.join("short.txt"), "too short\n").unwrap();
+    for (args, secret) in [
+        (&["token", "dev001"][..], Some("too short")),
+        (&["token", "dev001", "--secret-file", "short.txt"][..], None),
+        (&["serve", "dir.json", "--addr", "127.0.0.1:0"][..], Some("too short")),
+        (&["serve", "dir.json", "--addr", "127.0.0.1:0", "--demo", "--secret-file", "short.txt"][..], None),
+    ] {
+        let out = run(&fixture, args, secret);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&out).contains("the secret is 9 bytes; at least 32 are needed"), "{args:?}: {}", stderr(&out));
+    }
+    for args in [&["token", "dev001"][..], &["serve", "dir.json", "--addr", "127.0.0.1:0"][..]] {
+        let out = run(&fixture, args, None);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(stderr(&out), "tongxunlu: error: no secret: set TONGXUNLU_SECRET or pass --secret-file PATH\n");
+    }
+    let out = run(&fixture, &["serve", "no-such.json", "--addr", "127.0.0.1:0"], Some(SECRET));
+    assert!(stderr(&out).starts_with("tongxunlu: error: no-such.json: "), "{}", stderr(&out));
+}

@@ -267,6 +267,30 @@ proptest! {
         })?;
     }
 
+    /// A page is exactly that slice of the whole ranking: keeping only the page's best results
+    /// and skipping the phases that cannot reach it (infix, fuzzy, typo) changes nothing, with
+    /// or without frequent contacts.
+    #[test]
+    fn a_page_is_a_slice_of_the_whole_ranking(
+        query in "[a-z]{1,7}|[张王李陈三伟芳明][a-z]{0,3}|1[0-9]{2,5}",
+        offset in 0usize..30,
+        limit in 1usize..30,
+        frequent in proptest::collection::vec((0usize..1500, 1u8..10), 0..4),
+    ) {
+        thread_local! { static SAMPLE: (Directory, Snapshot) = sample_snapshot(); }
+        SAMPLE.with(|(_, snap)| {
+            let frequent: Vec<(String, f64)> = frequent
+                .iter()
+                .map(|&(p, w)| (snap.member(p % snap.member_count()).userid.to_owned(), f64::from(w)))
+                .collect();
+            let all = snap.search(&query, &SearchOptions { limit: usize::MAX, offset: 0, frequent: frequent.clone() });
+            let page = snap.search(&query, &SearchOptions { limit, offset, frequent });
+            let expected: Vec<_> = all.into_iter().skip(offset).take(limit).collect();
+            prop_assert_eq!(page, expected, "{:?} offset {} limit {}", query, offset, limit);
+            Ok(())
+        })?;
+    }
+
     /// A query never returns a member whose name (or the field it names) does not match it.
     #[test]
     fn every_name_hit_really_matches(query in "[a-z]{1,8}|[张王李赵三伟芳明]{1,2}") {

@@ -202,7 +202,7 @@ async function runWorker(name, files, budgetSeconds, pkgWeb) {
     // A department of the name asked for is itself a right answer: it is what opens the list of
     // its members (SPEC §4), and a company has one 包装组 in every branch.
     const departments = q.kind === "department" ? hits.filter((h) => h.kind === "department" && h.name === q.query).length : 0;
-    const right = hits.slice(0, 10).filter((h) => (h.kind === "member" ? answers.has(h.userid) : false)).length;
+    const right = hits.slice(0, 10).filter((h) => h.kind === "member" && answers.has(h.userid)).length;
     k.recall += Math.min(1, (right + departments) / Math.min(10, answers.size + departments));
     perKind.set(q.kind, k);
     for (const h of hits) {

@@ -157,7 +157,7 @@ fn snapshot_command(directory: &Path, viewer: &str, output: &Path) -> Result<()>
     let view = organisation.view(viewer).map_err(|e| e.to_string())?;
     let built = snapshot::build(&directory, &view);
     write(output, &built.bytes)?;
-    let gzipped = gzipped_len(&built.bytes);
+    let gzipped = gzip(&built.bytes, flate2::Compression::best()).len();
     println!(
         "wrote {}: {} bytes ({} gzipped, {:.1} bytes per member gzipped), {} members, {} departments; class key {}",
         output.display(),
@@ -223,8 +223,10 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn gzipped_len(bytes: &[u8]) -> usize {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+/// `bytes` gzipped at `level`: the best level for the size `snapshot` reports, the default one
+/// where `serve` compresses as it answers.
+fn gzip(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 2), level);
     encoder.write_all(bytes).expect("writing to memory cannot fail");
-    encoder.finish().expect("writing to memory cannot fail").len()
+    encoder.finish().expect("writing to memory cannot fail")
 }

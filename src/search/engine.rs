@@ -29,7 +29,7 @@ use serde::Serialize;
 use super::automaton::{Piece, ReadingAutomaton};
 use super::index::{family, Targets, SYLLABLE_SEPARATOR};
 use super::matcher::{align, align_fuzzy, Alignment, How, QueryUnit, Syllable};
-use super::typo::{typo_align, typo_whole, TypoAutomaton};
+use super::typo::{typo_align, within_one_edit, TypoAutomaton};
 use crate::fields::TextField;
 use crate::snapshot::Snapshot;
 use crate::text::normalize::{normalize, phone_digits};
@@ -117,6 +117,19 @@ pub enum Way {
 }
 
 impl Way {
+    /// Every way, in declaration order (the order of the ranking key's way bits).
+    const ALL: [Way; 9] = [
+        Way::Name,
+        Way::Pinyin,
+        Way::Alias,
+        Way::Initials,
+        Way::Fuzzy,
+        Way::Identifier,
+        Way::Phone,
+        Way::InDepartment,
+        Way::Typo,
+    ];
+
     /// The first part of the ranking key: whole syllables or characters (the name, its pinyin,
     /// the alias) before abbreviations and identifiers. Typing "jishu" means 技术部 more surely
     /// than it spells out the initials of 姜思慧, though the initials cover her whole name.
@@ -143,19 +156,8 @@ fn place_of(rank: u64) -> Place {
 }
 
 fn way_of(rank: u64) -> Way {
-    const WAYS: [Way; 10] = [
-        Way::Name,
-        Way::Pinyin,
-        Way::Alias,
-        Way::Initials,
-        Way::Fuzzy,
-        Way::Identifier,
-        Way::Phone,
-        Way::InDepartment,
-        Way::Typo,
-        Way::Typo,
-    ];
-    WAYS[(((rank >> WAY_SHIFT) & 0xf) as usize).min(WAYS.len() - 1)]
+    // Ranks are made only by `Gathered::rank`, from a `Way`: the index is always one of them.
+    Way::ALL[((rank >> WAY_SHIFT) & 0xf) as usize]
 }
 
 /// The best rank any match in this band and place can have.
@@ -529,7 +531,7 @@ impl Snapshot {
             let Some(automaton) = TypoAutomaton::new(family, &letters) else { return };
             self.each_match(automaton, |key, targets| {
                 let spelt: Vec<u8> = key.iter().copied().filter(|&b| b != SYLLABLE_SEPARATOR).collect();
-                let place = place_of_match(from_start, typo_whole(letters.as_bytes(), &spelt));
+                let place = place_of_match(from_start, within_one_edit(letters.as_bytes(), &spelt));
                 for p in targets {
                     gathered.add(place, Way::Typo, kind, p, field);
                 }
@@ -870,4 +872,18 @@ fn alias_words(alias: &str) -> Vec<(String, std::ops::Range<u32>)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_way_decodes_from_the_rank_it_made() {
+        let gathered = Gathered::new([1, 1, 1], HashMap::new(), 1);
+        for way in Way::ALL {
+            let rank = gathered.rank(PREFIX, way, ResultKind::Member, 0);
+            assert_eq!((way_of(rank), place_of(rank)), (way, PREFIX));
+        }
+    }
 }

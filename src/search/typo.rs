@@ -134,7 +134,7 @@ impl Automaton for TypoAutomaton {
 }
 
 /// The optimal-string-alignment distance between `a` and `b`, when it is at most 1.
-fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
     if a.len().abs_diff(b.len()) > 1 {
         return false;
     }
@@ -152,11 +152,6 @@ fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 pub(crate) fn typo_prefix(query: &[u8], reading: &[u8]) -> Option<usize> {
     let shortest = query.len().saturating_sub(1);
     (shortest..=query.len() + 1).filter(|&n| n <= reading.len()).find(|&n| within_one_edit(query, &reading[..n]))
-}
-
-/// Whether the whole of `reading` is within one edit of `query`.
-pub(crate) fn typo_whole(query: &[u8], reading: &[u8]) -> bool {
-    within_one_edit(query, reading)
 }
 
 /// The best way `query` matches a run of `syllables` with one typo: from the earliest syllable,
@@ -179,7 +174,7 @@ pub fn typo_align(query: &str, syllables: &[Syllable<'_>]) -> Option<Alignment> 
                 at += spelt[covered].len();
                 covered += 1;
             }
-            let exact = start == 0 && typo_whole(query, &letters);
+            let exact = start == 0 && within_one_edit(query, &letters);
             let found = Alignment { syllables: start..start + covered.max(1), how: How::Pinyin, exact };
             if best.as_ref().is_none_or(|b| !b.exact && found.exact) {
                 best = Some(found);

@@ -138,19 +138,27 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn uint(&mut self) -> Result<u64, Malformed> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
+        let first = *self.bytes.get(self.at).ok_or("a number runs past the end")?;
+        self.at += 1;
+        // Most numbers (lengths, positions, counts) fit in one byte: opening reads millions.
+        if first < 0x80 {
+            return Ok(u64::from(first));
+        }
+        let mut value = u64::from(first & 0x7f);
+        let mut shift = 7;
+        loop {
             let byte = *self.bytes.get(self.at).ok_or("a number runs past the end")?;
             self.at += 1;
             value |= u64::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
-                if shift == 63 && byte > 1 {
-                    break;
-                }
-                return Ok(value);
+                // The tenth byte holds bit 63 alone.
+                return if shift == 63 && byte > 1 { Err("a number is longer than 64 bits") } else { Ok(value) };
+            }
+            shift += 7;
+            if shift > 63 {
+                return Err("a number is longer than 64 bits");
             }
         }
-        Err("a number is longer than 64 bits")
     }
 
     /// A number that must fit in memory-sized indices and counts.
@@ -173,8 +181,13 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn str(&mut self) -> Result<&'a str, Malformed> {
+        std::str::from_utf8(self.str_bytes()?).map_err(|_| "a string is not valid UTF-8")
+    }
+
+    /// The bytes of a string, for where they were checked to be UTF-8 before.
+    pub(crate) fn str_bytes(&mut self) -> Result<&'a [u8], Malformed> {
         let len = self.index()?;
-        std::str::from_utf8(self.bytes(len)?).map_err(|_| "a string is not valid UTF-8")
+        self.bytes(len)
     }
 
     /// A count of items that each take at least one byte, checked against the bytes left so
@@ -240,6 +253,9 @@ mod tests {
         let mut too_big = [0xff; 10];
         too_big[9] = 0x02;
         assert!(Reader::new(&too_big).uint().is_err());
+        // Cut after the first byte, and after the ninth.
+        assert_eq!(Reader::new(&[0x80]).uint(), Err("a number runs past the end"));
+        assert_eq!(Reader::new(&[0xff; 9]).uint(), Err("a number runs past the end"));
     }
 
     #[test]

@@ -45,11 +45,22 @@
 //! # What opening checks
 //!
 //! Magic, version, length (a short file is reported as truncated at its length), checksum,
-//! then every section and record: bounds, UTF-8, positions that point at existing records,
-//! parents before children, accounts strictly increasing in `UIDX`, every index key and
-//! postings list. After that, reading a record cannot
-//! fail. A file that fails any check is refused with a [`SnapshotError`] that says what and
-//! where; nothing panics and nothing loops on hostile input.
+//! then every section: bounds; every record of `DEPT`, `MEMB` and `GRUP` in full (UTF-8,
+//! positions that point at existing records, parents before children), after which reading a
+//! record cannot fail; and of the search sections, what makes reading them safe: the positions
+//! of `UIDX` and `AZBR` (each member once), the framing and number of `READ` records, every
+//! `CHAR` and `WORD` entry, the index's header and footer. A file that fails any check is
+//! refused with a [`SnapshotError`] that says what and where; nothing panics and nothing loops
+//! on hostile input.
+//!
+//! Three things are trusted once the checksum matched, because checking them is dear (the
+//! first two were a quarter of a browser's open at 200,000 members; walking the index would cost
+//! more than all the rest), and are read defensively instead: the contents of a `READ` record,
+//! checked when it is read (one that does not decode gives its name no readings); the order of
+//! `UIDX` (a lookup compares the account it lands on, so a misordered table makes lookups
+//! miss, never answer another member); and the structure of the index (see
+//! `search::tables`). Only a buggy or hostile writer can produce any of these behind a
+//! matching checksum.
 
 #[cfg(feature = "builder")]
 mod build;

@@ -1,8 +1,8 @@
 //! Opening a snapshot and reading its records.
 //!
-//! [`Snapshot::open`] checks the whole file once (see the module doc of [`crate::snapshot`]) and
-//! keeps only where each record starts. The record accessors decode on demand and borrow their
-//! strings from the snapshot's bytes.
+//! [`Snapshot::open`] checks the file once (see the module doc of [`crate::snapshot`] for what
+//! it checks and what it trusts) and keeps only where each record starts. The record accessors
+//! decode on demand and borrow their strings from the snapshot's bytes.
 
 use std::ops::Range;
 
@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::format::*;
 use crate::fields::{Gender, TextField};
-use crate::search::tables::{Counts, SearchTables};
+use crate::search::tables::{Counts, Memberships, SearchTables};
 
 /// An opened snapshot.
 pub struct Snapshot {
@@ -126,13 +126,11 @@ impl Snapshot {
             search: SearchTables::default(),
         };
         let (department_tree, memberships) = snapshot.check_records()?;
-        let userid = |m: usize| snapshot.member_userid(m);
         let counts = Counts {
             members: snapshot.member_count(),
             groups: snapshot.group_count(),
             departments: &department_tree,
             memberships: &memberships,
-            userid: &userid,
         };
         let find = |tag: [u8; 4], name: &'static str| {
             section(tag, name).map_err(|_| (name, "the section is missing".to_owned()))
@@ -211,7 +209,7 @@ impl Snapshot {
         while low < high {
             let mid = low + (high - low) / 2;
             let position = self.search.by_userid(&self.bytes, mid);
-            match self.member_userid(position).cmp(userid) {
+            match self.member_userid(position).cmp(userid.as_bytes()) {
                 std::cmp::Ordering::Less => low = mid + 1,
                 std::cmp::Ordering::Greater => high = mid,
                 std::cmp::Ordering::Equal => return Some(position),
@@ -220,15 +218,17 @@ impl Snapshot {
         None
     }
 
-    fn member_userid(&self, position: usize) -> &str {
-        Reader::new(self.members.body(&self.bytes, position)).str().expect("records are checked when opening")
+    /// The account of the member at `position`, as bytes: UTF-8 was checked when opening, and
+    /// byte order is the order of accounts.
+    fn member_userid(&self, position: usize) -> &[u8] {
+        Reader::new(self.members.body(&self.bytes, position)).str_bytes().expect("records are checked when opening")
     }
 
-    /// Decodes every record once, so that the accessors above cannot fail later. Returns what
+    /// Checks every record once, so that the accessors above cannot fail later. Returns what
     /// the search tables are checked against and built from: each department's parent and
     /// whether it is a label, and each member's department positions.
     #[allow(clippy::type_complexity)]
-    fn check_records(&self) -> Result<(Vec<(Option<usize>, bool)>, Vec<Vec<usize>>), SnapshotError> {
+    fn check_records(&self) -> Result<(Vec<(Option<usize>, bool)>, Memberships), SnapshotError> {
         let (departments, members) = (self.department_count(), self.member_count());
         let member_ref = |m: usize, section, i| {
             if m < members {
@@ -246,13 +246,24 @@ impl Snapshot {
             d.leaders.iter().try_for_each(|&m| member_ref(m, "DEPT", i))?;
             tree.push((d.parent, d.is_label));
         }
-        let mut memberships = Vec::with_capacity(members);
+        // Members are most of the file: read without building a record, keeping only where
+        // each one belongs.
+        let mut memberships = Memberships::with_capacity(members);
         for i in 0..members {
-            let m = decode_member(self.members.body(&self.bytes, i)).map_err(|e| corrupt("MEMB", i, e))?;
-            if m.departments.iter().any(|&(d, _)| d >= departments) {
+            let mut out_of_range = false;
+            let body = self.members.body(&self.bytes, i);
+            let membership = |d: usize, _| {
+                if d < departments {
+                    memberships.push(d as u32);
+                } else {
+                    out_of_range = true;
+                }
+            };
+            read_member(body, |_, _| {}, membership, |_, _| {}).map_err(|e| corrupt("MEMB", i, e))?;
+            if out_of_range {
                 return Err(corrupt("MEMB", i, "a department position points past the departments"));
             }
-            memberships.push(m.departments.iter().map(|&(d, _)| d).collect());
+            memberships.end_member();
         }
         for i in 0..self.group_count() {
             let g = decode_group(self.groups.body(&self.bytes, i)).map_err(|e| corrupt("GRUP", i, e))?;
@@ -371,6 +382,44 @@ fn decode_department(body: &[u8]) -> Result<DepartmentRecord<'_>, Malformed> {
 }
 
 fn decode_member(body: &[u8]) -> Result<MemberRecord<'_>, Malformed> {
+    let (mut fields, mut departments, mut extattr) = (Vec::new(), Vec::new(), Vec::new());
+    let head = read_member(
+        body,
+        |field, value| fields.push((field, value)),
+        |department, order| departments.push((department, order)),
+        |name, value| extattr.push((name, value)),
+    )?;
+    Ok(MemberRecord {
+        userid: head.userid,
+        name: head.name,
+        gender: head.gender,
+        disabled: head.flags & MEMBER_DISABLED != 0,
+        followed: head.flags & MEMBER_FOLLOWED != 0,
+        pinned: head.flags & MEMBER_PINNED != 0,
+        fields,
+        departments,
+        extattr,
+    })
+}
+
+/// What a member record holds besides its lists.
+struct MemberHead<'s> {
+    userid: &'s str,
+    name: &'s str,
+    flags: u8,
+    gender: Gender,
+}
+
+/// Reads and checks a member record, handing each item of its lists to a callback: the text
+/// fields, the memberships as (department position, sort number), the custom attributes. The
+/// one reading of the layout, shared by the accessor, which keeps everything, and the opener,
+/// which keeps the memberships alone and so allocates nothing per member.
+fn read_member<'s>(
+    body: &'s [u8],
+    mut field: impl FnMut(TextField, &'s str),
+    mut membership: impl FnMut(usize, u32),
+    mut attribute: impl FnMut(&'s str, &'s str),
+) -> Result<MemberHead<'s>, Malformed> {
     let mut r = Reader::new(body);
     let userid = r.str()?;
     let name = r.str()?;
@@ -380,28 +429,20 @@ fn decode_member(body: &[u8]) -> Result<MemberRecord<'_>, Malformed> {
     }
     let gender = Gender::from_code(flags >> MEMBER_GENDER_SHIFT).ok_or("an unknown gender code")?;
     let mask = r.byte()?;
-    let mut fields = Vec::with_capacity(mask.count_ones() as usize);
-    for field in TextField::ALL {
-        if mask & field.bit() != 0 {
-            fields.push((field, r.str()?));
+    for f in TextField::ALL {
+        if mask & f.bit() != 0 {
+            field(f, r.str()?);
         }
     }
-    let departments = (0..r.count()?)
-        .map(|_| Ok((r.index()?, r.uint()?.try_into().map_err(|_| "a sort number is out of range")?)))
-        .collect::<Result<_, Malformed>>()?;
-    let extattr = (0..r.count()?).map(|_| Ok((r.str()?, r.str()?))).collect::<Result<_, Malformed>>()?;
+    for _ in 0..r.count()? {
+        let department = r.index()?;
+        membership(department, r.uint()?.try_into().map_err(|_| "a sort number is out of range")?);
+    }
+    for _ in 0..r.count()? {
+        attribute(r.str()?, r.str()?);
+    }
     finish(&r)?;
-    Ok(MemberRecord {
-        userid,
-        name,
-        gender,
-        disabled: flags & MEMBER_DISABLED != 0,
-        followed: flags & MEMBER_FOLLOWED != 0,
-        pinned: flags & MEMBER_PINNED != 0,
-        fields,
-        departments,
-        extattr,
-    })
+    Ok(MemberHead { userid, name, flags, gender })
 }
 
 fn decode_group(body: &[u8]) -> Result<GroupRecord<'_>, Malformed> {

@@ -239,6 +239,22 @@ fn plain_readings_of_the_query_rank_first() {
     assert_eq!(found(&snap, "sc")[..2], ["sunchen", "schmidt"]);
 }
 
+/// Names with digits in them (销售12部) are found by their text, digits and all, and highlighted.
+#[test]
+fn names_with_digits_are_found_by_their_text() {
+    let dir = parse(directory(
+        vec![department(1, "公司", 0, 1), department(2, "销售1部", 1, 1), department(3, "销售12部", 1, 2)],
+        vec![member("boss", "老板", &[1]), member("wangfang", "王芳", &[3])],
+    ));
+    let snap = snapshot_of(&dir, "boss");
+    let results = found(&snap, "销售12部");
+    assert_eq!(results, ["dept:销售12部", "wangfang"]);
+    // Two characters or more of a department's name bring its members too.
+    assert_eq!(found(&snap, "销售1"), ["dept:销售1部", "dept:销售12部", "wangfang"]);
+    let hits = snap.search("销售 12", &SearchOptions::default());
+    assert_eq!((hits[0].field, hits[0].ranges.clone()), (Field::Name, vec![(0, 4)]));
+}
+
 #[test]
 fn results_say_which_field_matched_and_where() {
     let snap = open(&people());

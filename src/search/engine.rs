@@ -11,11 +11,12 @@
 //! 3. *how*, within the band: by the characters before pinyin before initials; abbreviations
 //!    before fuzzy pinyin, before identifiers, before phone digits, before department membership;
 //! 4. *complete* before *partial*: "wangmin" finds 王敏, whose min it spells, before 王明, whose
-//!    ming it only begins; then a heteronym read its first way before another ("liujia" finds
-//!    刘家 before 刘强, whose 强 is mostly qiang but can be jiang);
+//!    ming it only begins; then a heteronym read its first way before another ("zhangy" finds
+//!    张宇 before 张乐, whose 乐 is le first and yue too);
 //! 5. members before departments and groups at the same level: people are what is searched for
 //!    most, and one department name can repeat in every branch (六组) — a department that the
-//!    query names still comes before its members, who follow it as a lower way;
+//!    query names still comes before its members, who follow it as a lower way (in its band
+//!    when it is named by its characters or pinyin, see [`Quality::following`]);
 //! 6. the viewer's frequent contacts, most frequent first;
 //! 7. the member's position in the snapshot, which is their static rank: pinned first, then
 //!    sort number, then pinyin order.
@@ -33,11 +34,11 @@ use serde::Serialize;
 
 use super::automaton::{Piece, ReadingAutomaton};
 use super::index::{family, Targets, SECONDARY_READING, SYLLABLE_SEPARATOR};
-use super::matcher::{align, align_fuzzy, Alignment, How, QueryUnit, Syllable};
+use super::matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};
 use super::typo::{typo_align, within_one_edit, TypoAutomaton};
 use crate::fields::TextField;
 use crate::snapshot::Snapshot;
-use crate::text::normalize::{normalize, phone_digits, to_simplified};
+use crate::text::normalize::{is_han, normalize, phone_digits, to_simplified};
 
 /// What to return and how to rank it.
 #[derive(Debug, Clone, PartialEq)]
@@ -264,7 +265,7 @@ type Positions<V> = HashMap<(ResultKind, u32), V, BuildHasherDefault<PositionHas
 struct Query {
     /// Letters and Chinese characters, for names; None when the query holds anything else.
     units: Option<Vec<QueryUnit>>,
-    /// Only Chinese characters: for the text families.
+    /// Chinese characters, alone or with digits and signs (销售1部): for the text families.
     han_text: Option<String>,
     /// Without spaces: for accounts, WeChat ids and emails.
     identifier: Option<String>,
@@ -277,11 +278,15 @@ impl Query {
         let text = normalize(raw);
         let text = text.trim();
         let units = QueryUnit::try_parse(text).filter(|u| !u.is_empty());
-        let han_text = units
-            .as_ref()
-            .filter(|u| u.iter().all(|x| matches!(x, QueryUnit::Han(_))))
-            .map(|u| u.iter().map(|x| if let QueryUnit::Han(c) = x { *c } else { ' ' }).collect());
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let han_text = match &units {
+            Some(units) => units
+                .iter()
+                .map(|unit| if let QueryUnit::Han(c) = unit { Some(*c) } else { None })
+                .collect::<Option<String>>(),
+            // Not letters and characters only: the text as names hold it, if it has characters.
+            None => compact.chars().any(is_han).then(|| compact.clone()),
+        };
         let identifier = (!compact.is_empty()
             && compact.chars().all(|c| c.is_ascii_alphanumeric() || "_-.@".contains(c)))
         .then_some(compact);
@@ -864,7 +869,9 @@ impl Snapshot {
         let mut field = candidate.field;
         // The rule that matched, applied again to the one name to find what to highlight.
         let rule = |syllables: &[Syllable<'_>]| -> Option<Alignment> {
-            let units = query.units.as_deref()?;
+            let Some(units) = query.units.as_deref() else {
+                return align_text(query.han_text.as_deref()?, syllables);
+            };
             match way {
                 Way::Fuzzy => align_fuzzy(units, syllables),
                 Way::Typo => typo_align(&letters_only(query)?, syllables),

@@ -166,6 +166,36 @@ pub fn align(units: &[QueryUnit], syllables: &[Syllable<'_>]) -> Option<Alignmen
     align_with(units, syllables, Spelling::Exact)
 }
 
+/// Where a query typed as text — characters with digits or signs, "销售1部" — starts a run of
+/// syllables (names are found by such text from the start of a syllable): the syllables it
+/// covers, the last perhaps in part.
+///
+/// ```
+/// use tongxunlu::search::{align_text, Syllable};
+/// let name = [Syllable::new("销", &["xiao"], 0..1), Syllable::new("12", &["12"], 1..3), Syllable::new("部", &["bu"], 3..4)];
+/// assert_eq!(align_text("销1", &name).map(|a| a.syllables), Some(0..2));
+/// assert_eq!(align_text("12部", &name).map(|a| (a.syllables, a.exact)), Some((1..3, false)));
+/// assert!(align_text("销12部", &name).unwrap().exact);
+/// ```
+pub fn align_text(text: &str, syllables: &[Syllable<'_>]) -> Option<Alignment> {
+    (0..syllables.len()).find_map(|start| {
+        let mut spelt = String::new();
+        for (end, syllable) in syllables.iter().enumerate().skip(start) {
+            spelt.push_str(&syllable.text);
+            if spelt.len() >= text.len() {
+                let exact = start == 0 && end + 1 == syllables.len() && spelt.len() == text.len();
+                return spelt.starts_with(text).then_some(Alignment {
+                    syllables: start..end + 1,
+                    how: How::Name,
+                    exact,
+                    partial: false,
+                });
+            }
+        }
+        None
+    })
+}
+
 /// The best alignment with fuzzy pinyin allowed (模糊音: each reading also matched by its fuzzy
 /// spellings, zhang by zang, zhan and zan).
 pub fn align_fuzzy(units: &[QueryUnit], syllables: &[Syllable<'_>]) -> Option<Alignment> {

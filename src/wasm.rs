@@ -98,7 +98,8 @@ export type SearchField = "name" | "alias" | "account" | "weixin_id" | "email" |
 
 /** How a search result matched, best first within its band. */
 export type SearchWay =
-  | "name" | "pinyin" | "alias" | "initials" | "fuzzy" | "identifier" | "phone" | "in_department" | "typo";
+  | "name" | "pinyin" | "alias" | "initials" | "abbreviation" | "fuzzy" | "identifier" | "phone" | "in_department"
+  | "typo";
 
 interface HitCommon {
   name: string;

@@ -78,6 +78,7 @@ fn labelled_queries_find_their_member_first() {
         ("zhsan", "zhangsan", "mixed abbreviation"),
         ("张s", "zhangsan", "character then letters"),
         ("zhang三", "zhangsan", "letters then character"),
+        ("张w", "zhangwei", "character then letters, traditional name"),
         ("zsf", "zhangsanfeng", "three initials"),
         ("shanx", "shanxiong", "单 read the surname way"),
         ("zengguofan", "zengguofan", "曾 read zeng"),
@@ -188,6 +189,70 @@ fn ranking_follows_spec_order() {
     let options = SearchOptions { limit: 10, frequent: vec![("zhangle".into(), 5.0)], ..SearchOptions::default() };
     let hits = snap.search("zh", &options);
     assert_eq!(snap.member(hits[0].position).userid, "zhangle");
+}
+
+/// Among matches that SPEC §4 ranks alike, the plainer reading of what was typed comes first:
+/// initials before other abbreviations, a query that ends with a whole reading before one that
+/// ends inside it, a heteronym's first reading before another, people before departments, and
+/// initials of the whole name before the inside of a Latin name.
+#[test]
+fn plain_readings_of_the_query_rank_first() {
+    let dir = parse(directory(
+        vec![department(1, "公司", 0, 1), department(2, "六组", 1, 1)],
+        vec![
+            member("boss", "老板", &[1]),
+            member("zhangshu", "张淑", &[2]),
+            member("zhouhuasheng", "周华胜", &[2]),
+            member("wangchengang", "王晨刚", &[2]),
+            member("wangcheng", "王成", &[2]),
+            member("lizheng", "李正", &[1]),
+            member("schmidt", "Michael Schmidt", &[1]),
+            member("sunchen", "孙晨", &[1]),
+            member("zhangle", "张乐", &[1]),
+            member("zhangyu", "张宇", &[1]),
+        ],
+    ));
+    let snap = snapshot_of(&dir, "boss");
+    let ways = |query: &str| -> Vec<(String, Way)> {
+        snap.search(query, &SearchOptions { limit: 50, ..SearchOptions::default() })
+            .iter()
+            .map(|hit| match hit.kind {
+                ResultKind::Member => (snap.member(hit.position).userid.to_owned(), hit.way),
+                _ => (format!("dept:{}", snap.department(hit.position).name), hit.way),
+            })
+            .collect()
+    };
+    // 张淑 comes first in pinyin order, but "zhs" spells 周华胜's initials and only abbreviates 张淑.
+    assert_eq!(ways("zhs")[..2], [("zhouhuasheng".into(), Way::Initials), ("zhangshu".into(), Way::Abbreviation)]);
+    // "wangcheng" spells 王成 whole and only begins 王晨刚's gang.
+    assert_eq!(found(&snap, "wangcheng")[..2], ["wangcheng", "wangchengang"]);
+    assert!(ways("wangcheng").iter().all(|(_, way)| *way == Way::Pinyin));
+    // "lz" spells the initials of 李正 and of the department 六组: the person first, then the
+    // department, then its members (in_department).
+    let lz = ways("lz");
+    assert_eq!(lz[..2], [("lizheng".into(), Way::Initials), ("dept:六组".into(), Way::Initials)]);
+    assert!(lz[2..].iter().all(|(_, way)| *way == Way::InDepartment), "{lz:?}");
+    // 乐 reads le first and yue too: "zhangy" begins 张宇's yu, read its first way, and 张乐's
+    // yue, read another, though 张乐 comes first in pinyin order.
+    assert_eq!(found(&snap, "zhangy")[..2], ["zhangyu", "zhangle"]);
+    // Initials of a whole name before a word begun inside a Latin name.
+    assert_eq!(found(&snap, "sc")[..2], ["sunchen", "schmidt"]);
+}
+
+/// Names with digits in them (销售12部) are found by their text, digits and all, and highlighted.
+#[test]
+fn names_with_digits_are_found_by_their_text() {
+    let dir = parse(directory(
+        vec![department(1, "公司", 0, 1), department(2, "销售1部", 1, 1), department(3, "销售12部", 1, 2)],
+        vec![member("boss", "老板", &[1]), member("wangfang", "王芳", &[3])],
+    ));
+    let snap = snapshot_of(&dir, "boss");
+    let results = found(&snap, "销售12部");
+    assert_eq!(results, ["dept:销售12部", "wangfang"]);
+    // Two characters or more of a department's name bring its members too.
+    assert_eq!(found(&snap, "销售1"), ["dept:销售1部", "dept:销售12部", "wangfang"]);
+    let hits = snap.search("销售 12", &SearchOptions::default());
+    assert_eq!((hits[0].field, hits[0].ranges.clone()), (Field::Name, vec![(0, 4)]));
 }
 
 #[test]

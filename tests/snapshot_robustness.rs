@@ -701,7 +701,7 @@ fn magic_only_is_truncated_inside_the_header() {
 
 #[test]
 fn wrong_version_is_refused_by_number() {
-    for version in [0u16, 2, 0x0100, u16::MAX] {
+    for version in [0u16, FORMAT_VERSION - 1, FORMAT_VERSION + 1, 0x0100, u16::MAX] {
         let mut bytes = base(0).bytes.clone();
         bytes[8..10].copy_from_slice(&version.to_le_bytes());
         let e = Snapshot::open(bytes).unwrap_err();

@@ -14,7 +14,14 @@
 //! consumed two letters, or one letter and skipped), so each kind is a set of query positions,
 //! kept as a 64-bit mask, and a key byte moves all of them at once with shifts and ands — the
 //! bit-parallel simulation of a small NFA. The whole query consumed at any point is a match: the
-//! rest of the key does not matter, and the fst can hand over every key below without asking.
+//! rest of the key does not matter.
+//!
+//! Unless the caller wants only *exact* matches — the query ending in the key's last syllable —
+//! which it may decide halfway through a walk ([`ReadingAutomaton::exact_only`]): once a page is
+//! full of exact matches, the keys that run on past where the query ended ("zhang'wei'hua" for
+//! "zhangw", thousands of them at 200,000 members) cannot make it, and the walk stops going down
+//! into them. So the walk keeps following the query past a match, to know whether it could still
+//! end in a later syllable ("zh" ends in zhang's h, and in hua's h of `zhang'hua`).
 //!
 //! A Chinese character in a mixed query ("张s", "zhang三") stands for one whole syllable read one
 //! of its readings: it is spelled out as the reading's letters with two constraints, that its
@@ -32,9 +39,11 @@
 //! It accepts exactly what [`super::matcher::align`] accepts with every syllable's readings
 //! widened to their fuzzy spellings ([`fuzzy_spellings`]); a property test holds the two to that.
 
+use std::cell::Cell;
+
 use fst::Automaton;
 
-use super::index::SYLLABLE_SEPARATOR;
+use super::index::{SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::matcher::How;
 
 /// The longest query (in letters) the automaton takes; longer queries match nothing.
@@ -53,6 +62,8 @@ pub(crate) struct ReadingAutomaton {
     ends_syllable: u64,
     /// Whether fuzzy pinyin is allowed (letters-only queries).
     fuzzy: bool,
+    /// Whether only keys the query ends in the last syllable of are still wanted.
+    exact_only: Cell<bool>,
 }
 
 /// One piece of a reading query: letters typed, or a character's reading.
@@ -98,7 +109,15 @@ impl ReadingAutomaton {
             starts_syllable,
             ends_syllable,
             fuzzy: false,
+            exact_only: Cell::new(false),
         })
+    }
+
+    /// From now on, accept only keys whose last syllable the query ends in, and stop walking
+    /// down keys that cannot be such (the walk may be under way: the fst asks the automaton
+    /// afresh at every byte).
+    pub(crate) fn exact_only(&self) {
+        self.exact_only.set(true);
     }
 
     /// Whether fuzzy pinyin can match anything more than exact pinyin for these letters: only
@@ -131,6 +150,7 @@ pub(crate) enum Walk {
         at_start: u64,
         matching: u64,
         skipping: u64,
+        /// The query was used up somewhere in the key so far.
         done: bool,
         /// For fuzzy pinyin: where the key is in its current syllable.
         syllable: SyllableSoFar,
@@ -205,11 +225,12 @@ impl Automaton for ReadingAutomaton {
     }
 
     fn is_match(&self, state: &Walk) -> bool {
-        // The end of the key ends its last syllable too.
         match *state {
-            Walk::Syllables { done: true, .. } => true,
-            Walk::Syllables { matching, syllable, before_g, .. } => {
-                self.fuzzy_moves(matching, syllable, before_g, None) & self.done_bit() != 0
+            Walk::Syllables { matching, skipping, done, syllable, before_g, .. } => {
+                // The end of the key ends its last syllable too.
+                let in_last_syllable =
+                    (skipping | self.fuzzy_moves(matching, syllable, before_g, None)) & self.done_bit();
+                in_last_syllable != 0 || (done && !self.exact_only.get())
             }
             _ => false,
         }
@@ -220,7 +241,7 @@ impl Automaton for ReadingAutomaton {
     }
 
     fn will_always_match(&self, state: &Walk) -> bool {
-        matches!(state, Walk::Syllables { done: true, .. })
+        matches!(state, Walk::Syllables { done: true, .. }) && !self.exact_only.get()
     }
 
     fn accept(&self, state: &Walk, byte: u8) -> Walk {
@@ -234,12 +255,17 @@ impl Automaton for ReadingAutomaton {
                 before_g: 0,
             },
             Walk::Family | Walk::Dead => Walk::Dead,
-            Walk::Syllables { done: true, .. } => *state,
-            Walk::Syllables { at_start, matching, skipping, syllable, before_g, .. } => {
+            // The mark of a secondary reading ends the key and changes nothing of the match.
+            Walk::Syllables { .. } if byte == SECONDARY_READING => *state,
+            Walk::Syllables { at_start, matching, skipping, done, syllable, before_g } => {
+                let bit = self.done_bit();
                 let next_byte = (byte != SYLLABLE_SEPARATOR).then_some(byte);
                 let matching = self.fuzzy_moves(matching, syllable, before_g, next_byte);
+                // A query used up by the end of a syllable ended before the next one: it is
+                // `done`, and the next syllable starts without it.
+                let ended = byte == SYLLABLE_SEPARATOR && (matching | skipping) & bit != 0;
                 let (at_start, matching, skipping, syllable, before_g) = if byte == SYLLABLE_SEPARATOR {
-                    (matching | skipping, 0, 0, SyllableSoFar::default(), 0)
+                    ((matching | skipping) & !bit, 0, 0, SyllableSoFar::default(), 0)
                 } else if byte.is_ascii_lowercase() {
                     let mut here = self.letters[usize::from(byte - b'a')];
                     if self.fuzzy && syllable.len == 0 && matches!(byte, b'l' | b'n') {
@@ -258,9 +284,10 @@ impl Automaton for ReadingAutomaton {
                 } else {
                     return Walk::Dead;
                 };
-                let bit = self.done_bit();
-                let done = (at_start | skipping | (matching & !self.ends_syllable)) & bit != 0;
-                if at_start | matching | skipping | before_g == 0 {
+                let done = done || ended || (skipping | (matching & !self.ends_syllable)) & bit != 0;
+                // Past a match, every key below matches too — unless only exact ones are wanted.
+                let matches_below = done && !self.exact_only.get();
+                if at_start | matching | skipping | before_g == 0 && !matches_below {
                     Walk::Dead
                 } else {
                     Walk::Syllables { at_start, matching, skipping, done, syllable, before_g }
@@ -270,42 +297,68 @@ impl Automaton for ReadingAutomaton {
     }
 }
 
+/// How a letters-only query matches one reading key (see [`ReadingAutomaton::judge`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct KeyMatch {
+    /// Some way of matching covers every syllable of the key.
+    pub(crate) exact: bool,
+    pub(crate) how: How,
+    /// The query ends inside a reading rather than with it.
+    pub(crate) partial: bool,
+}
+
 impl ReadingAutomaton {
     /// How a query of letters matches a reading key it accepts, from the key's first syllable:
-    /// whether some way of matching covers every syllable (`exact`), and the best [`How`] among
-    /// the exact ways if there is one, else among all. The same answer as
-    /// [`super::matcher::align`] on the key's syllables, without building them: it runs the
-    /// automaton over the key once more, also following the *pure* ways — those that never skip
-    /// the rest of a syllable, which is what makes a match full pinyin rather than initials.
-    pub(crate) fn judge(&self, key: &[u8]) -> Option<(bool, How)> {
+    /// the best match by [`super::matcher::align`]'s order — exact before not, then by [`How`],
+    /// then complete before partial — without building the key's syllables. It runs the query
+    /// over the key once more in three ways at once: any way (an abbreviation), the *pure* ways
+    /// that never skip the rest of a syllable (full pinyin), and the ways that take one letter
+    /// of each syllable (initials).
+    pub(crate) fn judge(&self, key: &[u8]) -> Option<KeyMatch> {
         debug_assert!(!self.fuzzy && self.starts_syllable == 0 && self.ends_syllable == 0);
         let bit = self.done_bit();
         let last_syllable = key.iter().rposition(|&b| b == SYLLABLE_SEPARATOR).map_or(0, |i| i + 1);
         let (mut at_start, mut matching, mut skipping) = (1u64, 0u64, 0u64);
         let (mut pure_at_start, mut pure_matching) = (1u64, 0u64);
-        // (any way, a pure way) of completing the query, before the last syllable and in it
-        let mut completed = [[false; 2]; 2];
+        let (mut initials_at_start, mut initials_matching) = (1u64, 0u64);
+        // completed[in the last syllable][how: pinyin, initials, abbreviation][partial]
+        let mut completed = [[[false; 2]; 3]; 2];
+        let mut first_of_syllable = true;
         for (i, &byte) in key.iter().enumerate() {
             if byte == SYLLABLE_SEPARATOR {
                 (at_start, matching, skipping) = (matching | skipping, 0, 0);
                 (pure_at_start, pure_matching) = (pure_matching, 0);
+                (initials_at_start, initials_matching) = (initials_matching, 0);
+                first_of_syllable = true;
                 continue;
             }
             let here = self.letters.get(usize::from(byte.wrapping_sub(b'a'))).copied().unwrap_or(0);
             skipping |= matching;
             matching = ((at_start | matching) & here) << 1;
             pure_matching = ((pure_at_start | pure_matching) & here) << 1;
-            at_start = 0;
-            pure_at_start = 0;
+            if first_of_syllable {
+                initials_matching = (initials_at_start & here) << 1;
+            }
+            let reached = [pure_matching, if first_of_syllable { initials_matching } else { 0 }, matching];
+            (at_start, pure_at_start, initials_at_start, first_of_syllable) = (0, 0, 0, false);
             let in_last = usize::from(i >= last_syllable);
-            completed[in_last][0] |= matching & bit != 0;
-            completed[in_last][1] |= pure_matching & bit != 0;
+            let partial = usize::from(key.get(i + 1).is_some_and(|&next| next != SYLLABLE_SEPARATOR));
+            for (how, states) in reached.into_iter().enumerate() {
+                completed[in_last][how][partial] |= states & bit != 0;
+            }
         }
-        let how = |[any, pure]: [bool; 2]| if pure { Some(How::Pinyin) } else { any.then_some(How::Initials) };
-        match how(completed[1]) {
-            Some(h) => Some((true, h)),
-            None => how([completed[0][0] | completed[1][0], completed[0][1] | completed[1][1]]).map(|h| (false, h)),
+        const HOWS: [How; 3] = [How::Pinyin, How::Initials, How::Abbreviation];
+        // Completing in the last syllable covers the whole key: exact. In the order of quality:
+        for in_last in [1, 0] {
+            for (h, how) in HOWS.into_iter().enumerate() {
+                for partial in [0, 1] {
+                    if completed[in_last][h][partial] {
+                        return Some(KeyMatch { exact: in_last == 1, how, partial: partial == 1 });
+                    }
+                }
+            }
         }
+        None
     }
 
     /// The fuzzy moves due before the key's next byte (None: the syllable ends), which consume
@@ -345,6 +398,23 @@ mod tests {
 
     fn letters(query: &str, key: &str) -> bool {
         matches(&[Piece::Letters(query)], key)
+    }
+
+    /// Whether the letters match the key when only exact matches are wanted from its
+    /// `switch_at`-th byte on (the family byte is byte 0).
+    fn exact_from(query: &str, key: &str, switch_at: usize) -> bool {
+        let automaton = ReadingAutomaton::new(F, &[Piece::Letters(query)]).unwrap();
+        let mut state = automaton.start();
+        for (i, byte) in std::iter::once(F).chain(key.bytes()).enumerate() {
+            if i == switch_at {
+                automaton.exact_only();
+            }
+            state = automaton.accept(&state, byte);
+        }
+        if switch_at > key.len() {
+            automaton.exact_only();
+        }
+        automaton.is_match(&state)
     }
 
     #[test]
@@ -427,7 +497,11 @@ mod tests {
         /// The automaton accepts a key exactly when the matcher aligns the query with the key's
         /// syllables from the first one on, exactly and with fuzzy pinyin alike.
         #[test]
-        fn the_automaton_agrees_with_the_matcher(key in syllable_keys(), query in "[zhcsnlaegiuo]{1,7}") {
+        fn the_automaton_agrees_with_the_matcher(
+            key in syllable_keys(),
+            query in "[zhcsnlaegiuo]{1,7}",
+            switch_at in 0usize..24,
+        ) {
             use crate::search::matcher::{align, align_fuzzy, QueryUnit, Syllable};
             let syllables: Vec<Syllable<'_>> =
                 key.iter().enumerate().map(|(i, r)| Syllable::new("", &[*r], i as u32..i as u32 + 1)).collect();
@@ -435,12 +509,19 @@ mod tests {
             let units = QueryUnit::parse(&query);
             let from_start = |a: Option<crate::search::matcher::Alignment>| a.is_some_and(|a| a.syllables.start == 0);
             proptest::prop_assert_eq!(letters(&query, &joined), from_start(align(&units, &syllables)), "exact");
+            let marked = format!("{joined}{}", char::from(SECONDARY_READING));
+            proptest::prop_assert_eq!(letters(&query, &marked), letters(&query, &joined), "a secondary reading's mark");
+            // Asked for exact matches only, even from halfway through the key: those whose last
+            // syllable the query ends in.
+            let exact = align(&units, &syllables).is_some_and(|a| a.syllables.start == 0 && a.exact);
+            proptest::prop_assert_eq!(exact_from(&query, &joined, switch_at.min(joined.len() + 1)), exact, "exact only");
             proptest::prop_assert_eq!(fuzzy(&query, &joined), from_start(align_fuzzy(&units, &syllables)), "fuzzy");
             if !ReadingAutomaton::fuzzy_can_add(&query) {
                 proptest::prop_assert_eq!(fuzzy(&query, &joined), letters(&query, &joined), "fuzzy adds nothing");
             }
             let judged = ReadingAutomaton::new(F, &[Piece::Letters(&query)]).unwrap().judge(joined.as_bytes());
-            let aligned = align(&units, &syllables).filter(|a| a.syllables.start == 0).map(|a| (a.exact, a.how));
+            let aligned = align(&units, &syllables).filter(|a| a.syllables.start == 0)
+                .map(|a| KeyMatch { exact: a.exact, how: a.how, partial: a.partial });
             proptest::prop_assert_eq!(judged, aligned, "judge");
         }
     }

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::index::{family, IndexBuilder, SYLLABLE_SEPARATOR};
+use super::index::{family, IndexBuilder, SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::tables::{
     LETTER_BUCKETS, TAG_CHARS, TAG_INDEX, TAG_LETTERS, TAG_POSTINGS, TAG_READINGS, TAG_USERIDS, TAG_WORDS,
 };
@@ -157,7 +157,11 @@ fn add_name_keys(index: &mut IndexBuilder, families: NameFamilies, syllables: &[
             let text: String = syllables[start..].iter().map(|s| s.text.as_str()).collect();
             index.add(text_family, text.as_bytes(), target);
         }
-        for key in reading_combinations(&syllables[start..]) {
+        // The first combination reads every syllable its first way.
+        for (i, mut key) in reading_combinations(&syllables[start..]).into_iter().enumerate() {
+            if i > 0 {
+                key.push(SECONDARY_READING);
+            }
             index.add(reading_family, &key, target);
         }
     }

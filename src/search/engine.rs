@@ -3,16 +3,22 @@
 //!
 //! Ranking is deterministic (SPEC §4). Every match gets a key, smaller first:
 //!
-//! 1. the *band*: whole characters or syllables (the name, its full pinyin — the last syllable
-//!    may be a prefix —, the alias) before abbreviations and identifiers (initials, account /
-//!    WeChat id / email, phone digits, membership of a matching department);
+//! 1. the *band*: every syllable taken the same plain way — by its character, its reading (the
+//!    last may be begun only), or its first letter: the name, its full pinyin, the alias, the
+//!    initials — before other abbreviations, fuzzy pinyin and identifiers (account / WeChat id /
+//!    email, phone digits, membership of a matching department); typos last;
 //! 2. *where* it matched: the whole name (exact), from its start (prefix), or later (infix);
-//! 3. *how*, within the band: by the characters before pinyin; initials before identifiers,
-//!    before phone digits, before department membership;
-//! 4. departments and groups before members at the same level — the department is the result to
-//!    open, its members follow;
-//! 5. the viewer's frequent contacts, most frequent first;
-//! 6. the member's position in the snapshot, which is their static rank: pinned first, then
+//! 3. *how*, within the band: by the characters before pinyin before initials; abbreviations
+//!    before fuzzy pinyin, before identifiers, before phone digits, before department membership;
+//! 4. *complete* before *partial*: "wangmin" finds 王敏, whose min it spells, before 王明, whose
+//!    ming it only begins; then a heteronym read its first way before another ("zhangy" finds
+//!    张宇 before 张乐, whose 乐 is le first and yue too);
+//! 5. members before departments and groups at the same level: people are what is searched for
+//!    most, and one department name can repeat in every branch (六组) — a department that the
+//!    query names still comes before its members, who follow it as a lower way (in its band
+//!    when it is named by its characters or pinyin, see [`Quality::following`]);
+//! 6. the viewer's frequent contacts, most frequent first;
+//! 7. the member's position in the snapshot, which is their static rank: pinned first, then
 //!    sort number, then pinyin order.
 //!
 //! Within a band, matches that start at a name's first syllable rank above every infix match,
@@ -27,12 +33,12 @@ use fst::{Automaton, IntoStreamer, Streamer};
 use serde::Serialize;
 
 use super::automaton::{Piece, ReadingAutomaton};
-use super::index::{family, Targets, SYLLABLE_SEPARATOR};
-use super::matcher::{align, align_fuzzy, Alignment, How, QueryUnit, Syllable};
+use super::index::{family, Targets, SECONDARY_READING, SYLLABLE_SEPARATOR};
+use super::matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};
 use super::typo::{typo_align, within_one_edit, TypoAutomaton};
 use crate::fields::TextField;
 use crate::snapshot::Snapshot;
-use crate::text::normalize::{normalize, phone_digits};
+use crate::text::normalize::{is_han, normalize, phone_digits, to_simplified};
 
 /// What to return and how to rank it.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,9 +60,9 @@ impl Default for SearchOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ResultKind {
+    Member,
     Department,
     Group,
-    Member,
 }
 
 /// The field a result matched in; `ranges` are character ranges of that field's displayed text.
@@ -86,9 +92,9 @@ pub struct Hit {
     /// Half-open character ranges of the matched field to highlight.
     pub ranges: Vec<(u32, u32)>,
     /// Match quality, higher is better: 1000 × (3 − band) + 100 × (exact 3, prefix 2, infix 1) +
-    /// 10 × (9 − way), where the band is 0 for whole characters or syllables, 1 for
-    /// abbreviations, fuzzy pinyin and identifiers, 2 for typos, and the way counts from 0 (by
-    /// the characters) in the order of the ranking.
+    /// 10 × (9 − way), where the band is 0 for the name, pinyin, alias and initials, 1 for other
+    /// abbreviations, fuzzy pinyin and identifiers, 2 for typos (see [`Way::band`]), and the way
+    /// counts from 0 (by the characters) in the order of the ranking.
     pub score: u32,
 }
 
@@ -102,8 +108,10 @@ pub enum Way {
     Pinyin,
     /// By a word of the Latin name or nickname.
     Alias,
-    /// By initials or other abbreviated pinyin.
+    /// By the first letter of every syllable (initials).
     Initials,
+    /// By any other mix of reading prefixes ("zhsan", "zhs" for 张三).
+    Abbreviation,
     /// Fuzzy pinyin (模糊音): z/zh, c/ch, s/sh, l/n, an/ang, en/eng, in/ing.
     Fuzzy,
     /// By the account, WeChat id or email.
@@ -118,11 +126,12 @@ pub enum Way {
 
 impl Way {
     /// Every way, in declaration order (the order of the ranking key's way bits).
-    const ALL: [Way; 9] = [
+    const ALL: [Way; 10] = [
         Way::Name,
         Way::Pinyin,
         Way::Alias,
         Way::Initials,
+        Way::Abbreviation,
         Way::Fuzzy,
         Way::Identifier,
         Way::Phone,
@@ -130,25 +139,29 @@ impl Way {
         Way::Typo,
     ];
 
-    /// The first part of the ranking key: whole syllables or characters (the name, its pinyin,
-    /// the alias) before abbreviations and identifiers. Typing "jishu" means 技术部 more surely
-    /// than it spells out the initials of 姜思慧, though the initials cover her whole name.
-    /// Typos come last of all (SPEC §4): a guess at what was meant.
+    /// The first part of the ranking key: every syllable taken one plain way (the name, its
+    /// pinyin, the alias, the initials) before other abbreviations, fuzzy pinyin and
+    /// identifiers. Typing "jishu" means 技术部 more surely than it abbreviates 姜思慧 (ji·s·hu),
+    /// though that covers her whole name; "sc" means 孙晨 by initials more surely than the
+    /// inside of Michael Schmidt. Typos come last of all (SPEC §4): a guess at what was meant.
     pub fn band(self) -> u8 {
         match self {
-            Way::Name | Way::Pinyin | Way::Alias => 0,
-            Way::Initials | Way::Identifier | Way::Phone | Way::InDepartment | Way::Fuzzy => 1,
+            Way::Name | Way::Pinyin | Way::Alias | Way::Initials => 0,
+            Way::Abbreviation | Way::Identifier | Way::Phone | Way::InDepartment | Way::Fuzzy => 1,
             Way::Typo => 2,
         }
     }
 }
 
 /// The parts of a ranking key, from its top bits down: band (2 bits), place (2), way (4),
-/// kind (2), then 6 spare bits, the frequency rank (16) and the position (32).
+/// partial (1), secondary (1), kind (2), then 4 spare bits, the frequency rank (16) and the
+/// position (32).
 const BAND_SHIFT: u32 = 62;
 const PLACE_SHIFT: u32 = 60;
 const WAY_SHIFT: u32 = 56;
-const KIND_SHIFT: u32 = 54;
+const PARTIAL_SHIFT: u32 = 55;
+const SECONDARY_SHIFT: u32 = 54;
+const KIND_SHIFT: u32 = 52;
 const FREQUENCY_SHIFT: u32 = 32;
 
 fn place_of(rank: u64) -> Place {
@@ -171,6 +184,7 @@ impl From<How> for Way {
             How::Name => Way::Name,
             How::Pinyin => Way::Pinyin,
             How::Initials => Way::Initials,
+            How::Abbreviation => Way::Abbreviation,
         }
     }
 }
@@ -180,6 +194,43 @@ type Place = u8;
 const EXACT: Place = 0;
 const PREFIX: Place = 1;
 const INFIX: Place = 2;
+
+/// How good a match is: the parts of its rank that the match decides.
+#[derive(Debug, Clone, Copy)]
+struct Quality {
+    /// The way's own band, but for the members of a department (see [`Quality::following`]).
+    band: u8,
+    place: Place,
+    way: Way,
+    /// The query ends inside a reading rather than with it (see the module doc).
+    partial: bool,
+    /// Matched by reading a heteronym other than its first way (see the module doc).
+    secondary: bool,
+}
+
+impl Quality {
+    fn new(place: Place, way: Way) -> Quality {
+        Quality { band: way.band(), place, way, partial: false, secondary: false }
+    }
+
+    /// The match as made through a reading key that reads a heteronym its first way or not.
+    fn read(self, secondary: bool) -> Quality {
+        Quality { secondary, ..self }
+    }
+
+    /// The members of a department the query names follow it (输入部门，显示部门所有成员): a
+    /// department named by its characters or pinyin ("二组", "erzu") is what was searched for,
+    /// so its members come right after it, before the departments that only hold the name
+    /// (收货二组). Named by initials, it may as well be people's initials ("lz": 六组, 李正, 李志强),
+    /// so its members wait in the abbreviations' band.
+    fn following(department: u64) -> Quality {
+        let band = match way_of(department) {
+            Way::Name | Way::Pinyin => (department >> BAND_SHIFT) as u8,
+            _ => Way::InDepartment.band(),
+        };
+        Quality { band, ..Quality::new(place_of(department), Way::InDepartment) }
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -214,7 +265,7 @@ type Positions<V> = HashMap<(ResultKind, u32), V, BuildHasherDefault<PositionHas
 struct Query {
     /// Letters and Chinese characters, for names; None when the query holds anything else.
     units: Option<Vec<QueryUnit>>,
-    /// Only Chinese characters: for the text families.
+    /// Chinese characters, alone or with digits and signs (销售1部): for the text families.
     han_text: Option<String>,
     /// Without spaces: for accounts, WeChat ids and emails.
     identifier: Option<String>,
@@ -227,11 +278,15 @@ impl Query {
         let text = normalize(raw);
         let text = text.trim();
         let units = QueryUnit::try_parse(text).filter(|u| !u.is_empty());
-        let han_text = units
-            .as_ref()
-            .filter(|u| u.iter().all(|x| matches!(x, QueryUnit::Han(_))))
-            .map(|u| u.iter().map(|x| if let QueryUnit::Han(c) = x { *c } else { ' ' }).collect());
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let han_text = match &units {
+            Some(units) => units
+                .iter()
+                .map(|unit| if let QueryUnit::Han(c) = unit { Some(*c) } else { None })
+                .collect::<Option<String>>(),
+            // Not letters and characters only: the text as names hold it, if it has characters.
+            None => compact.chars().any(is_han).then(|| compact.clone()),
+        };
         let identifier = (!compact.is_empty()
             && compact.chars().all(|c| c.is_ascii_alphanumeric() || "_-.@".contains(c)))
         .then_some(compact);
@@ -276,14 +331,16 @@ impl Gathered {
         }
     }
 
-    fn rank(&self, place: Place, way: Way, kind: ResultKind, position: u32) -> u64 {
+    fn rank(&self, quality: Quality, kind: ResultKind, position: u32) -> u64 {
         let frequency = if kind == ResultKind::Member && !self.frequent.is_empty() {
             self.frequent.get(&position).copied()
         } else {
             None
         };
-        rank_floor(way.band(), place)
-            | ((way as u64) << WAY_SHIFT)
+        rank_floor(quality.band, quality.place)
+            | ((quality.way as u64) << WAY_SHIFT)
+            | (u64::from(quality.partial) << PARTIAL_SHIFT)
+            | (u64::from(quality.secondary) << SECONDARY_SHIFT)
             | ((kind as u64) << KIND_SHIFT)
             | (u64::from(frequency.unwrap_or(u16::MAX)) << FREQUENCY_SHIFT)
             | u64::from(position)
@@ -291,8 +348,8 @@ impl Gathered {
 
     /// Whether a match this good could still make the page: to skip checking a candidate that
     /// could not.
-    fn admits(&self, place: Place, way: Way, kind: ResultKind, position: u32) -> bool {
-        self.rank(place, way, kind, position) < self.threshold
+    fn admits(&self, quality: Quality, kind: ResultKind, position: u32) -> bool {
+        self.rank(quality, kind, position) < self.threshold
     }
 
     /// Whether any match in this band and place could still make the page: to skip whole
@@ -301,11 +358,11 @@ impl Gathered {
         rank_floor(band, place) < self.threshold
     }
 
-    fn add(&mut self, place: Place, way: Way, kind: ResultKind, position: u32, field: Field) {
+    fn add(&mut self, quality: Quality, kind: ResultKind, position: u32, field: Field) {
         if position >= self.counts[kind as usize] {
             return; // a target the records do not have: see `Snapshot::holds`
         }
-        let rank = self.rank(place, way, kind, position);
+        let rank = self.rank(quality, kind, position);
         if kind == ResultKind::Department {
             let best = self.departments.entry(position).or_insert(rank);
             *best = (*best).min(rank);
@@ -379,7 +436,7 @@ impl Snapshot {
             .enumerate()
             .map(|(rank, position)| (position as u32, rank.min(u16::MAX as usize - 1) as u16))
             .collect();
-        let counts = [self.department_count() as u32, self.group_count() as u32, self.member_count() as u32];
+        let counts = [self.member_count() as u32, self.department_count() as u32, self.group_count() as u32];
         let mut gathered = Gathered::new(counts, frequent, wanted);
 
         self.gather_from_start(&query, &mut gathered);
@@ -415,25 +472,30 @@ impl Snapshot {
         for (kind, text_family, reading_family) in kinds {
             self.gather_names(query, kind, text_family, reading_family, true, gathered);
         }
-        if let Some(QueryUnit::Letter(_)) = query.units.as_deref().and_then(|u| u.first()) {
+        // The fields below match from their start only: each is walked only while its best
+        // match could still make the page ("lin" would otherwise go through every account that
+        // starts with lin after the page is full of 李娜 and 李宁).
+        let letters_first = matches!(query.units.as_deref().and_then(|u| u.first()), Some(QueryUnit::Letter(_)));
+        if letters_first && gathered.open_to(Way::Alias.band(), PREFIX) {
             if let Some(letters) = letters_only(query) {
                 if let Some(automaton) = ReadingAutomaton::new(family::ALIAS, &[Piece::Letters(&letters)]) {
                     self.each_match(automaton, |_, targets| {
                         for p in targets {
-                            gathered.add(PREFIX, Way::Alias, ResultKind::Member, p, Field::Alias);
+                            gathered.add(Quality::new(PREFIX, Way::Alias), ResultKind::Member, p, Field::Alias);
                         }
                     });
                 }
             }
         }
-        if let Some(identifier) = &query.identifier {
+        let identifier = query.identifier.as_ref().filter(|_| gathered.open_to(Way::Identifier.band(), EXACT));
+        if let Some(identifier) = identifier {
             for (fam, field) in
                 [(family::ACCOUNT, Field::Account), (family::WEIXIN, Field::WeixinId), (family::EMAIL, Field::Email)]
             {
                 self.each_prefix(fam, identifier.as_bytes(), |key, targets| {
                     let place = place_of_match(true, key.len() == identifier.len());
                     for p in targets {
-                        gathered.add(place, Way::Identifier, ResultKind::Member, p, field);
+                        gathered.add(Quality::new(place, Way::Identifier), ResultKind::Member, p, field);
                     }
                 });
             }
@@ -442,7 +504,7 @@ impl Snapshot {
             self.each_prefix(family::PHONE_FULL, digits.as_bytes(), |key, targets| {
                 let place = place_of_match(true, key.len() == digits.len());
                 for p in targets {
-                    gathered.add(place, Way::Phone, ResultKind::Member, p, Field::Mobile);
+                    gathered.add(Quality::new(place, Way::Phone), ResultKind::Member, p, Field::Mobile);
                 }
             });
         }
@@ -459,12 +521,14 @@ impl Snapshot {
             self.gather_names(query, kind, text_family, reading_family, false, gathered);
         }
         if let Some(digits) = &query.digits {
-            for p in self.phone_candidates(digits) {
-                if !gathered.admits(INFIX, Way::Phone, ResultKind::Member, p) {
+            // (Index targets are checked on use: a crafted index may point past the members.)
+            for p in self.phone_candidates(digits).into_iter().filter(|&p| self.holds(ResultKind::Member, p)) {
+                let quality = Quality::new(INFIX, Way::Phone);
+                if !gathered.admits(quality, ResultKind::Member, p) {
                     continue;
                 }
                 if digits.len() == 3 || self.phone_match(p as usize, digits).is_some() {
-                    gathered.add(INFIX, Way::Phone, ResultKind::Member, p, Field::Mobile);
+                    gathered.add(quality, ResultKind::Member, p, Field::Mobile);
                 }
             }
         }
@@ -506,15 +570,23 @@ impl Snapshot {
         for (kind, family, from_start) in NAME_READING_FAMILIES {
             let Some(automaton) = ReadingAutomaton::fuzzy(family, &letters) else { return };
             let Some(exact) = ReadingAutomaton::new(family, &[Piece::Letters(&letters)]) else { return };
-            self.each_match(automaton, |key, targets| {
+            // As for exact pinyin (see `gather_names`): a page full of exact matches needs no more.
+            let exact_will_do = |gathered: &Gathered| from_start && !gathered.open_to(Way::Fuzzy.band(), PREFIX);
+            if exact_will_do(gathered) {
+                automaton.exact_only();
+            }
+            self.each_reading(&automaton, |secondary, key, targets| {
                 if exact.judge(key).is_some() {
                     return; // matched exactly: gathered already
                 }
                 if let Some(found) = align_fuzzy(units, &key_syllables(key)) {
-                    let place = place_of_match(from_start, found.exact);
+                    let quality = Quality::new(place_of_match(from_start, found.exact), Way::Fuzzy).read(secondary);
                     for p in targets {
-                        gathered.add(place, Way::Fuzzy, kind, p, Field::Name);
+                        gathered.add(quality, kind, p, Field::Name);
                     }
+                }
+                if exact_will_do(gathered) {
+                    automaton.exact_only();
                 }
             });
         }
@@ -529,11 +601,12 @@ impl Snapshot {
             families.chain([(ResultKind::Member, family::ALIAS, true, Field::Alias)])
         {
             let Some(automaton) = TypoAutomaton::new(family, &letters) else { return };
-            self.each_match(automaton, |key, targets| {
+            self.each_reading(automaton, |secondary, key, targets| {
                 let spelt: Vec<u8> = key.iter().copied().filter(|&b| b != SYLLABLE_SEPARATOR).collect();
                 let place = place_of_match(from_start, within_one_edit(letters.as_bytes(), &spelt));
+                let quality = Quality::new(place, Way::Typo).read(secondary);
                 for p in targets {
-                    gathered.add(place, Way::Typo, kind, p, field);
+                    gathered.add(quality, kind, p, field);
                 }
             });
         }
@@ -553,7 +626,7 @@ impl Snapshot {
             self.each_prefix(text_family, text.as_bytes(), |key, targets| {
                 let place = place_of_match(from_start, key.len() == text.len());
                 for p in targets {
-                    gathered.add(place, Way::Name, kind, p, Field::Name);
+                    gathered.add(Quality::new(place, Way::Name), kind, p, Field::Name);
                 }
             });
             return;
@@ -566,8 +639,13 @@ impl Snapshot {
                 .map(|(text, whole)| if *whole { Piece::Syllable(text) } else { Piece::Letters(text) })
                 .collect();
             let Some(automaton) = ReadingAutomaton::new(reading_family, &pieces) else { continue };
-            let judge = automaton.clone();
-            self.each_match(automaton, |key, targets| {
+            // Once the page is full of exact matches, keys the query ends before the last
+            // syllable of (prefix matches) cannot make it: the walk stops going down them.
+            let exact_will_do = |gathered: &Gathered| from_start && !gathered.open_to(0, PREFIX);
+            if exact_will_do(gathered) {
+                automaton.exact_only();
+            }
+            self.each_reading(&automaton, |secondary, key, targets| {
                 if has_han {
                     // The characters themselves must be the name's: check each candidate that
                     // could make the page at all. Mixed queries match by pinyin at best, and
@@ -576,26 +654,34 @@ impl Snapshot {
                     let syllables = key.iter().filter(|&&b| b == SYLLABLE_SEPARATOR).count() + 1;
                     let best_place = place_of_match(from_start, syllables <= units.len());
                     for p in targets.filter(|&p| self.holds(kind, p)) {
-                        if !gathered.admits(best_place, Way::Pinyin, kind, p) {
+                        if !gathered.admits(Quality::new(best_place, Way::Pinyin), kind, p) {
                             continue;
                         }
                         // Most candidates share only the sound (王 for 汪): a glance at the
                         // name turns them away before its syllables are read.
+                        // (Compared as simplified characters: 馮德 is found by "冯d".)
                         let name = self.name_of(kind, p as usize);
-                        if units.iter().any(|u| matches!(u, QueryUnit::Han(c) if !name.contains(*c))) {
+                        let in_name = |c: char| name.chars().any(|n| n == c || to_simplified(n) == c);
+                        if units.iter().any(|u| matches!(u, QueryUnit::Han(c) if !in_name(*c))) {
                             continue;
                         }
                         if let Some(found) = self.align_name(kind, p as usize, units) {
                             let place = if from_start { found.place() } else { INFIX };
-                            gathered.add(place, found.how.into(), kind, p, Field::Name);
+                            let quality = Quality { partial: found.partial, ..Quality::new(place, found.how.into()) };
+                            gathered.add(quality.read(secondary), kind, p, Field::Name);
                         }
                     }
-                } else if let Some((exact, how)) = judge.judge(key) {
+                } else if let Some(found) = automaton.judge(key) {
                     // Letters only: the key decides for every target alike.
-                    let place = place_of_match(from_start, exact);
+                    let place = place_of_match(from_start, found.exact);
+                    let quality = Quality { partial: found.partial, ..Quality::new(place, found.how.into()) };
+                    let quality = quality.read(secondary);
                     for p in targets {
-                        gathered.add(place, how.into(), kind, p, Field::Name);
+                        gathered.add(quality, kind, p, Field::Name);
                     }
+                }
+                if exact_will_do(gathered) {
+                    automaton.exact_only();
                 }
             });
         }
@@ -641,20 +727,22 @@ impl Snapshot {
     /// but its members would only bury the people the query means.
     fn add_department_members(&self, query: &Query, gathered: &mut Gathered) {
         let typed_characters = query.han_text.as_ref().map_or(0, |t| t.chars().count());
-        let departments: Vec<(u32, Place)> = gathered
+        let departments: Vec<(u32, u64)> = gathered
             .departments
             .iter()
-            .map(|(&d, &rank)| (d, place_of(rank), way_of(rank)))
-            .filter(|&(_, place, way)| place == EXACT || (place == PREFIX && way == Way::Name && typed_characters >= 2))
-            .map(|(d, place, _)| (d, place))
+            .map(|(&d, &rank)| (d, rank))
+            .filter(|&(_, rank)| {
+                let place = place_of(rank);
+                place == EXACT || (place == PREFIX && way_of(rank) == Way::Name && typed_characters >= 2)
+            })
             .collect();
         let tables = self.tables();
-        for (d, place) in departments {
+        for (d, rank) in departments {
             let d = d as usize;
             let (start, end) =
                 (tables.direct_member_starts[d], tables.direct_member_starts[tables.subtree_end[d] as usize]);
             for &m in &tables.direct_members[start as usize..end as usize] {
-                gathered.add(place, Way::InDepartment, ResultKind::Member, m, Field::Department);
+                gathered.add(Quality::following(rank), ResultKind::Member, m, Field::Department);
             }
         }
     }
@@ -683,6 +771,16 @@ impl Snapshot {
         while let Some((key, value)) = stream.next() {
             f(&key[1..], Targets::of(value, self.postings()));
         }
+    }
+
+    /// [`Self::each_match`] for reading keys: calls `f(secondary, readings, targets)`, where
+    /// `secondary` says the key reads a heteronym other than its first way, and `readings` is the
+    /// key without its family byte and that mark.
+    fn each_reading(&self, automaton: impl Automaton, mut f: impl FnMut(bool, &[u8], Targets<'_>)) {
+        self.each_match(automaton, |key, targets| match key.split_last() {
+            Some((&SECONDARY_READING, readings)) => f(true, readings, targets),
+            _ => f(false, key, targets),
+        });
     }
 
     /// Every key of the search index, family byte first, in order: for audits such as the
@@ -771,7 +869,9 @@ impl Snapshot {
         let mut field = candidate.field;
         // The rule that matched, applied again to the one name to find what to highlight.
         let rule = |syllables: &[Syllable<'_>]| -> Option<Alignment> {
-            let units = query.units.as_deref()?;
+            let Some(units) = query.units.as_deref() else {
+                return align_text(query.han_text.as_deref()?, syllables);
+            };
             match way {
                 Way::Fuzzy => align_fuzzy(units, syllables),
                 Way::Typo => typo_align(&letters_only(query)?, syllables),
@@ -882,7 +982,7 @@ mod tests {
     fn every_way_decodes_from_the_rank_it_made() {
         let gathered = Gathered::new([1, 1, 1], HashMap::new(), 1);
         for way in Way::ALL {
-            let rank = gathered.rank(PREFIX, way, ResultKind::Member, 0);
+            let rank = gathered.rank(Quality::new(PREFIX, way), ResultKind::Member, 0);
             assert_eq!((way_of(rank), place_of(rank)), (way, PREFIX));
         }
     }

@@ -6,7 +6,8 @@
 //! | family | key (after the family byte) | target |
 //! |---|---|---|
 //! | `NAME_START` / `NAME_INFIX` | the normalised name from its first / a later syllable | member |
-//! | `READING_START` / `READING_INFIX` | the readings of the name's syllables from the first / a later one, joined by `'` (one key per combination of heteronym readings) | member |
+//! | `READING_START` / `READING_INFIX` | the readings of the name's syllables from the first / a later one, joined by `'`: the first reading of each (a surname's surname reading, a heteronym's most common one) | member |
+//! | the same, ending in [`SECONDARY_READING`] | the same, one key per other combination of heteronym readings (`zhang'yue` for 张乐) | member |
 //! | `ALIAS` | the alias's words as readings, from each word | member |
 //! | `ACCOUNT`, `WEIXIN`, `EMAIL` | the lower-cased value | member |
 //! | `PHONE`, `PHONE_FULL` | every run of three digits, and all the digits, of a visible mobile or telephone | member |
@@ -42,6 +43,11 @@ pub(crate) mod family {
     pub const GROUP_READING_START: u8 = 17;
     pub const GROUP_READING_INFIX: u8 = 18;
 }
+
+/// Ends the reading keys that read some heteronym other than its first way: they match alike,
+/// and rank below the first readings among matches otherwise equal. (A mark at the end rather
+/// than a family of their own, so that a walk goes down the shared syllables once.)
+pub(crate) const SECONDARY_READING: u8 = 0x01;
 
 /// Separates the syllables of a reading key, as in "xi'an".
 pub(crate) const SYLLABLE_SEPARATOR: u8 = b'\'';

@@ -10,14 +10,18 @@
 //! - *where*: covering the whole name (exact) beats starting at its first syllable (prefix),
 //!   which beats starting later (infix);
 //! - *how*: by characters (name) beats by full readings (pinyin — the last syllable may be a
-//!   prefix, as in "zhangs"), which beats by abbreviations (initials, "zs", "zhsan").
+//!   prefix, as in "zhangs"), which beats by first letters (initials, "zs"), which beats any
+//!   other abbreviation ("zhsan", "zhs" for 张三);
+//! - *complete* beats *partial*: a query that ends with a whole reading ("wangmin" for 王敏)
+//!   beats one that ends inside it (王明, whose ming it only begins).
 //!
 //! ```
 //! use tongxunlu::search::{align, How, QueryUnit, Syllable};
 //! let name = [Syllable::new("张", &["zhang"], 0..1), Syllable::new("三", &["san"], 1..2)];
-//! let units = QueryUnit::parse("zs");
-//! let found = align(&units, &name).unwrap();
+//! let found = align(&QueryUnit::parse("zs"), &name).unwrap();
 //! assert_eq!((found.how, found.exact, found.syllables), (How::Initials, true, 0..2));
+//! let found = align(&QueryUnit::parse("zhs"), &name).unwrap();
+//! assert_eq!((found.how, found.partial), (How::Abbreviation, true));
 //! ```
 
 use std::ops::Range;
@@ -31,8 +35,47 @@ pub enum How {
     Name,
     /// By full readings, the last syllable possibly by a prefix.
     Pinyin,
-    /// By abbreviated readings: initials, or a mix.
+    /// By the first letter of every syllable ("zs").
     Initials,
+    /// By any other mix of reading prefixes ("zhsan", "zhs", "zsan").
+    Abbreviation,
+}
+
+/// What the syllables matched by letters so far allow the whole match to be called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    /// Every syllable so far taken by its character.
+    characters: bool,
+    /// Every syllable so far taken by a whole reading (or, the last, by a prefix of one).
+    readings: bool,
+    /// Every syllable so far taken by one letter.
+    first_letters: bool,
+}
+
+impl Shape {
+    const START: Shape = Shape { characters: true, readings: true, first_letters: true };
+
+    /// After a syllable taken by `taken` letters; `full`: they spell a whole reading; `last`:
+    /// they are the query's last letters.
+    fn by_letters(self, taken: usize, full: bool, last: bool) -> Shape {
+        Shape {
+            characters: false,
+            readings: self.readings && (full || last),
+            first_letters: self.first_letters && taken == 1,
+        }
+    }
+
+    fn how(self) -> How {
+        if self.characters {
+            How::Name
+        } else if self.readings {
+            How::Pinyin
+        } else if self.first_letters {
+            How::Initials
+        } else {
+            How::Abbreviation
+        }
+    }
 }
 
 /// One syllable of a name: its text (a character, or a Latin word), its readings and the
@@ -91,6 +134,8 @@ pub struct Alignment {
     pub how: How,
     /// The query covers every syllable of the name.
     pub exact: bool,
+    /// The query's last letters only begin the reading of the last syllable they match.
+    pub partial: bool,
 }
 
 impl Alignment {
@@ -121,6 +166,36 @@ pub fn align(units: &[QueryUnit], syllables: &[Syllable<'_>]) -> Option<Alignmen
     align_with(units, syllables, Spelling::Exact)
 }
 
+/// Where a query typed as text — characters with digits or signs, "销售1部" — starts a run of
+/// syllables (names are found by such text from the start of a syllable): the syllables it
+/// covers, the last perhaps in part.
+///
+/// ```
+/// use tongxunlu::search::{align_text, Syllable};
+/// let name = [Syllable::new("销", &["xiao"], 0..1), Syllable::new("12", &["12"], 1..3), Syllable::new("部", &["bu"], 3..4)];
+/// assert_eq!(align_text("销1", &name).map(|a| a.syllables), Some(0..2));
+/// assert_eq!(align_text("12部", &name).map(|a| (a.syllables, a.exact)), Some((1..3, false)));
+/// assert!(align_text("销12部", &name).unwrap().exact);
+/// ```
+pub fn align_text(text: &str, syllables: &[Syllable<'_>]) -> Option<Alignment> {
+    (0..syllables.len()).find_map(|start| {
+        let mut spelt = String::new();
+        for (end, syllable) in syllables.iter().enumerate().skip(start) {
+            spelt.push_str(&syllable.text);
+            if spelt.len() >= text.len() {
+                let exact = start == 0 && end + 1 == syllables.len() && spelt.len() == text.len();
+                return spelt.starts_with(text).then_some(Alignment {
+                    syllables: start..end + 1,
+                    how: How::Name,
+                    exact,
+                    partial: false,
+                });
+            }
+        }
+        None
+    })
+}
+
 /// The best alignment with fuzzy pinyin allowed (模糊音: each reading also matched by its fuzzy
 /// spellings, zhang by zang, zhan and zan).
 pub fn align_fuzzy(units: &[QueryUnit], syllables: &[Syllable<'_>]) -> Option<Alignment> {
@@ -140,37 +215,49 @@ fn align_with(units: &[QueryUnit], syllables: &[Syllable<'_>], spelling: Spellin
     }
     let mut best: Option<Alignment> = None;
     for start in 0..syllables.len() {
-        let mut consider = |end: usize, how: How| {
-            let candidate = Alignment { syllables: start..end, how, exact: start == 0 && end == syllables.len() };
+        let mut consider = |end: usize, shape: Shape, partial: bool| {
+            let candidate = Alignment {
+                syllables: start..end,
+                how: shape.how(),
+                exact: start == 0 && end == syllables.len(),
+                partial,
+            };
             let better = match &best {
                 None => true,
-                Some(b) => (candidate.place(), candidate.how) < (b.place(), b.how),
+                Some(b) => candidate.quality() < b.quality(),
             };
             if better {
                 best = Some(candidate);
             }
         };
-        extend(units, syllables, start, How::Name, spelling, &mut consider);
+        extend(units, syllables, start, Shape::START, spelling, &mut consider);
     }
     best
 }
 
-/// Consumes `units` from syllable `at` on, calling `done(end, how)` for every way the units are
-/// used up.
+impl Alignment {
+    /// What makes one alignment better than another, smaller first.
+    fn quality(&self) -> (u8, How, bool) {
+        (self.place(), self.how, self.partial)
+    }
+}
+
+/// Consumes `units` from syllable `at` on, calling `done(end, shape, partial)` for every way the
+/// units are used up.
 fn extend(
     units: &[QueryUnit],
     syllables: &[Syllable<'_>],
     at: usize,
-    how: How,
+    shape: Shape,
     spelling: Spelling,
-    done: &mut impl FnMut(usize, How),
+    done: &mut impl FnMut(usize, Shape, bool),
 ) {
     let Some(syllable) = syllables.get(at) else { return };
     match units[0] {
         QueryUnit::Han(c) => {
             let mut own = [0u8; 4];
             if syllable.text == *c.encode_utf8(&mut own) {
-                next(units, 1, syllables, at, how, spelling, done);
+                next(units, 1, syllables, at, shape, false, spelling, done);
             }
         }
         QueryUnit::Letter(_) => {
@@ -200,26 +287,28 @@ fn extend(
             }
             for (taken, full) in lengths {
                 let last = taken == units.len();
-                let this = if full || last { How::Pinyin } else { How::Initials };
-                next(units, taken, syllables, at, how.max(this), spelling, done);
+                next(units, taken, syllables, at, shape.by_letters(taken, full, last), !full, spelling, done);
             }
         }
     }
 }
 
+/// Goes on after syllable `at` took `used` units; `partial`: they only began its reading.
+#[allow(clippy::too_many_arguments)]
 fn next(
     units: &[QueryUnit],
     used: usize,
     syllables: &[Syllable<'_>],
     at: usize,
-    how: How,
+    shape: Shape,
+    partial: bool,
     spelling: Spelling,
-    done: &mut impl FnMut(usize, How),
+    done: &mut impl FnMut(usize, Shape, bool),
 ) {
     if used == units.len() {
-        done(at + 1, how);
+        done(at + 1, shape, partial);
     } else {
-        extend(&units[used..], syllables, at + 1, how, spelling, done);
+        extend(&units[used..], syllables, at + 1, shape, spelling, done);
     }
 }
 
@@ -240,7 +329,9 @@ mod tests {
         assert_eq!(found("zhangsan"), Some((0, How::Pinyin, 0..2)));
         assert_eq!(found("zhangs"), Some((0, How::Pinyin, 0..2)));
         assert_eq!(found("zs"), Some((0, How::Initials, 0..2)));
-        assert_eq!(found("zhsan"), Some((0, How::Initials, 0..2)));
+        assert_eq!(found("zhsan"), Some((0, How::Abbreviation, 0..2)));
+        assert_eq!(found("zhs"), Some((0, How::Abbreviation, 0..2)));
+        assert_eq!(found("zsan"), Some((0, How::Abbreviation, 0..2)));
         assert_eq!(found("zhang"), Some((1, How::Pinyin, 0..1)));
         assert_eq!(found("san"), Some((2, How::Pinyin, 1..2)));
         assert_eq!(found("张三"), Some((0, How::Name, 0..2)));

@@ -26,5 +26,5 @@ mod typo;
 
 pub use browse::{Filter, Initial, Mention};
 pub use engine::{Field, Hit, ResultKind, SearchOptions, Way};
-pub use matcher::{align, align_fuzzy, Alignment, How, QueryUnit, Syllable};
+pub use matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};
 pub use typo::typo_align;

@@ -12,7 +12,8 @@
 //! A query usually has more right answers than its target: 张伟 is a common name, and "zw" are
 //! the initials of hundreds of people. So each case lists its *answers*: every member that the
 //! same kind of query made for them would be the same text (the same name, the same initials…),
-//! or whose field holds the fragment (phone digits in a mobile or telephone, account prefix), or
+//! whose name holds the characters (for a name infix: 林海 is found by "林海" before 谢林海), or
+//! whose field holds the fragment (phone digits in a mobile or telephone, account prefix), or
 //! who belongs to a department of that name or to one below it. Recall@k is then the share of the first k results that are answers, out of
 //! min(k, answers) — a measure that does not punish an engine for choosing among equals.
 //!
@@ -201,9 +202,16 @@ fn answer_keys(name: &str, syllables: &[Syllable<'_>]) -> Vec<(&'static str, Str
         keys.extend(
             target_queries(name, one_char_surname, &readings)
                 .into_iter()
-                .filter(|(kind, _)| !matches!(*kind, "fuzzy pinyin" | "typo")),
+                .filter(|(kind, _)| !matches!(*kind, "name infix" | "fuzzy pinyin" | "typo")),
         );
         keys.push(("fuzzy key", fuzzy_key(&readings)));
+    }
+    // A name infix query finds every name that holds it, from the start or not.
+    let chars: Vec<char> = normalize(name).chars().collect();
+    for start in 0..chars.len() {
+        for end in start + 2..=chars.len() {
+            keys.push(("name infix", chars[start..end].iter().collect()));
+        }
     }
     keys.sort();
     keys.dedup();

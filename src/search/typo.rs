@@ -12,7 +12,7 @@
 use fst::Automaton;
 
 use super::automaton::MAX_LETTERS;
-use super::index::SYLLABLE_SEPARATOR;
+use super::index::{SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::matcher::{Alignment, How, Syllable};
 
 /// Queries shorter than this are not matched with a typo: too many names are one edit away.
@@ -102,8 +102,8 @@ impl Automaton for TypoAutomaton {
             }
             TypoWalk::Family | TypoWalk::Dead => TypoWalk::Dead,
             TypoWalk::Letters { done: true, .. } => *state,
-            // Separators are not letters of the reading.
-            TypoWalk::Letters { .. } if byte == SYLLABLE_SEPARATOR => *state,
+            // Separators are not letters of the reading, nor is the mark of a secondary one.
+            TypoWalk::Letters { .. } if byte == SYLLABLE_SEPARATOR || byte == SECONDARY_READING => *state,
             TypoWalk::Letters { .. } if !byte.is_ascii_lowercase() => TypoWalk::Dead,
             TypoWalk::Letters { exact, edited, exact_before, previous, .. } => {
                 let here = self.typed(byte);
@@ -175,7 +175,7 @@ pub fn typo_align(query: &str, syllables: &[Syllable<'_>]) -> Option<Alignment> 
                 covered += 1;
             }
             let exact = start == 0 && within_one_edit(query, &letters);
-            let found = Alignment { syllables: start..start + covered.max(1), how: How::Pinyin, exact };
+            let found = Alignment { syllables: start..start + covered.max(1), how: How::Pinyin, exact, partial: false };
             if best.as_ref().is_none_or(|b| !b.exact && found.exact) {
                 best = Some(found);
             }
@@ -242,6 +242,8 @@ mod tests {
         fn the_automaton_agrees_with_the_rule(key in "[abn']{0,9}", query in "[abn]{5,8}") {
             let letters: Vec<u8> = key.bytes().filter(|&b| b != SYLLABLE_SEPARATOR).collect();
             proptest::prop_assert_eq!(accepts(&query, &key), typo_prefix(query.as_bytes(), &letters).is_some());
+            let marked = format!("{key}{}", char::from(SECONDARY_READING));
+            proptest::prop_assert_eq!(accepts(&query, &marked), accepts(&query, &key), "a secondary reading's mark");
         }
     }
 

@@ -534,29 +534,33 @@ impl Snapshot {
         }
     }
 
-    /// The members whose phone numbers hold every run of three of `digits`, in position order:
-    /// exactly the holders of a three-digit query, and for longer ones a few candidates to
-    /// check (the runs may sit apart).
+    /// Candidates for members whose phone numbers hold `digits`, in position order: exactly
+    /// the holders of a three-digit query; for longer ones, the holders of its runs of three,
+    /// the shortest lists intersected first, until few enough are left to check one by one
+    /// (the runs may also sit apart in a number: every candidate is checked).
     fn phone_candidates(&self, digits: &str) -> Vec<u32> {
+        /// Fewer candidates than this are cheaper to check than another list is to read.
+        const FEW: usize = 32;
         let mut runs: Vec<&[u8]> = digits.as_bytes().windows(3).collect();
         runs.sort_unstable();
         runs.dedup();
-        let mut lists: Vec<Vec<u32>> = runs
-            .iter()
-            .map(|run| {
-                let mut list = Vec::new();
-                self.each_prefix(family::PHONE, run, |_, targets| list.extend(targets));
-                list
-            })
-            .collect();
-        lists.sort_by_key(Vec::len);
+        let index = self.index();
+        let mut lists = Vec::with_capacity(runs.len());
+        for run in runs {
+            let key = [&[family::PHONE][..], run].concat();
+            match index.get(key) {
+                Some(value) => lists.push(Targets::of(value, self.postings())),
+                None => return Vec::new(), // a run nobody's number holds
+            }
+        }
+        lists.sort_by_key(Targets::len);
         let mut lists = lists.into_iter();
-        let mut candidates = lists.next().unwrap_or_default();
+        let mut candidates: Vec<u32> = lists.next().map(Iterator::collect).unwrap_or_default();
         for list in lists {
-            if candidates.is_empty() {
+            if candidates.len() < FEW {
                 break;
             }
-            candidates.retain(|p| list.binary_search(p).is_ok());
+            candidates = intersect(&candidates, list);
         }
         candidates
     }
@@ -633,57 +637,71 @@ impl Snapshot {
         }
         let Some(units) = &query.units else { return };
         let has_han = units.iter().any(|u| matches!(u, QueryUnit::Han(_)));
-        for pieces in self.spellings(units) {
-            let pieces: Vec<Piece<'_>> = pieces
-                .iter()
-                .map(|(text, whole)| if *whole { Piece::Syllable(text) } else { Piece::Letters(text) })
-                .collect();
-            let Some(automaton) = ReadingAutomaton::new(reading_family, &pieces) else { continue };
-            // Once the page is full of exact matches, keys the query ends before the last
-            // syllable of (prefix matches) cannot make it: the walk stops going down them.
-            let exact_will_do = |gathered: &Gathered| from_start && !gathered.open_to(0, PREFIX);
-            if exact_will_do(gathered) {
-                automaton.exact_only();
+        // A mixed query's candidates cost a look at the name each. From a name's start, its
+        // exact matches are looked for first, by a walk that goes down no key past where the
+        // query ends: they often fill the page ("张w": hundreds of 张伟 and 张文), and the
+        // thousands of longer names below them (张文华…) are never looked at. (For letters alone
+        // a key decides for all its targets at once, and the walk below, which turns exact-only
+        // once the page is full of exact matches, is cheaper than two walks.)
+        let spellings = self.spellings(units);
+        let passes: &[bool] = if from_start && has_han { &[true, false] } else { &[false] };
+        for &exact_pass in passes {
+            if !exact_pass && from_start && !gathered.open_to(0, PREFIX) {
+                break;
             }
-            self.each_reading(&automaton, |secondary, key, targets| {
-                if has_han {
-                    // The characters themselves must be the name's: check each candidate that
-                    // could make the page at all. Mixed queries match by pinyin at best, and
-                    // cover the whole name only if it has no more syllables than the query
-                    // has units.
-                    let syllables = key.iter().filter(|&&b| b == SYLLABLE_SEPARATOR).count() + 1;
-                    let best_place = place_of_match(from_start, syllables <= units.len());
-                    for p in targets.filter(|&p| self.holds(kind, p)) {
-                        if !gathered.admits(Quality::new(best_place, Way::Pinyin), kind, p) {
-                            continue;
-                        }
-                        // Most candidates share only the sound (王 for 汪): a glance at the
-                        // name turns them away before its syllables are read.
-                        // (Compared as simplified characters: 馮德 is found by "冯d".)
-                        let name = self.name_of(kind, p as usize);
-                        let in_name = |c: char| name.chars().any(|n| n == c || to_simplified(n) == c);
-                        if units.iter().any(|u| matches!(u, QueryUnit::Han(c) if !in_name(*c))) {
-                            continue;
-                        }
-                        if let Some(found) = self.align_name(kind, p as usize, units) {
-                            let place = if from_start { found.place() } else { INFIX };
-                            let quality = Quality { partial: found.partial, ..Quality::new(place, found.how.into()) };
-                            gathered.add(quality.read(secondary), kind, p, Field::Name);
-                        }
-                    }
-                } else if let Some(found) = automaton.judge(key) {
-                    // Letters only: the key decides for every target alike.
-                    let place = place_of_match(from_start, found.exact);
-                    let quality = Quality { partial: found.partial, ..Quality::new(place, found.how.into()) };
-                    let quality = quality.read(secondary);
-                    for p in targets {
-                        gathered.add(quality, kind, p, Field::Name);
-                    }
-                }
-                if exact_will_do(gathered) {
+            for pieces in &spellings {
+                let pieces: Vec<Piece<'_>> = pieces
+                    .iter()
+                    .map(|(text, whole)| if *whole { Piece::Syllable(text) } else { Piece::Letters(text) })
+                    .collect();
+                let Some(automaton) = ReadingAutomaton::new(reading_family, &pieces) else { continue };
+                // Once the page is full of exact matches, keys the query ends before the last
+                // syllable of (prefix matches) cannot make it: the walk stops going down them.
+                let exact_will_do = |gathered: &Gathered| from_start && !gathered.open_to(0, PREFIX);
+                if exact_pass || exact_will_do(gathered) {
                     automaton.exact_only();
                 }
-            });
+                self.each_reading(&automaton, |secondary, key, targets| {
+                    if has_han {
+                        // The characters themselves must be the name's: check each candidate that
+                        // could make the page at all. Mixed queries match by pinyin at best, and
+                        // cover the whole name only if it has no more syllables than the query
+                        // has units.
+                        let syllables = key.iter().filter(|&&b| b == SYLLABLE_SEPARATOR).count() + 1;
+                        let best_place = place_of_match(from_start, syllables <= units.len());
+                        for p in targets.filter(|&p| self.holds(kind, p)) {
+                            if !gathered.admits(Quality::new(best_place, Way::Pinyin), kind, p) {
+                                continue;
+                            }
+                            // Most candidates share only the sound (王 for 汪): a glance at the
+                            // name turns them away before its syllables are read.
+                            // (Compared as simplified characters: 馮德 is found by "冯d".)
+                            let name = self.name_of(kind, p as usize);
+                            let in_name = |c: char| name.chars().any(|n| n == c || to_simplified(n) == c);
+                            if units.iter().any(|u| matches!(u, QueryUnit::Han(c) if !in_name(*c))) {
+                                continue;
+                            }
+                            if let Some(found) = self.align_name(kind, p as usize, units) {
+                                let place = if from_start { found.place() } else { INFIX };
+                                let quality =
+                                    Quality { partial: found.partial, ..Quality::new(place, found.how.into()) };
+                                gathered.add(quality.read(secondary), kind, p, Field::Name);
+                            }
+                        }
+                    } else if let Some(found) = automaton.judge(key) {
+                        // Letters only: the key decides for every target alike.
+                        let place = place_of_match(from_start, found.exact);
+                        let quality = Quality { partial: found.partial, ..Quality::new(place, found.how.into()) };
+                        let quality = quality.read(secondary);
+                        for p in targets {
+                            gathered.add(quality, kind, p, Field::Name);
+                        }
+                    }
+                    if exact_will_do(gathered) {
+                        automaton.exact_only();
+                    }
+                });
+            }
         }
     }
 
@@ -928,6 +946,21 @@ const NAME_READING_FAMILIES: [(ResultKind, u8, bool); 6] = [
     (ResultKind::Group, family::GROUP_READING_INFIX, false),
 ];
 
+/// The positions of `sorted` that `other` (increasing too) also holds.
+fn intersect(sorted: &[u32], other: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut rest = sorted.iter().copied().peekable();
+    for p in other {
+        while rest.next_if(|&q| q < p).is_some() {}
+        match rest.peek() {
+            Some(&q) if q == p => out.push(p),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    out
+}
+
 /// Where a match of a key stands, for keys from a name's start or from a later syllable.
 fn place_of_match(from_start: bool, whole: bool) -> Place {
     match (from_start, whole) {
@@ -977,6 +1010,14 @@ fn alias_words(alias: &str) -> Vec<(String, std::ops::Range<u32>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intersect_keeps_what_both_lists_hold() {
+        assert_eq!(intersect(&[1, 3, 5, 7], [0, 3, 4, 7, 9].into_iter()), [3, 7]);
+        assert_eq!(intersect(&[2, 4], [1, 3].into_iter()), Vec::<u32>::new());
+        assert_eq!(intersect(&[], [1, 2].into_iter()), Vec::<u32>::new());
+        assert_eq!(intersect(&[5], [5].into_iter()), [5]);
+    }
 
     #[test]
     fn every_way_decodes_from_the_rank_it_made() {

@@ -72,6 +72,16 @@ impl<'a> Targets<'a> {
     }
 }
 
+impl Targets<'_> {
+    /// How many targets are left, known before any is read.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Targets::One(_) => 1,
+            Targets::List { left, .. } => *left,
+        }
+    }
+}
+
 impl Iterator for Targets<'_> {
     type Item = u32;
 

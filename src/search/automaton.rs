@@ -387,34 +387,28 @@ mod tests {
 
     const F: u8 = 3;
 
-    fn matches(pieces: &[Piece<'_>], key: &str) -> bool {
-        let automaton = ReadingAutomaton::new(F, pieces).unwrap();
-        let mut state = automaton.start();
-        for byte in std::iter::once(F).chain(key.bytes()) {
-            state = automaton.accept(&state, byte);
-        }
-        automaton.is_match(&state)
-    }
-
-    fn letters(query: &str, key: &str) -> bool {
-        matches(&[Piece::Letters(query)], key)
-    }
-
-    /// Whether the letters match the key when only exact matches are wanted from its
-    /// `switch_at`-th byte on (the family byte is byte 0).
-    fn exact_from(query: &str, key: &str, switch_at: usize) -> bool {
-        let automaton = ReadingAutomaton::new(F, &[Piece::Letters(query)]).unwrap();
+    /// Whether the automaton accepts the key (family byte first), asked for exact matches only
+    /// from its `exact_from`-th byte on (the family byte is byte 0) if that is given.
+    fn walk(automaton: &ReadingAutomaton, key: &str, exact_from: Option<usize>) -> bool {
         let mut state = automaton.start();
         for (i, byte) in std::iter::once(F).chain(key.bytes()).enumerate() {
-            if i == switch_at {
+            if exact_from == Some(i) {
                 automaton.exact_only();
             }
             state = automaton.accept(&state, byte);
         }
-        if switch_at > key.len() {
-            automaton.exact_only();
+        if exact_from.is_some() {
+            automaton.exact_only(); // also when asked only after the last byte
         }
         automaton.is_match(&state)
+    }
+
+    fn matches(pieces: &[Piece<'_>], key: &str) -> bool {
+        walk(&ReadingAutomaton::new(F, pieces).unwrap(), key, None)
+    }
+
+    fn letters(query: &str, key: &str) -> bool {
+        matches(&[Piece::Letters(query)], key)
     }
 
     #[test]
@@ -461,12 +455,7 @@ mod tests {
     }
 
     fn fuzzy(query: &str, key: &str) -> bool {
-        let automaton = ReadingAutomaton::fuzzy(F, query).unwrap();
-        let mut state = automaton.start();
-        for byte in std::iter::once(F).chain(key.bytes()) {
-            state = automaton.accept(&state, byte);
-        }
-        automaton.is_match(&state)
+        walk(&ReadingAutomaton::fuzzy(F, query).unwrap(), key, None)
     }
 
     #[test]
@@ -514,7 +503,9 @@ mod tests {
             // Asked for exact matches only, even from halfway through the key: those whose last
             // syllable the query ends in.
             let exact = align(&units, &syllables).is_some_and(|a| a.syllables.start == 0 && a.exact);
-            proptest::prop_assert_eq!(exact_from(&query, &joined, switch_at.min(joined.len() + 1)), exact, "exact only");
+            let automaton = ReadingAutomaton::new(F, &[Piece::Letters(&query)]).unwrap();
+            let switch_at = switch_at.min(joined.len() + 1);
+            proptest::prop_assert_eq!(walk(&automaton, &joined, Some(switch_at)), exact, "exact only");
             proptest::prop_assert_eq!(fuzzy(&query, &joined), from_start(align_fuzzy(&units, &syllables)), "fuzzy");
             if !ReadingAutomaton::fuzzy_can_add(&query) {
                 proptest::prop_assert_eq!(fuzzy(&query, &joined), letters(&query, &joined), "fuzzy adds nothing");

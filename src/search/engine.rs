@@ -847,7 +847,7 @@ impl Snapshot {
             ResultKind::Group => Some(tables.group_record(position)),
         };
         let name = self.name_of(kind, position);
-        record.and_then(|r| tables.read_syllables(self.as_bytes(), r, Some(name)).ok()).unwrap_or_default()
+        record.and_then(|r| tables.read_syllables(self.as_bytes(), r, name).ok()).unwrap_or_default()
     }
 
     fn align_name(&self, kind: ResultKind, position: usize, units: &[QueryUnit]) -> Option<super::matcher::Alignment> {

@@ -273,18 +273,18 @@ impl SearchTables {
         self.direct_members = members;
     }
 
-    /// The syllables of a `READ` record, checked here rather than when opening; with the
-    /// displayed name, their text is filled in.
+    /// The syllables of a `READ` record, checked here rather than when opening, their text
+    /// taken from the displayed `name`.
     pub(crate) fn read_syllables<'b>(
         &self,
         bytes: &'b [u8],
         record: u32,
-        name: Option<&str>,
+        name: &str,
     ) -> Result<Vec<Syllable<'b>>, Malformed> {
         let range = self.readings.get(record as usize..record as usize + 2).ok_or("no such record")?;
         let mut r = Reader::new(&bytes[range[0] as usize..range[1] as usize]);
         r.index()?; // the record's length
-        let chars: Vec<char> = name.map(|n| n.chars().collect()).unwrap_or_default();
+        let chars: Vec<char> = name.chars().collect();
         let n = r.count()?;
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {

@@ -6,9 +6,11 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use serde_json::json;
+use tongxunlu::fields::TextField;
 use tongxunlu::model::Directory;
 use tongxunlu::search::{align, align_fuzzy, typo_align, Field, QueryUnit, ResultKind, SearchOptions, Way};
-use tongxunlu::snapshot::Snapshot;
+use tongxunlu::snapshot::{MemberRecord, Snapshot};
+use tongxunlu::text::normalize::phone_digits;
 
 /// A directory whose names cover the hard cases: polyphonic and compound surnames, heteronyms,
 /// traditional characters, Latin names, aliases.
@@ -273,6 +275,26 @@ fn results_say_which_field_matched_and_where() {
     assert_eq!((hit.field, hit.ranges.clone()), (Field::Alias, vec![(0, 4)]));
 }
 
+/// Three digits are looked up as the start of a run of four or as a number's last three; longer
+/// queries by their runs of four, checked when they are longer than one run.
+#[test]
+fn phone_digits_at_a_number_s_end_and_in_repeated_runs() {
+    let snap = open(&people());
+    let sorted = |q: &str| {
+        let mut found = found(&snap, q);
+        found.sort();
+        found
+    };
+    // 1380013【8000】: "000" only at its end; 137【0000】1111 inside.
+    assert_eq!(sorted("000"), ["lisi", "zhangsan"]);
+    assert_eq!(sorted("8000"), ["zhangsan"]);
+    assert_eq!(sorted("567"), ["lisi", "zhangsanfeng"], "021-61234【567】, 1391234【567】8");
+    // 1370000【1111】 holds the run 1111, but not five ones.
+    assert_eq!(sorted("1111"), ["lisi"]);
+    assert!(sorted("11111").is_empty());
+    assert!(sorted("999").is_empty());
+}
+
 #[test]
 fn paging_returns_consecutive_slices_of_one_order() {
     let snap = open(&people());
@@ -352,6 +374,48 @@ proptest! {
             let page = snap.search(&query, &SearchOptions { limit, offset, frequent });
             let expected: Vec<_> = all.into_iter().skip(offset).take(limit).collect();
             prop_assert_eq!(page, expected, "{:?} offset {} limit {}", query, offset, limit);
+            Ok(())
+        })?;
+    }
+
+    /// A run of digits finds exactly the members whose visible mobile or telephone holds it,
+    /// whatever its length (three digits are looked up differently from four, and four from
+    /// more), and highlights where.
+    #[test]
+    fn phone_digits_find_exactly_the_numbers_that_hold_them(
+        pick in 0usize..1500,
+        from in 0usize..11,
+        len in 3usize..9,
+        random in "[0-9]{3,6}",
+    ) {
+        thread_local! { static SAMPLE: (Directory, Snapshot) = sample_snapshot(); }
+        SAMPLE.with(|(_, snap)| {
+            let member = snap.member(pick % snap.member_count());
+            let mobile = phone_digits(member.text(TextField::Mobile).unwrap_or_default());
+            let taken = mobile.get(from.min(mobile.len().saturating_sub(len))..).and_then(|m| m.get(..len));
+            for digits in taken.into_iter().chain([random.as_str()]) {
+                let holds = |m: &MemberRecord| {
+                    [TextField::Mobile, TextField::Telephone]
+                        .iter()
+                        .any(|&f| m.text(f).is_some_and(|shown| phone_digits(shown).contains(digits)))
+                };
+                let expected: Vec<usize> = (0..snap.member_count()).filter(|&p| holds(&snap.member(p))).collect();
+                let hits = snap.search(digits, &SearchOptions { limit: usize::MAX, ..SearchOptions::default() });
+                let mut by_phone: Vec<usize> = hits
+                    .iter()
+                    .filter(|h| matches!(h.field, Field::Mobile | Field::Telephone))
+                    .map(|h| h.position)
+                    .collect();
+                by_phone.sort_unstable();
+                prop_assert_eq!(&by_phone, &expected, "{}", digits);
+                for hit in hits.iter().filter(|h| matches!(h.field, Field::Mobile | Field::Telephone)) {
+                    let field = if hit.field == Field::Mobile { TextField::Mobile } else { TextField::Telephone };
+                    let shown: Vec<char> = snap.member(hit.position).text(field).unwrap_or_default().chars().collect();
+                    let (start, end) = hit.ranges[0];
+                    let covered = phone_digits(&shown[start as usize..end as usize].iter().collect::<String>());
+                    prop_assert_eq!(covered, digits);
+                }
+            }
             Ok(())
         })?;
     }

@@ -1043,7 +1043,7 @@ fn a_hand_written_snapshot_with_search_sections_opens_and_searches() {
     );
     let syllables = s.member_syllables(0);
     assert_eq!(
-        syllables.iter().map(|x| (x.text.as_str(), x.readings.clone(), x.chars.clone())).collect::<Vec<_>>(),
+        syllables.iter().map(|x| (x.text.as_ref(), x.readings.clone(), x.chars.clone())).collect::<Vec<_>>(),
         [("张", vec!["zhang"], 0..1), ("三", vec!["san"], 1..2)]
     );
     let found = |query: &str| -> Vec<(ResultKind, usize, Field, Vec<(u32, u32)>)> {

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::index::{family, IndexBuilder, SECONDARY_READING, SYLLABLE_SEPARATOR};
+use super::index::{family, IndexBuilder, PHONE_RUN, SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::tables::{
     LETTER_BUCKETS, TAG_CHARS, TAG_INDEX, TAG_LETTERS, TAG_POSTINGS, TAG_READINGS, TAG_USERIDS, TAG_WORDS,
 };
@@ -96,8 +96,11 @@ pub(crate) fn sections(directory: &Directory, view: &View, order: &[usize]) -> V
             if let Some(value) = member.text(field).filter(|_| shows(PolicyField::Text(field))) {
                 let digits = phone_digits(value);
                 index.add(family::PHONE_FULL, digits.as_bytes(), p);
-                for run in digits.as_bytes().windows(3) {
+                for run in digits.as_bytes().windows(PHONE_RUN) {
                     index.add(family::PHONE, run, p);
+                }
+                if let Some(end) = digits.len().checked_sub(PHONE_RUN - 1) {
+                    index.add(family::PHONE, &digits.as_bytes()[end..], p);
                 }
             }
         }

@@ -26,6 +26,7 @@
 //! are not searched at all: a one-letter query at 200,000 members costs what its page costs,
 //! not what its 100,000 infix matches would.
 
+use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -33,12 +34,12 @@ use fst::{Automaton, IntoStreamer, Streamer};
 use serde::Serialize;
 
 use super::automaton::{Piece, ReadingAutomaton};
-use super::index::{family, Targets, SECONDARY_READING, SYLLABLE_SEPARATOR};
+use super::index::{family, Targets, PHONE_RUN, SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};
 use super::typo::{typo_align, within_one_edit, TypoAutomaton};
 use crate::fields::TextField;
 use crate::snapshot::Snapshot;
-use crate::text::normalize::{is_han, normalize, phone_digits, to_simplified};
+use crate::text::normalize::{is_han, is_phone_digit, normalize, phone_digits, to_simplified};
 
 /// What to return and how to rank it.
 #[derive(Debug, Clone, PartialEq)]
@@ -352,10 +353,31 @@ impl Gathered {
         self.rank(quality, kind, position) < self.threshold
     }
 
+    /// Whether a match this good, at this position or a later one, could still make the page:
+    /// to stop going through targets in position order. A later position ranks lower, unless it
+    /// is one of the viewer's frequent contacts.
+    fn admits_from(&self, quality: Quality, kind: ResultKind, position: u32) -> bool {
+        self.admits(quality, kind, position)
+            || (kind == ResultKind::Member && self.frequent.keys().any(|&frequent| frequent > position))
+    }
+
     /// Whether any match in this band and place could still make the page: to skip whole
     /// searches (the infix families once the page is full of matches from the start).
     fn open_to(&self, band: u8, place: Place) -> bool {
         rank_floor(band, place) < self.threshold
+    }
+
+    /// Adds the targets of one key, all matched alike, in position order. Once one cannot make
+    /// the page, no later one can (see [`Gathered::admits_from`]), and the rest of the list is
+    /// not read: "zw" at 200,000 members has a thousand 张伟 behind one key. Departments are all
+    /// kept, page or not: their members follow.
+    fn add_all(&mut self, quality: Quality, kind: ResultKind, targets: Targets<'_>, field: Field) {
+        for p in targets {
+            if kind != ResultKind::Department && !self.admits_from(quality, kind, p) {
+                return;
+            }
+            self.add(quality, kind, p, field);
+        }
     }
 
     fn add(&mut self, quality: Quality, kind: ResultKind, position: u32, field: Field) {
@@ -480,9 +502,7 @@ impl Snapshot {
             if let Some(letters) = letters_only(query) {
                 if let Some(automaton) = ReadingAutomaton::new(family::ALIAS, &[Piece::Letters(&letters)]) {
                     self.each_match(automaton, |_, targets| {
-                        for p in targets {
-                            gathered.add(Quality::new(PREFIX, Way::Alias), ResultKind::Member, p, Field::Alias);
-                        }
+                        gathered.add_all(Quality::new(PREFIX, Way::Alias), ResultKind::Member, targets, Field::Alias);
                     });
                 }
             }
@@ -494,18 +514,14 @@ impl Snapshot {
             {
                 self.each_prefix(fam, identifier.as_bytes(), |key, targets| {
                     let place = place_of_match(true, key.len() == identifier.len());
-                    for p in targets {
-                        gathered.add(Quality::new(place, Way::Identifier), ResultKind::Member, p, field);
-                    }
+                    gathered.add_all(Quality::new(place, Way::Identifier), ResultKind::Member, targets, field);
                 });
             }
         }
         if let Some(digits) = &query.digits {
             self.each_prefix(family::PHONE_FULL, digits.as_bytes(), |key, targets| {
                 let place = place_of_match(true, key.len() == digits.len());
-                for p in targets {
-                    gathered.add(Quality::new(place, Way::Phone), ResultKind::Member, p, Field::Mobile);
-                }
+                gathered.add_all(Quality::new(place, Way::Phone), ResultKind::Member, targets, Field::Mobile);
             });
         }
     }
@@ -521,27 +537,38 @@ impl Snapshot {
             self.gather_names(query, kind, text_family, reading_family, false, gathered);
         }
         if let Some(digits) = &query.digits {
+            let quality = Quality::new(INFIX, Way::Phone);
+            let (candidates, check) = self.phone_candidates(digits);
             // (Index targets are checked on use: a crafted index may point past the members.)
-            for p in self.phone_candidates(digits).into_iter().filter(|&p| self.holds(ResultKind::Member, p)) {
-                let quality = Quality::new(INFIX, Way::Phone);
+            for p in candidates.filter(|&p| self.holds(ResultKind::Member, p)) {
+                if !gathered.admits_from(quality, ResultKind::Member, p) {
+                    break;
+                }
                 if !gathered.admits(quality, ResultKind::Member, p) {
                     continue;
                 }
-                if digits.len() == 3 || self.phone_match(p as usize, digits).is_some() {
+                if !check || self.phone_match(p as usize, digits).is_some() {
                     gathered.add(quality, ResultKind::Member, p, Field::Mobile);
                 }
             }
         }
     }
 
-    /// Candidates for members whose phone numbers hold `digits`, in position order: exactly
-    /// the holders of a three-digit query; for longer ones, the holders of its runs of three,
-    /// the shortest lists intersected first, until few enough are left to check one by one
+    /// Candidates for members whose phone numbers hold `digits`, in position order, each once,
+    /// and whether each must still be checked. Three digits are the start of a run of four or
+    /// the end of a number: the lists of every key they begin, merged, are exactly their holders,
+    /// and so is the one list of four digits. Longer queries take the holders of their runs of
+    /// four, the shortest lists intersected first, until few enough are left to check one by one
     /// (the runs may also sit apart in a number: every candidate is checked).
-    fn phone_candidates(&self, digits: &str) -> Vec<u32> {
+    fn phone_candidates(&self, digits: &str) -> (Box<dyn Iterator<Item = u32> + '_>, bool) {
         /// Fewer candidates than this are cheaper to check than another list is to read.
         const FEW: usize = 32;
-        let mut runs: Vec<&[u8]> = digits.as_bytes().windows(3).collect();
+        if digits.len() == PHONE_RUN - 1 {
+            let mut lists = Vec::new();
+            self.each_prefix(family::PHONE, digits.as_bytes(), |_, targets| lists.push(targets));
+            return (Box::new(Union::new(lists)), false);
+        }
+        let mut runs: Vec<&[u8]> = digits.as_bytes().windows(PHONE_RUN).collect();
         runs.sort_unstable();
         runs.dedup();
         let index = self.index();
@@ -550,8 +577,11 @@ impl Snapshot {
             let key = [&[family::PHONE][..], run].concat();
             match index.get(key) {
                 Some(value) => lists.push(Targets::of(value, self.postings())),
-                None => return Vec::new(), // a run nobody's number holds
+                None => return (Box::new(std::iter::empty()), false), // a run nobody's number holds
             }
+        }
+        if digits.len() == PHONE_RUN {
+            return (Box::new(lists.remove(0)), false);
         }
         lists.sort_by_key(Targets::len);
         let mut lists = lists.into_iter();
@@ -562,7 +592,7 @@ impl Snapshot {
             }
             candidates = intersect(&candidates, list);
         }
-        candidates
+        (Box::new(candidates.into_iter()), true)
     }
 
     /// Names matched by fuzzy pinyin (letters-only queries), which exact pinyin did not match.
@@ -585,9 +615,7 @@ impl Snapshot {
                 }
                 if let Some(found) = align_fuzzy(units, &key_syllables(key)) {
                     let quality = Quality::new(place_of_match(from_start, found.exact), Way::Fuzzy).read(secondary);
-                    for p in targets {
-                        gathered.add(quality, kind, p, Field::Name);
-                    }
+                    gathered.add_all(quality, kind, targets, Field::Name);
                 }
                 if exact_will_do(gathered) {
                     automaton.exact_only();
@@ -609,9 +637,7 @@ impl Snapshot {
                 let spelt: Vec<u8> = key.iter().copied().filter(|&b| b != SYLLABLE_SEPARATOR).collect();
                 let place = place_of_match(from_start, within_one_edit(letters.as_bytes(), &spelt));
                 let quality = Quality::new(place, Way::Typo).read(secondary);
-                for p in targets {
-                    gathered.add(quality, kind, p, field);
-                }
+                gathered.add_all(quality, kind, targets, field);
             });
         }
     }
@@ -629,9 +655,7 @@ impl Snapshot {
         if let Some(text) = &query.han_text {
             self.each_prefix(text_family, text.as_bytes(), |key, targets| {
                 let place = place_of_match(from_start, key.len() == text.len());
-                for p in targets {
-                    gathered.add(Quality::new(place, Way::Name), kind, p, Field::Name);
-                }
+                gathered.add_all(Quality::new(place, Way::Name), kind, targets, Field::Name);
             });
             return;
         }
@@ -669,8 +693,12 @@ impl Snapshot {
                         // has units.
                         let syllables = key.iter().filter(|&&b| b == SYLLABLE_SEPARATOR).count() + 1;
                         let best_place = place_of_match(from_start, syllables <= units.len());
+                        let best = Quality::new(best_place, Way::Pinyin);
                         for p in targets.filter(|&p| self.holds(kind, p)) {
-                            if !gathered.admits(Quality::new(best_place, Way::Pinyin), kind, p) {
+                            if !gathered.admits_from(best, kind, p) {
+                                break;
+                            }
+                            if !gathered.admits(best, kind, p) {
                                 continue;
                             }
                             // Most candidates share only the sound (王 for 汪): a glance at the
@@ -693,9 +721,7 @@ impl Snapshot {
                         let place = place_of_match(from_start, found.exact);
                         let quality = Quality { partial: found.partial, ..Quality::new(place, found.how.into()) };
                         let quality = quality.read(secondary);
-                        for p in targets {
-                            gathered.add(quality, kind, p, Field::Name);
-                        }
+                        gathered.add_all(quality, kind, targets, Field::Name);
                     }
                     if exact_will_do(gathered) {
                         automaton.exact_only();
@@ -775,7 +801,7 @@ impl Snapshot {
 
     /// Calls `f(key without its family byte, targets)` for every key of `family` starting with
     /// `prefix`.
-    fn each_prefix(&self, fam: u8, prefix: &[u8], f: impl FnMut(&[u8], Targets<'_>)) {
+    fn each_prefix<'s>(&'s self, fam: u8, prefix: &[u8], f: impl FnMut(&[u8], Targets<'s>)) {
         let mut start = vec![fam];
         start.extend_from_slice(prefix);
         let automaton = fst::automaton::Str::new(std::str::from_utf8(&start).unwrap_or_default()).starts_with();
@@ -783,7 +809,7 @@ impl Snapshot {
     }
 
     /// Calls `f(key without its family byte, targets)` for every key the automaton accepts.
-    fn each_match(&self, automaton: impl Automaton, mut f: impl FnMut(&[u8], Targets<'_>)) {
+    fn each_match<'s>(&'s self, automaton: impl Automaton, mut f: impl FnMut(&[u8], Targets<'s>)) {
         let map = self.index();
         let mut stream = map.search(automaton).into_stream();
         while let Some((key, value)) = stream.next() {
@@ -857,22 +883,19 @@ impl Snapshot {
     /// Where the digits occur in a member's visible mobile or telephone: the field and the
     /// character range in its displayed text.
     fn phone_match(&self, member: usize, digits: &str) -> Option<(Field, (u32, u32))> {
-        let record = self.member(member);
         for (field, which) in [(TextField::Mobile, Field::Mobile), (TextField::Telephone, Field::Telephone)] {
-            let Some(shown) = record.text(field) else { continue };
+            let Some(shown) = self.member_text(member, field) else { continue };
             let national = phone_digits(shown);
             let Some(at) = national.find(digits) else { continue };
-            // Map digit positions of the national number back to characters of the displayed text.
-            // (Digits are counted as `phone_digits` counts them: full-width ones too.)
-            let digit_chars: Vec<u32> = shown
-                .chars()
-                .enumerate()
-                .filter(|(_, c)| phone_digits(&c.to_string()).len() == 1)
-                .map(|(i, _)| i as u32)
-                .collect();
-            let skipped = digit_chars.len().checked_sub(national.len())?;
-            let first = *digit_chars.get(skipped + at)?;
-            let last = *digit_chars.get(skipped + at + digits.len() - 1)?;
+            // Map digit positions of the national number back to characters of the displayed
+            // text: the national number is the last of its digits.
+            let mut digit_chars = shown.chars().enumerate().filter(|&(_, c)| is_phone_digit(c)).map(|(i, _)| i as u32);
+            let skipped = digit_chars.clone().count().checked_sub(national.len())?;
+            let first = digit_chars.nth(skipped + at)?;
+            let last = match digits.len().checked_sub(2) {
+                Some(between) => digit_chars.nth(between)?,
+                None => first,
+            };
             return Some((which, (first, last + 1)));
         }
         None
@@ -909,7 +932,7 @@ impl Snapshot {
                     let syllables: Vec<Syllable<'_>> = words
                         .iter()
                         .map(|(w, chars)| Syllable {
-                            text: String::new(),
+                            text: Default::default(),
                             readings: vec![w.as_str()],
                             chars: chars.clone(),
                         })
@@ -946,6 +969,38 @@ const NAME_READING_FAMILIES: [(ResultKind, u8, bool); 6] = [
     (ResultKind::Group, family::GROUP_READING_INFIX, false),
 ];
 
+/// The targets of several lists, each in increasing order, merged in increasing order, each once.
+struct Union<'a> {
+    lists: Vec<Targets<'a>>,
+    /// The next target of each list that has one, smallest on top.
+    heads: BinaryHeap<Reverse<(u32, usize)>>,
+    last: Option<u32>,
+}
+
+impl<'a> Union<'a> {
+    fn new(mut lists: Vec<Targets<'a>>) -> Union<'a> {
+        let heads = lists.iter_mut().enumerate().filter_map(|(i, list)| Some(Reverse((list.next()?, i)))).collect();
+        Union { lists, heads, last: None }
+    }
+}
+
+impl Iterator for Union<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        loop {
+            let Reverse((target, i)) = self.heads.pop()?;
+            if let Some(next) = self.lists[i].next() {
+                self.heads.push(Reverse((next, i)));
+            }
+            if self.last != Some(target) {
+                self.last = Some(target);
+                return Some(target);
+            }
+        }
+    }
+}
+
 /// The positions of `sorted` that `other` (increasing too) also holds.
 fn intersect(sorted: &[u32], other: impl Iterator<Item = u32>) -> Vec<u32> {
     let mut out = Vec::new();
@@ -981,7 +1036,7 @@ fn key_syllables(key: &[u8]) -> Vec<Syllable<'_>> {
     key.split(|&b| b == SYLLABLE_SEPARATOR)
         .enumerate()
         .map(|(i, reading)| Syllable {
-            text: String::new(),
+            text: Default::default(),
             readings: vec![std::str::from_utf8(reading).unwrap_or_default()],
             chars: i as u32..i as u32 + 1,
         })

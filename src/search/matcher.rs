@@ -24,6 +24,7 @@
 //! assert_eq!((found.how, found.partial), (How::Abbreviation, true));
 //! ```
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::automaton::fuzzy_spellings;
@@ -82,14 +83,14 @@ impl Shape {
 /// characters of the displayed name it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Syllable<'a> {
-    pub text: String,
+    pub text: Cow<'a, str>,
     pub readings: Vec<&'a str>,
     pub chars: Range<u32>,
 }
 
 impl<'a> Syllable<'a> {
     pub fn new(text: &str, readings: &[&'a str], chars: Range<u32>) -> Syllable<'a> {
-        Syllable { text: text.to_owned(), readings: readings.to_vec(), chars }
+        Syllable { text: Cow::Owned(text.to_owned()), readings: readings.to_vec(), chars }
     }
 }
 
@@ -261,31 +262,21 @@ fn extend(
             }
         }
         QueryUnit::Letter(_) => {
-            let typed: Vec<u8> = units
-                .iter()
-                .map_while(|u| match u {
-                    QueryUnit::Letter(b) => Some(*b),
-                    QueryUnit::Han(_) => None,
-                })
-                .collect();
-            // Every non-empty prefix of a reading that the typed letters spell, once per length.
-            let mut lengths: Vec<(usize, bool)> = Vec::new();
+            let typed = units.iter().map_while(|u| match u {
+                QueryUnit::Letter(b) => Some(*b),
+                QueryUnit::Han(_) => None,
+            });
             let fuzzy: Vec<String> = match spelling {
                 Spelling::Exact => Vec::new(),
                 Spelling::Fuzzy => syllable.readings.iter().flat_map(|r| fuzzy_spellings(r)).collect(),
             };
-            let readings = syllable.readings.iter().copied().chain(fuzzy.iter().map(String::as_str));
-            for reading in readings {
-                let common = reading.bytes().zip(&typed).take_while(|(a, b)| a == *b).count();
-                for taken in 1..=common {
-                    let full = taken == reading.len();
-                    match lengths.iter_mut().find(|(n, _)| *n == taken) {
-                        Some(entry) => entry.1 |= full,
-                        None => lengths.push((taken, full)),
-                    }
-                }
-            }
-            for (taken, full) in lengths {
+            let readings = || syllable.readings.iter().copied().chain(fuzzy.iter().map(String::as_str));
+            // How many typed letters each reading begins with. Every length up to the longest is
+            // the start of some reading, so the typed letters may take any of them.
+            let common = |reading: &str| reading.bytes().zip(typed.clone()).take_while(|(a, b)| a == b).count();
+            let longest = readings().map(common).max().unwrap_or(0);
+            for taken in 1..=longest {
+                let full = readings().any(|r| r.len() == taken && common(r) == taken);
                 let last = taken == units.len();
                 next(units, taken, syllables, at, shape.by_letters(taken, full, last), !full, spelling, done);
             }

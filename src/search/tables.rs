@@ -13,11 +13,12 @@
 //! | `FST ` | the index: an fst map (see [`super::index`]) |
 //! | `POST` | the postings lists the index points into |
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::matcher::Syllable;
 use crate::snapshot::format::{record_starts, u32_at, Malformed, Reader};
-use crate::text::normalize::normalize;
+use crate::text::normalize::normalized;
 
 pub(crate) const TAG_USERIDS: [u8; 4] = *b"UIDX";
 pub(crate) const TAG_LETTERS: [u8; 4] = *b"AZBR";
@@ -279,12 +280,12 @@ impl SearchTables {
         &self,
         bytes: &'b [u8],
         record: u32,
-        name: &str,
+        name: &'b str,
     ) -> Result<Vec<Syllable<'b>>, Malformed> {
         let range = self.readings.get(record as usize..record as usize + 2).ok_or("no such record")?;
         let mut r = Reader::new(&bytes[range[0] as usize..range[1] as usize]);
         r.index()?; // the record's length
-        let chars: Vec<char> = name.chars().collect();
+        let mut chars = CharCursor::new(name);
         let n = r.count()?;
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
@@ -301,10 +302,7 @@ impl SearchTables {
                     }
                 })
                 .collect::<Result<Vec<&str>, Malformed>>()?;
-            let text = match chars.get(start as usize..end as usize) {
-                Some(cs) => normalize(&cs.iter().collect::<String>()),
-                None => String::new(),
-            };
+            let text = chars.slice(start, end).map_or(Cow::Borrowed(""), normalized);
             out.push(Syllable { text, readings, chars: start..end });
         }
         if !r.is_empty() {
@@ -347,6 +345,40 @@ impl SearchTables {
     /// The member position at `i` of the letter order.
     pub(crate) fn by_letter(&self, bytes: &[u8], i: usize) -> usize {
         u32_at(bytes, self.letter_positions + 4 * i) as usize
+    }
+}
+
+/// Slices of a string by character ranges, for ranges that mostly come in order (the syllables
+/// of a name): each slice goes on from where the last one ended instead of from the start.
+struct CharCursor<'a> {
+    text: &'a str,
+    /// The character number and byte offset of the last slice's end.
+    at: (u32, usize),
+}
+
+impl<'a> CharCursor<'a> {
+    fn new(text: &'a str) -> CharCursor<'a> {
+        CharCursor { text, at: (0, 0) }
+    }
+
+    /// Characters `start..end`, or None when the text is shorter.
+    fn slice(&mut self, start: u32, end: u32) -> Option<&'a str> {
+        if start < self.at.0 {
+            self.at = (0, 0);
+        }
+        let from = self.skip(start - self.at.0)?;
+        let to = self.skip(end.checked_sub(start)?)?;
+        Some(&self.text[from..to])
+    }
+
+    /// Moves `n` characters on; the byte offset reached.
+    fn skip(&mut self, n: u32) -> Option<usize> {
+        let (count, offset) = &mut self.at;
+        for _ in 0..n {
+            *offset += self.text[*offset..].chars().next()?.len_utf8();
+            *count += 1;
+        }
+        Some(*offset)
     }
 }
 

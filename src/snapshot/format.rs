@@ -6,7 +6,7 @@ use std::fmt;
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = [0x89, b'T', b'X', b'L', b'\r', b'\n', 0x1a, b'\n'];
 /// The layout version this crate writes and reads.
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 
 pub(crate) const HEADER_LEN: usize = 44;
 pub(crate) const SECTION_ENTRY_LEN: usize = 12;
@@ -137,15 +137,22 @@ impl<'a> Reader<'a> {
         self.at >= self.bytes.len()
     }
 
+    /// Inlined for one and two bytes: most numbers (lengths, positions, counts, postings gaps)
+    /// fit in them, and opening and search read millions of them.
+    #[inline]
     pub(crate) fn uint(&mut self) -> Result<u64, Malformed> {
-        let first = *self.bytes.get(self.at).ok_or("a number runs past the end")?;
-        self.at += 1;
-        // Most numbers (lengths, positions, counts) fit in one byte: opening reads millions.
-        if first < 0x80 {
-            return Ok(u64::from(first));
+        match self.bytes.get(self.at) {
+            Some(&first) if first < 0x80 => {
+                self.at += 1;
+                Ok(u64::from(first))
+            }
+            _ => self.long_uint(),
         }
-        let mut value = u64::from(first & 0x7f);
-        let mut shift = 7;
+    }
+
+    fn long_uint(&mut self) -> Result<u64, Malformed> {
+        let mut value = 0;
+        let mut shift = 0;
         loop {
             let byte = *self.bytes.get(self.at).ok_or("a number runs past the end")?;
             self.at += 1;
@@ -161,7 +168,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A number that must fit in memory-sized indices and counts.
+    #[inline]
     pub(crate) fn index(&mut self) -> Result<usize, Malformed> {
         let value = self.uint()?;
         usize::try_from(value).ok().filter(|&v| v <= u32::MAX as usize).ok_or("a number is out of range")

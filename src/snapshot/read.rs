@@ -195,7 +195,21 @@ impl Snapshot {
     /// candidates are looked at and few kept.
     pub(crate) fn member_name(&self, position: usize) -> &str {
         let mut r = Reader::new(self.members.body(&self.bytes, position));
-        r.str().and_then(|_userid| r.str()).expect("records are checked when opening")
+        r.str_bytes().and_then(|_userid| r.str()).expect("records are checked when opening")
+    }
+
+    /// Only one text field of the member at `position`: [`Self::member`] without allocating.
+    pub(crate) fn member_text(&self, position: usize, wanted: TextField) -> Option<&str> {
+        let mut found = None;
+        let body = self.members.body(&self.bytes, position);
+        let read = read_member(
+            body,
+            |field, value| found = found.or((field == wanted).then_some(value)),
+            |_, _| {},
+            |_, _| {},
+        );
+        read.expect("records are checked when opening");
+        found
     }
 
     /// The group at `position` (0 ≤ position < [`Self::group_count`]).

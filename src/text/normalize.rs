@@ -46,6 +46,7 @@
 //! assert_eq!(phone_digits("+86 138-0013-8000"), "13800138000");
 //! ```
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 #[rustfmt::skip]
@@ -63,10 +64,44 @@ mod t2s;
 /// assert_eq!(normalize("ＳＨＥＮＺＨＥＮ分公司"), "shenzhen分公司");
 /// ```
 pub fn normalize(text: &str) -> String {
+    normalized(text).into_owned()
+}
+
+/// [`normalize`], borrowing `text` when it is normalised already, as nearly every stored name
+/// is: search reads the names of the results it returns, and most keystrokes are plain letters.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use tongxunlu::text::normalize::normalized;
+///
+/// assert!(matches!(normalized("张伟 zhang"), Cow::Borrowed("张伟 zhang")));
+/// assert_eq!(normalized("張偉 Tony"), "张伟 tony");
+/// ```
+pub fn normalized(text: &str) -> Cow<'_, str> {
+    if text.chars().all(is_normal) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(fold(text))
+    }
+}
+
+/// Normalising, the whole way.
+fn fold(text: &str) -> String {
     // The builder folds everything first; the hand-made folds below then change nothing more.
     #[cfg(feature = "builder")]
     let text: &str = &fold_fully(text);
     text.chars().map(|c| to_simplified(fold_case(fold_width(c)))).collect()
+}
+
+/// Whether normalising leaves `c` as it is, for the characters names are made of: ASCII but
+/// capitals (ASCII is NFKC already), and unified ideographs that are not traditional forms (they
+/// have neither decompositions nor case). Anything else is left to the full path.
+fn is_normal(c: char) -> bool {
+    if c.is_ascii() {
+        !c.is_ascii_uppercase()
+    } else {
+        matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}') && to_simplified(c) == c
+    }
 }
 
 /// Full NFKC and full lower case (builder only: see the module doc).
@@ -156,6 +191,11 @@ pub fn phone_digits(text: &str) -> String {
     national.map_or(digits.clone(), str::to_owned)
 }
 
+/// Whether `c` counts as a digit of a phone number: an ASCII or a full-width digit.
+pub fn is_phone_digit(c: char) -> bool {
+    fold_width(c).is_ascii_digit()
+}
+
 /// Whether `c` is a Chinese character (CJK unified ideograph): the unified block, Extension A,
 /// the compatibility ideographs and Extensions B to I. Radicals, strokes and punctuation are not.
 ///
@@ -238,6 +278,24 @@ pub fn fold_accent(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_is_taken_as_normal_is_left_alone_by_folding() {
+        let ranges = [0..0x80, 0x3400..0x4DC0, 0x4E00..0xA000];
+        let normal: Vec<char> =
+            ranges.into_iter().flatten().filter_map(char::from_u32).filter(|&c| is_normal(c)).collect();
+        assert!(normal.len() > 20_000 && !normal.contains(&'A') && !normal.contains(&'張'));
+        for c in normal {
+            assert_eq!(fold(&c.to_string()), c.to_string(), "U+{:04X}", c as u32);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn borrowing_or_folding_gives_the_same_text(text in "[a-zA-Z0-9 '张張伟偉ＡＢ①é\u{301}\u{3000}]{0,12}") {
+            proptest::prop_assert_eq!(normalized(&text), fold(&text));
+        }
+    }
 
     #[test]
     fn the_table_decodes_to_sorted_pairs_of_han_characters() {

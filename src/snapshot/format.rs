@@ -137,8 +137,9 @@ impl<'a> Reader<'a> {
         self.at >= self.bytes.len()
     }
 
-    /// Inlined for one and two bytes: most numbers (lengths, positions, counts, postings gaps)
-    /// fit in them, and opening and search read millions of them.
+    /// Inlined for its one-byte case: most numbers (lengths, positions, counts, postings gaps)
+    /// fit in one byte, and opening and search read millions of them. (In the browser build it
+    /// costs 1.1 KB gzipped; 200,000 members were ready in 66 ms with it, 82 ms without.)
     #[inline]
     pub(crate) fn uint(&mut self) -> Result<u64, Malformed> {
         match self.bytes.get(self.at) {

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use serde_json::json;
 use tongxunlu::fields::TextField;
 use tongxunlu::model::Directory;
-use tongxunlu::search::{align, align_fuzzy, typo_align, Field, QueryUnit, ResultKind, SearchOptions, Way};
+use tongxunlu::search::{align, align_fuzzy, typo_align, Field, How, QueryUnit, ResultKind, SearchOptions, Way};
 use tongxunlu::snapshot::{MemberRecord, Snapshot};
 use tongxunlu::text::normalize::phone_digits;
 
@@ -203,7 +203,7 @@ fn plain_readings_of_the_query_rank_first() {
         vec![department(1, "公司", 0, 1), department(2, "六组", 1, 1)],
         vec![
             member("boss", "老板", &[1]),
-            member("zhangshu", "张淑", &[2]),
+            with(member("zhangshu", "张淑", &[2]), json!({"pinned": true})),
             member("zhouhuasheng", "周华胜", &[2]),
             member("wangchengang", "王晨刚", &[2]),
             member("wangcheng", "王成", &[2]),
@@ -212,6 +212,8 @@ fn plain_readings_of_the_query_rank_first() {
             member("sunchen", "孙晨", &[1]),
             member("zhangle", "张乐", &[1]),
             member("zhangyu", "张宇", &[1]),
+            member("zhanfei", "詹飞", &[1]),
+            with(member("yueyi", "乐一", &[1]), json!({"pinned": true})),
         ],
     ));
     let snap = snapshot_of(&dir, "boss");
@@ -224,7 +226,7 @@ fn plain_readings_of_the_query_rank_first() {
             })
             .collect()
     };
-    // 张淑 comes first in pinyin order, but "zhs" spells 周华胜's initials and only abbreviates 张淑.
+    // 张淑 is pinned, but "zhs" spells 周华胜's initials and only abbreviates 张淑.
     assert_eq!(ways("zhs")[..2], [("zhouhuasheng".into(), Way::Initials), ("zhangshu".into(), Way::Abbreviation)]);
     // "wangcheng" spells 王成 whole and only begins 王晨刚's gang.
     assert_eq!(found(&snap, "wangcheng")[..2], ["wangcheng", "wangchengang"]);
@@ -239,6 +241,13 @@ fn plain_readings_of_the_query_rank_first() {
     assert_eq!(found(&snap, "zhangy")[..2], ["zhangyu", "zhangle"]);
     // Initials of a whole name before a word begun inside a Latin name.
     assert_eq!(found(&snap, "sc")[..2], ["sunchen", "schmidt"]);
+    // Ending inside a first syllable: "zhan" is 詹's whole reading and only begins 张's, pinned
+    // as 张淑 is; "l" begins 李's li, and 乐's le, which is not that surname's first reading
+    // (yue), pinned as 乐一 is.
+    assert_eq!(found(&snap, "zhan")[..2], ["zhanfei", "zhangshu"]);
+    let l = found(&snap, "l");
+    let at = |userid: &str| l.iter().position(|u| u == userid);
+    assert!(at("lizheng").is_some() && at("lizheng") < at("yueyi"), "{l:?}");
 }
 
 /// Names with digits in them (销售12部) are found by their text, digits and all, and highlighted.
@@ -414,6 +423,38 @@ proptest! {
                     let (start, end) = hit.ranges[0];
                     let covered = phone_digits(&shown[start as usize..end as usize].iter().collect::<String>());
                     prop_assert_eq!(covered, digits);
+                }
+            }
+            Ok(())
+        })?;
+    }
+
+    /// A query of letters finds every member whose name `align` matches, and where the name is
+    /// what it matched, by align's way and place: the `FIRST_READING` lists and the walk of the
+    /// reading keys, which leaves those lists' names alone, together miss and misrank none.
+    #[test]
+    fn letters_find_every_name_that_align_matches(query in "[a-z]{1,4}|[zcs]h[a-z]{0,3}") {
+        thread_local! { static SAMPLE: (Directory, Snapshot) = sample_snapshot(); }
+        SAMPLE.with(|(_, snap)| {
+            let units = QueryUnit::parse(&query);
+            let hits = snap.search(&query, &SearchOptions { limit: usize::MAX, ..SearchOptions::default() });
+            let members: std::collections::HashMap<usize, &tongxunlu::search::Hit> =
+                hits.iter().filter(|h| h.kind == ResultKind::Member).map(|h| (h.position, h)).collect();
+            for position in 0..snap.member_count() {
+                let Some(found) = align(&units, &snap.member_syllables(position)) else { continue };
+                let name = snap.member(position).name;
+                let hit = members.get(&position);
+                prop_assert!(hit.is_some(), "{:?} does not find {}", query, name);
+                let hit = hit.unwrap();
+                if hit.field == Field::Name {
+                    let way = match found.how {
+                        How::Name => Way::Name,
+                        How::Pinyin => Way::Pinyin,
+                        How::Initials => Way::Initials,
+                        How::Abbreviation => Way::Abbreviation,
+                    };
+                    let place = 3 - (hit.score / 100 % 10) as u8;
+                    prop_assert_eq!((hit.way, place), (way, found.place()), "{:?}: {}", query, name);
                 }
             }
             Ok(())

@@ -64,6 +64,9 @@ pub(crate) struct ReadingAutomaton {
     fuzzy: bool,
     /// Whether only keys the query ends in the last syllable of are still wanted.
     exact_only: Cell<bool>,
+    /// Whether a query used up inside the first of several syllables is left to the
+    /// `FIRST_READING` lists (see [`ReadingAutomaton::first_syllable_listed`]).
+    first_syllable_listed: bool,
 }
 
 /// One piece of a reading query: letters typed, or a character's reading.
@@ -110,7 +113,18 @@ impl ReadingAutomaton {
             ends_syllable,
             fuzzy: false,
             exact_only: Cell::new(false),
+            first_syllable_listed: false,
         })
+    }
+
+    /// The same query, for a walk that leaves to the `FIRST_READING` lists the keys it matches
+    /// only by ending inside their first syllable, when the key goes on ("zhan" in `zhang'san`):
+    /// those lists hand them out in rank order, and this walk then goes down no further than
+    /// the first syllable for them. It still matches such a key by any other way ("zs" as
+    /// `z`·`s`), and a key of one syllable ("zhan" for a name that is `zhang` alone).
+    pub(crate) fn first_syllable_listed(self) -> ReadingAutomaton {
+        debug_assert!(!self.fuzzy, "the lists hold exact readings");
+        ReadingAutomaton { first_syllable_listed: true, ..self }
     }
 
     /// From now on, accept only keys whose last syllable the query ends in, and stop walking
@@ -157,6 +171,8 @@ pub(crate) enum Walk {
         /// For fuzzy pinyin: the query positions before the key's last `g` (after -an, -en,
         /// -in), which the `g` leaves matched if the syllable ends right after it.
         before_g: u64,
+        /// A syllable separator has been read: the key is past its first syllable.
+        past_first: bool,
     },
     Dead,
 }
@@ -253,11 +269,12 @@ impl Automaton for ReadingAutomaton {
                 done: false,
                 syllable: SyllableSoFar::default(),
                 before_g: 0,
+                past_first: false,
             },
             Walk::Family | Walk::Dead => Walk::Dead,
             // The mark of a secondary reading ends the key and changes nothing of the match.
             Walk::Syllables { .. } if byte == SECONDARY_READING => *state,
-            Walk::Syllables { at_start, matching, skipping, done, syllable, before_g } => {
+            Walk::Syllables { at_start, matching, skipping, done, syllable, before_g, past_first } => {
                 let bit = self.done_bit();
                 let next_byte = (byte != SYLLABLE_SEPARATOR).then_some(byte);
                 let matching = self.fuzzy_moves(matching, syllable, before_g, next_byte);
@@ -284,13 +301,15 @@ impl Automaton for ReadingAutomaton {
                 } else {
                     return Walk::Dead;
                 };
-                let done = done || ended || (skipping | (matching & !self.ends_syllable)) & bit != 0;
+                let used_up = ended || (skipping | (matching & !self.ends_syllable)) & bit != 0;
+                let done = done || (used_up && (past_first || !self.first_syllable_listed));
+                let past_first = past_first || byte == SYLLABLE_SEPARATOR;
                 // Past a match, every key below matches too — unless only exact ones are wanted.
                 let matches_below = done && !self.exact_only.get();
                 if at_start | matching | skipping | before_g == 0 && !matches_below {
                     Walk::Dead
                 } else {
-                    Walk::Syllables { at_start, matching, skipping, done, syllable, before_g }
+                    Walk::Syllables { at_start, matching, skipping, done, syllable, before_g, past_first }
                 }
             }
         }
@@ -310,11 +329,13 @@ pub(crate) struct KeyMatch {
 impl ReadingAutomaton {
     /// How a query of letters matches a reading key it accepts, from the key's first syllable:
     /// the best match by [`super::matcher::align`]'s order — exact before not, then by [`How`],
-    /// then complete before partial — without building the key's syllables. It runs the query
-    /// over the key once more in three ways at once: any way (an abbreviation), the *pure* ways
-    /// that never skip the rest of a syllable (full pinyin), and the ways that take one letter
-    /// of each syllable (initials).
-    pub(crate) fn judge(&self, key: &[u8]) -> Option<KeyMatch> {
+    /// then complete before partial — without building the key's syllables. For a key that
+    /// starts at a later syllable of a name (not `from_start`), every match is infix, and
+    /// covering the rest of the key makes none better. It runs the query over the key once more
+    /// in three ways at once: any way (an abbreviation), the *pure* ways that never skip the
+    /// rest of a syllable (full pinyin), and the ways that take one letter of each syllable
+    /// (initials).
+    pub(crate) fn judge(&self, key: &[u8], from_start: bool) -> Option<KeyMatch> {
         debug_assert!(!self.fuzzy && self.starts_syllable == 0 && self.ends_syllable == 0);
         let bit = self.done_bit();
         let last_syllable = key.iter().rposition(|&b| b == SYLLABLE_SEPARATOR).map_or(0, |i| i + 1);
@@ -352,8 +373,11 @@ impl ReadingAutomaton {
         for in_last in [1, 0] {
             for (h, how) in HOWS.into_iter().enumerate() {
                 for partial in [0, 1] {
-                    if completed[in_last][h][partial] {
-                        return Some(KeyMatch { exact: in_last == 1, how, partial: partial == 1 });
+                    // From a later syllable, covering the key is no better: either will do.
+                    let found = completed[in_last][h][partial] || (!from_start && completed[0][h][partial]);
+                    if found {
+                        let exact = in_last == 1 && completed[1][h][partial];
+                        return Some(KeyMatch { exact, how, partial: partial == 1 });
                     }
                 }
             }
@@ -474,6 +498,19 @@ mod tests {
         assert!(!letters("zangsan", "zhang'san"), "the exact automaton stays exact");
     }
 
+    #[test]
+    fn from_a_later_syllable_covering_the_key_is_no_better() {
+        // "sh" covers sheng'hai by initials (s·h), and begins sheng by pinyin.
+        let automaton = ReadingAutomaton::new(F, &[Piece::Letters("sh")]).unwrap();
+        let judged = |from_start| automaton.judge(b"sheng'hai", from_start).map(|k| (k.exact, k.how, k.partial));
+        assert_eq!(judged(true), Some((true, How::Initials, true)), "宋胜海 from its start: the whole name");
+        assert_eq!(
+            judged(false).map(|(_, how, partial)| (how, partial)),
+            Some((How::Pinyin, true)),
+            "胜海 inside 宋胜海"
+        );
+    }
+
     fn syllable_keys() -> impl proptest::strategy::Strategy<Value = Vec<&'static str>> {
         const POOL: [&str; 24] = [
             "zhang", "zan", "san", "shan", "lin", "ning", "chen", "cen", "an", "ang", "en", "eng", "li", "ni", "zi",
@@ -510,10 +547,17 @@ mod tests {
             if !ReadingAutomaton::fuzzy_can_add(&query) {
                 proptest::prop_assert_eq!(fuzzy(&query, &joined), letters(&query, &joined), "fuzzy adds nothing");
             }
-            let judged = ReadingAutomaton::new(F, &[Piece::Letters(&query)]).unwrap().judge(joined.as_bytes());
+            let judge = |from_start| ReadingAutomaton::new(F, &[Piece::Letters(&query)]).unwrap().judge(joined.as_bytes(), from_start);
             let aligned = align(&units, &syllables).filter(|a| a.syllables.start == 0)
                 .map(|a| KeyMatch { exact: a.exact, how: a.how, partial: a.partial });
-            proptest::prop_assert_eq!(judged, aligned, "judge");
+            proptest::prop_assert_eq!(judge(true), aligned, "judge");
+            // From a later syllable: the best by how and partial alone, as align finds it when a
+            // syllable nothing matches follows, so that no match covers the key.
+            let unmatched = Syllable::new("", &[], syllables.len() as u32..syllables.len() as u32 + 1);
+            let infix = align(&units, &[syllables.clone(), vec![unmatched]].concat())
+                .filter(|a| a.syllables.start == 0)
+                .map(|a| (a.how, a.partial));
+            proptest::prop_assert_eq!(judge(false).map(|k| (k.how, k.partial)), infix, "judge from a later syllable");
         }
     }
 

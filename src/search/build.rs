@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::index::{family, IndexBuilder, PHONE_RUN, SECONDARY_READING, SYLLABLE_SEPARATOR};
+use super::index::{family, first_reading_key, IndexBuilder, PHONE_RUN, SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::tables::{
     LETTER_BUCKETS, TAG_CHARS, TAG_INDEX, TAG_LETTERS, TAG_POSTINGS, TAG_READINGS, TAG_USERIDS, TAG_WORDS,
 };
@@ -65,6 +65,7 @@ pub(crate) fn sections(directory: &Directory, view: &View, order: &[usize]) -> V
     let mut readings = Writer::default();
     for (p, syllables) in member_syllables.iter().enumerate() {
         add_name_keys(&mut index, NameFamilies::MEMBER, syllables, p as u32);
+        add_first_reading_keys(&mut index, syllables, p as u32);
         readings.record(&words.encode(syllables));
     }
     // Departments and groups follow the members in the readings section, in snapshot order;
@@ -166,6 +167,21 @@ fn add_name_keys(index: &mut IndexBuilder, families: NameFamilies, syllables: &[
                 key.push(SECONDARY_READING);
             }
             index.add(reading_family, &key, target);
+        }
+    }
+}
+
+/// The `FIRST_READING` keys of a member's name: every prefix of every reading of its first
+/// syllable, if its reading keys go on past that syllable.
+fn add_first_reading_keys(index: &mut IndexBuilder, syllables: &[Syllable], target: u32) {
+    let [first, second, ..] = syllables else { return };
+    if second.readings.is_empty() {
+        return; // the reading keys end with the first syllable
+    }
+    for (i, reading) in first.readings.iter().enumerate() {
+        for end in 1..=reading.len() {
+            let key = first_reading_key(&reading.as_bytes()[..end], end == reading.len(), i > 0);
+            index.add(family::FIRST_READING, &key, target);
         }
     }
 }

@@ -34,7 +34,7 @@ use fst::{Automaton, IntoStreamer, Streamer};
 use serde::Serialize;
 
 use super::automaton::{Piece, ReadingAutomaton};
-use super::index::{family, Targets, PHONE_RUN, SECONDARY_READING, SYLLABLE_SEPARATOR};
+use super::index::{family, first_reading_key, Targets, PHONE_RUN, SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};
 use super::typo::{typo_align, within_one_edit, TypoAutomaton};
 use crate::fields::TextField;
@@ -610,7 +610,7 @@ impl Snapshot {
                 automaton.exact_only();
             }
             self.each_reading(&automaton, |secondary, key, targets| {
-                if exact.judge(key).is_some() {
+                if exact.judge(key, from_start).is_some() {
                     return; // matched exactly: gathered already
                 }
                 if let Some(found) = align_fuzzy(units, &key_syllables(key)) {
@@ -661,6 +661,12 @@ impl Snapshot {
         }
         let Some(units) = &query.units else { return };
         let has_han = units.iter().any(|u| matches!(u, QueryUnit::Han(_)));
+        // Members whose name the letters end inside the first syllable of come from their lists,
+        // a page's worth; the walk below leaves those keys alone (see `first_reading_key`).
+        let first_syllable_listed = kind == ResultKind::Member && from_start && !has_han;
+        if first_syllable_listed {
+            self.gather_first_readings(&letters_only(query).unwrap_or_default(), gathered);
+        }
         // A mixed query's candidates cost a look at the name each. From a name's start, its
         // exact matches are looked for first, by a walk that goes down no key past where the
         // query ends: they often fill the page ("张w": hundreds of 张伟 and 张文), and the
@@ -678,7 +684,10 @@ impl Snapshot {
                     .iter()
                     .map(|(text, whole)| if *whole { Piece::Syllable(text) } else { Piece::Letters(text) })
                     .collect();
-                let Some(automaton) = ReadingAutomaton::new(reading_family, &pieces) else { continue };
+                let Some(mut automaton) = ReadingAutomaton::new(reading_family, &pieces) else { continue };
+                if first_syllable_listed {
+                    automaton = automaton.first_syllable_listed();
+                }
                 // Once the page is full of exact matches, keys the query ends before the last
                 // syllable of (prefix matches) cannot make it: the walk stops going down them.
                 let exact_will_do = |gathered: &Gathered| from_start && !gathered.open_to(0, PREFIX);
@@ -716,7 +725,7 @@ impl Snapshot {
                                 gathered.add(quality.read(secondary), kind, p, Field::Name);
                             }
                         }
-                    } else if let Some(found) = automaton.judge(key) {
+                    } else if let Some(found) = automaton.judge(key, from_start) {
                         // Letters only: the key decides for every target alike.
                         let place = place_of_match(from_start, found.exact);
                         let quality = Quality { partial: found.partial, ..Quality::new(place, found.how.into()) };
@@ -727,6 +736,20 @@ impl Snapshot {
                         automaton.exact_only();
                     }
                 });
+            }
+        }
+    }
+
+    /// Members whose name goes on past a first syllable that `letters` end inside of, from the
+    /// `FIRST_READING` lists: whole readings before begun ones, first readings before others.
+    fn gather_first_readings(&self, letters: &str, gathered: &mut Gathered) {
+        let index = self.index();
+        for (complete, secondary) in [(true, false), (false, false), (true, true), (false, true)] {
+            let key =
+                [&[family::FIRST_READING][..], &first_reading_key(letters.as_bytes(), complete, secondary)].concat();
+            if let Some(value) = index.get(key) {
+                let quality = Quality { partial: !complete, ..Quality::new(PREFIX, Way::Pinyin) }.read(secondary);
+                gathered.add_all(quality, ResultKind::Member, Targets::of(value, self.postings()), Field::Name);
             }
         }
     }

@@ -13,6 +13,7 @@
 //! | `PHONE` | every run of [`PHONE_RUN`] digits of a visible mobile or telephone, and its last digits but one (the number's end, for queries of three digits) | member |
 //! | `PHONE_FULL` | all the digits of a visible mobile or telephone | member |
 //! | `DEPARTMENT_*`, `GROUP_*` | as the four name families | department / group |
+//! | `FIRST_READING` | every prefix of each reading of a name's first syllable, and whether it is the whole reading and the syllable's first (see [`first_reading_key`]) | member |
 //!
 //! A key's value is either one target (`target << 1 | 1`, the common case: most names are
 //! unique) or the offset of a postings list (`offset << 1`): a varint count, then the targets in
@@ -43,6 +44,21 @@ pub(crate) mod family {
     pub const GROUP_NAME_INFIX: u8 = 16;
     pub const GROUP_READING_START: u8 = 17;
     pub const GROUP_READING_INFIX: u8 = 18;
+    /// Members by how the first reading of their name begins: see [`super::first_reading_key`].
+    pub const FIRST_READING: u8 = 19;
+}
+
+/// The key of a `FIRST_READING` list: the members whose name goes on past its first syllable,
+/// and whose first syllable has a reading that `prefix` begins (`complete`: that is the whole
+/// reading; `secondary`: not the syllable's first). A query of letters that ends inside a name's
+/// first syllable ("z", "zhan", "wang") matches every name in these lists alike — by pinyin,
+/// from the start, partial unless complete — and ranks them by position, which is the order a
+/// list holds them in: the page is their first few, where walking the reading keys would go
+/// through every name that begins so (tens of thousands for "z" at 200,000 members).
+pub(crate) fn first_reading_key(prefix: &[u8], complete: bool, secondary: bool) -> Vec<u8> {
+    // The class ends the key: a byte below any letter, so prefixes never collide.
+    let class = u8::from(complete) | u8::from(secondary) << 1;
+    [prefix, &[class]].concat()
 }
 
 /// Ends the reading keys that read some heteronym other than its first way: they match alike,

@@ -6,7 +6,7 @@ use std::fmt;
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = [0x89, b'T', b'X', b'L', b'\r', b'\n', 0x1a, b'\n'];
 /// The layout version this crate writes and reads.
-pub const FORMAT_VERSION: u16 = 3;
+pub const FORMAT_VERSION: u16 = 4;
 
 pub(crate) const HEADER_LEN: usize = 44;
 pub(crate) const SECTION_ENTRY_LEN: usize = 12;

@@ -134,6 +134,10 @@ fn fuzzy_pinyin_ranks_below_exact_and_typos_last() {
     assert_eq!(hits[0].ranges, [(0, 2)], "the typo highlights the syllables it reaches");
     // Four letters are too few for a typo.
     assert!(found(&snap, "wnag").is_empty());
+    // The letter being typed is not taken for the typo: "zhangw" is 張偉 on the way, not every 张
+    // with its w dropped or changed; a typo before it still counts.
+    assert_eq!(found(&snap, "zhangw"), ["zhangwei"]);
+    assert_eq!(found(&snap, "zhnagw"), ["zhangwei"]);
 }
 
 #[test]

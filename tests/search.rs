@@ -140,6 +140,25 @@ fn fuzzy_pinyin_ranks_below_exact_and_typos_last() {
     assert_eq!(found(&snap, "zhnagw"), ["zhangwei"]);
 }
 
+/// Nor is it at the end of a name: "zhangw" is not 彭文长 (长 read zhang) and an extra w, though
+/// "wangfangg" is 王芳 and an extra g.
+#[test]
+fn a_typo_at_the_last_letter_fits_only_a_whole_name() {
+    let dir = parse(directory(
+        vec![department(1, "公司", 0, 1)],
+        vec![
+            member("pengwenzhang", "彭文长", &[1]),
+            member("zhangwei", "张伟", &[1]),
+            member("wangfang", "王芳", &[1]),
+        ],
+    ));
+    let snap = snapshot_of(&dir, "zhangwei");
+    assert_eq!(found(&snap, "zhangw"), ["zhangwei"]);
+    assert_eq!(found(&snap, "wangfangg"), ["wangfang"]);
+    // A typo inside the query still finds the name from a later syllable.
+    assert_eq!(found(&snap, "wenzhnag"), ["pengwenzhang"]);
+}
+
 #[test]
 fn departments_and_groups_are_found_and_members_follow() {
     let snap = open(&people());

@@ -632,7 +632,7 @@ impl Snapshot {
         for (kind, family, from_start, field) in
             families.chain([(ResultKind::Member, family::ALIAS, true, Field::Alias)])
         {
-            let Some(automaton) = TypoAutomaton::new(family, &letters) else { return };
+            let Some(automaton) = TypoAutomaton::new(family, from_start, &letters) else { return };
             self.each_reading(automaton, |secondary, key, targets| {
                 let spelt: Vec<u8> = key.iter().copied().filter(|&b| b != SYLLABLE_SEPARATOR).collect();
                 let place = place_of_match(from_start, within_one_edit(letters.as_bytes(), &spelt));

@@ -4,11 +4,12 @@
 //!
 //! The rule is the optimal-string-alignment distance (Levenshtein with adjacent swaps) between the
 //! query and a *prefix* of the reading's letters, the syllable separators left out: at most 1 —
-//! and where the prefix is not the whole reading, the edit is not the last letter typed. That
-//! letter is the one being typed: "zhangw" is someone typing 张伟, and dropping or replacing its
-//! `w` would make it the start of every 张 (张帆平 as "zhang" and an extra `w`). The last two
-//! letters swapped are a typo all the same ("wangfagn" finds 王芳华), and a query within one edit
-//! of the whole reading is one whatever the edit ("wangfangg" finds 王芳).
+//! and unless the prefix is the whole name, the edit is not the last letter typed. That letter is
+//! the one being typed: "zhangw" is someone typing 张伟, and dropping or replacing its `w` would
+//! make it the start of every 张 (张帆平 as "zhang" and an extra `w`), or the end of every name
+//! whose last syllable is zhang (彭文长). The last two letters swapped are a typo all the same
+//! ("wangfagn" finds 王芳华), and a query within one edit of the whole name is one whatever the
+//! edit ("wangfangg" finds 王芳).
 //!
 //! [`TypoAutomaton`] walks the index with it, bit-parallel like the reading automaton: a mask of
 //! the query positions reachable with no edit, another with one, and the mask of two bytes back
@@ -28,6 +29,9 @@ pub(crate) const MIN_TYPO_LETTERS: usize = 5;
 #[derive(Debug, Clone)]
 pub(crate) struct TypoAutomaton {
     family: u8,
+    /// Whether the family's keys start where names start, so that a key is a whole name:
+    /// matched with an edit of the query's last letter when the query covers it whole.
+    from_start: bool,
     len: u32,
     /// For each letter a–z: the positions where the query has that letter.
     letters: [u64; 26],
@@ -54,7 +58,8 @@ pub(crate) enum TypoWalk {
 
 impl TypoAutomaton {
     /// None when the query is shorter than [`MIN_TYPO_LETTERS`], too long, or not all letters.
-    pub(crate) fn new(family: u8, query: &str) -> Option<TypoAutomaton> {
+    /// `from_start`: the family's keys are read from a name's start (see the field).
+    pub(crate) fn new(family: u8, from_start: bool, query: &str) -> Option<TypoAutomaton> {
         if query.len() < MIN_TYPO_LETTERS || query.len() > MAX_LETTERS || !query.bytes().all(|b| b.is_ascii_lowercase())
         {
             return None;
@@ -63,7 +68,7 @@ impl TypoAutomaton {
         for (i, byte) in query.bytes().enumerate() {
             letters[usize::from(byte - b'a')] |= 1 << i;
         }
-        Some(TypoAutomaton { family, len: query.len() as u32, letters })
+        Some(TypoAutomaton { family, from_start, len: query.len() as u32, letters })
     }
 
     fn done_bit(&self) -> u64 {
@@ -92,8 +97,10 @@ impl Automaton for TypoAutomaton {
 
     fn is_match(&self, state: &TypoWalk) -> bool {
         match *state {
-            // Not done: the key matches only if it ends here, within one edit of the whole query.
-            TypoWalk::Letters { exact, edited, done, .. } => done || (exact | edited) & self.done_bit() != 0,
+            // Not done: a whole name matches if it ends here, within one edit of the whole query.
+            TypoWalk::Letters { exact, edited, done, .. } => {
+                done || (self.from_start && (exact | edited) & self.done_bit() != 0)
+            }
             TypoWalk::Family | TypoWalk::Dead => false,
         }
     }
@@ -128,8 +135,8 @@ impl Automaton for TypoAutomaton {
                     | exact                   // this letter not typed
                     | (next_exact << 1); // a letter typed that is not there
                 let next_edited = self.within(as_typed | edit_here);
-                // Reaching the end of the query by an edit of its last letter matches only a key
-                // that ends there (see `is_match`); the letter as typed, any key that goes on.
+                // Reaching the end of the query by an edit of its last letter matches only a whole
+                // name that ends there (see `is_match`); the letter as typed, any key that goes on.
                 let done = (next_exact | self.within(as_typed)) & self.done_bit() != 0;
                 if next_exact | next_edited == 0 {
                     TypoWalk::Dead
@@ -163,13 +170,13 @@ pub(crate) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// The length of the shortest prefix of `reading` that `query` matches with one typo, if any:
-/// within one edit of it, and the whole reading or one the last letter typed ends as typed (see
-/// the module doc).
-pub(crate) fn typo_prefix(query: &[u8], reading: &[u8]) -> Option<usize> {
+/// within one edit of it, and the whole name (a whole reading `from_start`) or one the last letter
+/// typed ends as typed (see the module doc).
+pub(crate) fn typo_prefix(query: &[u8], reading: &[u8], from_start: bool) -> Option<usize> {
     let shortest = query.len().saturating_sub(1);
     (shortest..=query.len() + 1).filter(|&n| n <= reading.len()).find(|&n| {
         let prefix = &reading[..n];
-        within_one_edit(query, prefix) && (n == reading.len() || last_letter_as_typed(query, prefix))
+        within_one_edit(query, prefix) && ((from_start && n == reading.len()) || last_letter_as_typed(query, prefix))
     })
 }
 
@@ -195,7 +202,7 @@ pub fn typo_align(query: &str, syllables: &[Syllable<'_>]) -> Option<Alignment> 
         let mut best: Option<Alignment> = None;
         for spelt in reading_combinations(&syllables[start..], 16) {
             let letters: Vec<u8> = spelt.iter().flat_map(|r| r.bytes()).collect();
-            let Some(end) = typo_prefix(query, &letters) else { continue };
+            let Some(end) = typo_prefix(query, &letters, start == 0) else { continue };
             // The syllables the matched prefix reaches into.
             let mut covered = 0;
             let mut at = 0;
@@ -242,7 +249,11 @@ mod tests {
     const F: u8 = 4;
 
     fn accepts(query: &str, key: &str) -> bool {
-        let automaton = TypoAutomaton::new(F, query).unwrap();
+        accepts_from(true, query, key)
+    }
+
+    fn accepts_from(from_start: bool, query: &str, key: &str) -> bool {
+        let automaton = TypoAutomaton::new(F, from_start, query).unwrap();
         let mut state = automaton.start();
         for byte in std::iter::once(F).chain(key.bytes()) {
             state = automaton.accept(&state, byte);
@@ -267,8 +278,10 @@ mod tests {
         assert!(!accepts("wangfangx", "wang'fang'hua"));
         assert!(accepts("wangfagn", "wang'fang'hua"), "the last two swapped");
         assert!(accepts("zhnagw", "zhang'wei"));
-        assert!(accepts("zhangw", "zhang"), "within one edit of the whole key");
-        assert!(TypoAutomaton::new(F, "wagn").is_none(), "four letters are too few");
+        assert!(accepts("zhangw", "zhang"), "within one edit of the whole name");
+        assert!(!accepts_from(false, "zhangw", "zhang"), "within one edit of the end of a name (彭文长)");
+        assert!(accepts_from(false, "zhnagw", "zhang'wei"), "a later syllable, typed with a typo");
+        assert!(TypoAutomaton::new(F, true, "wagn").is_none(), "four letters are too few");
     }
 
     /// Keys near a query: the query with one edit or none (at a place given as a fraction of its
@@ -304,16 +317,18 @@ mod tests {
             letter in proptest::sample::select(b"abn".to_vec()),
             tail in "[abn]{0,3}",
             separators in proptest::collection::vec(0.0..1.0f64, 0..3),
+            from_start: bool,
         ) {
+            let accepts = |key: &str| accepts_from(from_start, &query, key);
             for key in [random, near(&query, edit, at, letter, &tail, &separators)] {
                 let letters: Vec<u8> = key.bytes().filter(|&b| b != SYLLABLE_SEPARATOR).collect();
                 proptest::prop_assert_eq!(
-                    accepts(&query, &key),
-                    typo_prefix(query.as_bytes(), &letters).is_some(),
+                    accepts(&key),
+                    typo_prefix(query.as_bytes(), &letters, from_start).is_some(),
                     "{} in {}", query, key
                 );
                 let marked = format!("{key}{}", char::from(SECONDARY_READING));
-                proptest::prop_assert_eq!(accepts(&query, &marked), accepts(&query, &key), "a secondary reading's mark");
+                proptest::prop_assert_eq!(accepts(&marked), accepts(&key), "a secondary reading's mark");
             }
         }
     }
@@ -325,7 +340,10 @@ mod tests {
         assert_eq!((found.syllables, found.exact), (0..2, true));
         let found = typo_align("wagnf", &name).unwrap();
         assert_eq!((found.syllables, found.exact), (0..2, false));
-        assert_eq!(typo_align("fangx", &name).map(|a| a.syllables), Some(1..2));
+        let longer = [name[0].clone(), name[1].clone(), Syllable::new("华", &["hua"], 2..3)];
+        assert_eq!(typo_align("fnaghu", &longer).map(|a| a.syllables), Some(1..3), "from a later syllable");
+        assert_eq!(typo_align("fangx", &name), None, "the end of the name and an extra letter");
+        assert_eq!(typo_align("wangfangx", &name).map(|a| a.exact), Some(true), "the whole name and an extra letter");
         assert_eq!(typo_align("xxxxx", &name), None);
     }
 }

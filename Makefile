@@ -4,7 +4,7 @@
 #   make test         cargo test + Node tests of the wasm build + browser tests in headless Chromium
 #   make help         list the targets
 #
-# Everything that is missing (the wasm target, wasm-bindgen-cli, Debian's chromium, node_modules)
+# Everything that is missing (the wasm target, wasm-bindgen's CLI, Debian's chromium, node_modules)
 # is installed on first use; later runs only rebuild what changed.
 
 SHELL := /bin/bash
@@ -26,12 +26,13 @@ VIEWER     ?= exec001
 CHROMIUM   ?= /usr/bin/chromium
 WASM_TARGET := wasm32-unknown-unknown
 
-# cargo install puts wasm-bindgen here; make sure it is found even where ~/.cargo/bin is not on PATH.
+# cargo install puts cargo-fuzz here; make sure it is found even where ~/.cargo/bin is not on PATH.
 CARGO_HOME ?= $(HOME)/.cargo
 export PATH := $(CARGO_HOME)/bin:$(PATH)
 
-# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
-WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock 2>/dev/null)
+# wasm-bindgen's CLI, built from this repository's Cargo.lock (tools/wasm-bindgen), so that it
+# matches the wasm-bindgen crate exactly and every one of its dependencies is pinned.
+WASM_BINDGEN := target/tool/tongxunlu-wasm-bindgen
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -60,15 +61,16 @@ SAMPLE_JSON := $(DEMO_DIR)/sample.json
 SAMPLE_TXL  := $(DEMO_DIR)/sample.txl
 NODE_STAMP  := node_modules/.package-lock.json
 
-RUST_SRCS := Cargo.toml Cargo.lock $(shell find src -name '*.rs' 2>/dev/null)
+RUST_SRCS := Cargo.toml Cargo.lock $(shell find src -name '*.rs' -o -name '*.d.ts' 2>/dev/null)
 
 .PHONY: help tools tools-rust tools-node tools-chromium build wasm wasm-web wasm-node pkg sample \
-        demo serve test test-rust test-node test-browser size bench bench-js fuzz clean
+        demo serve test lint test-rust test-node test-browser size bench bench-js fuzz clean
 
 help:
 	@echo "tongxunlu — make targets:"
 	@echo "  demo          build, generate the sample ($(MEMBERS) members) and serve the page on http://$(HOST):$(PORT)/"
-	@echo "  test          the whole suite: test-rust, test-node, test-browser"
+	@echo "  test          the whole suite: lint, test-rust, test-node, test-browser"
+	@echo "  lint          cargo fmt --check and cargo clippy with warnings as errors"
 	@echo "  test-rust     cargo test (native)"
 	@echo "  test-node     Node tests of the npm package (pkg/), types checked with tsc"
 	@echo "  test-browser  the page in headless Chromium against tongxunlu serve (phone and PC viewports)"
@@ -80,7 +82,7 @@ help:
 	@echo "  bench         cargo bench --bench snapshot"
 	@echo "  bench-js      tongxunlu's wasm beside pinyin-match, pinyin-pro, Fuse.js, FlexSearch (SIZES=\"$(SIZES)\")"
 	@echo "  fuzz          every fuzz target (snapshot opener, roster import), FUZZ_SECONDS=$(FUZZ_SECONDS) each (nightly, cargo-fuzz)"
-	@echo "  tools         install what is missing (wasm target, wasm-bindgen-cli, chromium + a CJK font, node_modules)"
+	@echo "  tools         install what is missing (wasm target, wasm-bindgen's CLI, chromium + a CJK font, node_modules)"
 	@echo "  clean         remove build outputs"
 	@echo "variables: PORT=$(PORT) HOST=$(HOST) MEMBERS=$(MEMBERS) SEED=$(SEED) VIEWER=$(VIEWER)"
 
@@ -88,19 +90,15 @@ help:
 
 tools: tools-rust tools-node tools-chromium
 
-tools-rust:
+tools-rust: $(WASM_BINDGEN)
 	@if ! rustup target list --installed | grep -qx '$(WASM_TARGET)'; then \
 	  echo "==> rustup target add $(WASM_TARGET)"; \
 	  rustup target add $(WASM_TARGET); \
 	fi
-	@want='$(WASM_BINDGEN_VERSION)'; \
-	if [ -z "$$want" ]; then echo "error: cannot read the wasm-bindgen version from Cargo.lock" >&2; exit 1; fi; \
-	have=$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}' || true); \
-	if [ "$$have" != "$$want" ]; then \
-	  echo "==> installing wasm-bindgen-cli $$want (found: $${have:-none})"; \
-	  $(CARGO) install wasm-bindgen-cli --version "$$want" --locked \
-	    || $(CARGO) install wasm-bindgen-cli --version "$$want"; \
-	fi
+
+$(WASM_BINDGEN): Cargo.lock $(wildcard tools/wasm-bindgen/*) $(wildcard tools/wasm-bindgen/src/*)
+	$(CARGO) build --locked --profile tool -p tongxunlu-wasm-bindgen
+	@touch $@
 
 tools-node: $(NODE_STAMP)
 
@@ -138,14 +136,14 @@ $(WEB_PKG): $(RUST_SRCS) $(PKG_BUILD) | tools-rust tools-node
 	CARGO_TARGET_DIR=$(WEB_TARGET_DIR) $(CARGO) build --release --target $(WASM_TARGET) --lib \
 	  --no-default-features --features wasm
 	rm -rf pkg/web
-	wasm-bindgen --target web --out-dir pkg/web $(WEB_WASM)
+	$(WASM_BINDGEN) --target web --out-dir pkg/web $(WEB_WASM)
 	$(NODE) $(PKG_BUILD) optimize pkg/web/tongxunlu_bg.wasm $(WEB_WASM_OPT)
 
 $(NODE_PKG): $(RUST_SRCS) $(PKG_BUILD) | tools-rust tools-node
 	CARGO_TARGET_DIR=$(NODE_TARGET_DIR) $(CARGO) build --release --target $(WASM_TARGET) --lib \
 	  --no-default-features --features wasm,builder
 	rm -rf pkg/node
-	wasm-bindgen --target nodejs --out-dir pkg/node $(NODE_WASM)
+	$(WASM_BINDGEN) --target nodejs --out-dir pkg/node $(NODE_WASM)
 	$(NODE) $(PKG_BUILD) optimize pkg/node/tongxunlu_bg.wasm $(NODE_WASM_OPT)
 
 pkg: $(PKG_JSON)
@@ -193,10 +191,15 @@ serve:
 
 # ---- tests ------------------------------------------------------------------------------------
 
-test: test-rust test-node test-browser
+test: lint test-rust test-node test-browser
+
+# Formatting and every clippy warning fail the suite, so that they never pile up.
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --all-targets --locked -- -D warnings
 
 test-rust:
-	$(CARGO) test
+	$(CARGO) test --locked
 
 test-node: $(PKG_JSON) $(CLI) $(SAMPLE_TXL) tools-node
 	$(NODE) --test --test-reporter=spec tests/node/*.test.mjs

@@ -1,4 +1,4 @@
-//! Search latency at 5k, 50k and 200k members (SPEC §10), over a mixed query set generated from
+//! Search latency at 5k, 50k and 200k members (benches/README.md), over a mixed query set generated from
 //! the company sample (seed 1, viewer `exec001`, who sees everyone).
 //!
 //! The query set ([`tongxunlu::search::queries`]) takes every 97th member and asks for them the
@@ -33,7 +33,7 @@ fn sizes() -> Vec<usize> {
 
 /// The share of the first ten results that answer the case, out of min(10, answers). For a
 /// department query, a department of that name is itself a right answer: it is what opens the
-/// list of its members (SPEC §4), and a company has one 包装组 in every branch.
+/// list of its members (docs/search.md), and a company has one 包装组 in every branch.
 fn recall_at_10(snap: &Snapshot, case: &QueryCase) -> f64 {
     let hits = snap.search(&case.query, &SearchOptions { limit: 10, ..SearchOptions::default() });
     let departments = hits

@@ -1,4 +1,4 @@
-//! Snapshot build and open at 5k, 50k and 200k members (SPEC §10): the company sample with seed 1,
+//! Snapshot build and open at 5k, 50k and 200k members (benches/README.md): the company sample with seed 1,
 //! seen by `exec001` (who sees everyone, so the snapshot is the largest one the sample has).
 //!
 //! - `organisation_new`: indexing the directory (department tree, accounts, the etag digest);

@@ -151,12 +151,21 @@ async function check() {
   const shipped = [wasm, readFileSync(web.js)].reduce((n, bytes) => n + gzipSync(bytes, { level: 9 }).length, 0);
   if (shipped >= WEB_BUDGET) fail(`the browser build is ${shipped} bytes gzipped, over its budget of ${WEB_BUDGET}`);
 
+  // The interfaces of src/wasm.d.ts (which tsc checks on its own, tests/node/types/tsconfig.json)
+  // reach both builds' declarations whole: src/wasm.rs includes the file as wasm-bindgen's
+  // `typescript_custom_section`, which wasm-bindgen re-indents. A build older than the file fails.
+  const interfaces = unindented(readFileSync(path.join(ROOT, "src", "wasm.d.ts"), "utf8"));
   for (const condition of ["node", "browser"]) {
     const { types } = entryFor(condition);
-    if (/\bany\b/.test(publicDeclarations(readFileSync(types, "utf8")))) fail(`${types} declares \`any\` in the public API`);
+    const declarations = readFileSync(types, "utf8");
+    if (!unindented(declarations).includes(interfaces)) fail(`${types} does not hold src/wasm.d.ts as it is now: rebuild the wasm`);
+    if (/\bany\b/.test(publicDeclarations(declarations))) fail(`${types} declares \`any\` in the public API`);
   }
   console.log(`pkg/: both builds resolve through package.json, load and answer a search; browser build ${shipped} bytes gzipped`);
 }
+
+/** TypeScript text without the indentation of its lines. */
+const unindented = (text) => text.replace(/^[ \t]+/gm, "");
 
 /**
  * The declarations a user of the package sees: wasm-bindgen's InitOutput (the raw wasm exports,

@@ -9,11 +9,14 @@ use serde::{Deserialize, Serialize};
 /// `gender`: "0" unknown, "1" male, "2" female, written as strings like WeChat Work does.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Gender {
+    /// Not given (`"0"`).
     #[default]
     #[serde(rename = "0")]
     Unknown,
+    /// 男 (`"1"`).
     #[serde(rename = "1")]
     Male,
+    /// 女 (`"2"`).
     #[serde(rename = "2")]
     Female,
 }
@@ -50,13 +53,21 @@ impl Gender {
 /// present in one bit per field, so an absent field costs nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TextField {
+    /// 别名: a nickname or English name (`alias`).
     Alias,
+    /// 职务 (`position`).
     Position,
+    /// 手机 (`mobile`).
     Mobile,
+    /// 邮箱 (`email`).
     Email,
+    /// 座机: the work telephone (`telephone`).
     Telephone,
+    /// 微信号 (`weixin_id`).
     WeixinId,
+    /// 生日, `YYYY-MM-DD` (`birthday`).
     Birthday,
+    /// 入职日期, `YYYY-MM-DD` (`hire_date`).
     HireDate,
 }
 

@@ -3,5 +3,9 @@
 mod cli;
 
 fn main() {
-    std::process::exit(cli::run());
+    if let Err(error) = cli::run() {
+        // One line, whatever the error: a directory's problems are listed with `; `.
+        eprintln!("tongxunlu: error: {}", error.to_string().replace('\n', "; "));
+        std::process::exit(1);
+    }
 }

@@ -1,6 +1,6 @@
 //! The directory: departments, members, public groups and the field policy.
 //!
-//! This is the interchange format of SPEC §2.1, one JSON document that every tool reads and
+//! This is the interchange format of docs/directory-file.md, one JSON document that every tool reads and
 //! writes. Its key names follow WeChat Work's contact API (`department`, `userlist`, `userid`,
 //! `parentid`, …) so that an API export maps onto it with little work.
 //!
@@ -54,8 +54,11 @@ pub struct Directory {
     /// The organisation's name, as shown on business cards (ORG).
     #[serde(default)]
     pub corp_name: String,
+    /// Every department, the organisation (the root) included, in any order.
     pub department: Vec<Department>,
+    /// Every member, resigned ones included.
     pub userlist: Vec<Member>,
+    /// The public groups (公共群组); may be absent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub group: Vec<Group>,
     /// 人员属性设置: which member fields other members may see. Keys are member field names
@@ -70,8 +73,11 @@ pub struct Directory {
 /// One department (部门). The department whose `parentid` is 0 is the organisation itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Department {
+    /// Unique among departments, never 0.
     pub id: DepartmentId,
+    /// As shown: non-empty, at most 50 Latin or 25 CJK characters ([`check_department_name`]).
     pub name: String,
+    /// The parent's id; [`ROOT_PARENT`] for the organisation itself.
     pub parentid: DepartmentId,
     /// Sort number among its siblings: smaller first.
     #[serde(default)]
@@ -85,13 +91,15 @@ pub struct Department {
     /// 隐藏部门: invisible to everyone outside `visible_to` and the department's own subtree.
     #[serde(default, skip_serializing_if = "is_false")]
     pub hidden: bool,
+    /// Who may still see the department when it is hidden.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to: Option<VisibleTo>,
+    /// Keys this crate does not know, kept for the round trip.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// What a member whose membership falls under a department may see (SPEC §3).
+/// What a member whose membership falls under a department may see (docs/visibility.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Permission {
@@ -119,6 +127,7 @@ pub struct VisibleTo {
 pub struct Member {
     /// 账号: the unique key; never changes.
     pub userid: String,
+    /// 姓名: the name as shown, non-empty, at most 64 characters.
     pub name: String,
     /// Nickname or English name (别名).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,12 +138,16 @@ pub struct Member {
     /// Empty means 0 everywhere.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order: Vec<u32>,
+    /// 职务.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
+    /// 性别; absent means unknown.
     #[serde(default, skip_serializing_if = "Gender::is_unknown")]
     pub gender: Gender,
+    /// 手机, kept as text ([`check_phone`]); unique among members.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
+    /// 邮箱; unique among members (ignoring case).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// 座机.
@@ -149,6 +162,7 @@ pub struct Member {
     /// `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hire_date: Option<String>,
+    /// Active, disabled, not yet following, or resigned; absent means active.
     #[serde(default)]
     pub status: Status,
     /// 关注 state; when absent it follows from `status` (4 means not yet following).
@@ -160,11 +174,13 @@ pub struct Member {
     /// 隐藏成员: invisible to everyone outside `visible_to`, and themselves.
     #[serde(default, skip_serializing_if = "is_false")]
     pub hidden: bool,
+    /// Who may still see the member when they are hidden.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_to: Option<VisibleTo>,
     /// Custom attributes (自定义字段), name → value.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub extattr: IndexMap<String, String>,
+    /// Keys this crate does not know, kept for the round trip.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -199,6 +215,7 @@ impl Member {
 /// `status`: 1 active, 2 disabled, 4 active but not yet following, 5 resigned.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Status {
+    /// 启用: listed, and may sign in.
     #[default]
     Active,
     /// Still listed, but cannot sign in.
@@ -257,10 +274,14 @@ impl<'de> Deserialize<'de> for Status {
 /// A public group (公共群组): a named set of members across departments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
+    /// Unique among groups.
     pub id: u32,
+    /// As shown; non-empty.
     pub name: String,
+    /// The members' accounts, in the group's own order.
     #[serde(default)]
     pub userid: Vec<String>,
+    /// Keys this crate does not know, kept for the round trip.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -289,7 +310,9 @@ fn is_false(b: &bool) -> bool {
 /// `userid`, `name` and `department` cannot be hidden: without them a member cannot be listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PolicyField {
+    /// One of the optional text fields.
     Text(TextField),
+    /// `gender`.
     Gender,
     /// All custom attributes at once (`extattr`).
     Extattr,
@@ -328,15 +351,15 @@ impl PolicyField {
 impl Directory {
     /// Reads and validates a directory file.
     pub fn from_json(text: &str) -> Result<Directory, DirectoryError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| DirectoryError::single(format!("not valid JSON: {e}")))?;
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| DirectoryError::single(Location::File, format!("not valid JSON: {e}")))?;
         Directory::from_value(value)
     }
 
     /// Reads and validates a directory already parsed as JSON.
     pub fn from_value(value: Value) -> Result<Directory, DirectoryError> {
         let Value::Object(mut top) = value else {
-            return Err(DirectoryError::single("the directory must be a JSON object".into()));
+            return Err(DirectoryError::single(Location::File, "the directory must be a JSON object".into()));
         };
         let mut problems = Problems::default();
 
@@ -344,7 +367,7 @@ impl Directory {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(s)) => s,
             Some(other) => {
-                problems.push(format!("corp_name: expected a string, found {}", json_kind(&other)));
+                problems.push(Location::Key("corp_name"), format!("expected a string, found {}", json_kind(&other)));
                 String::new()
             }
         };
@@ -357,7 +380,7 @@ impl Directory {
         let field_policy = match top.remove("field_policy") {
             None | Some(Value::Null) => IndexMap::new(),
             Some(v) => serde_path_to_error::deserialize(v).unwrap_or_else(|e| {
-                problems.push(format!("field_policy: {}", describe(&e)));
+                problems.push(Location::Key("field_policy"), describe(&e));
                 IndexMap::new()
             }),
         };
@@ -367,7 +390,7 @@ impl Directory {
         problems.into_result(directory)
     }
 
-    /// Checks every rule of SPEC §2 and §2.1 that spans records or fields.
+    /// Checks every rule of docs/directory-file.md that spans records or fields.
     pub fn validate(&self) -> Result<(), DirectoryError> {
         let mut problems = Problems::default();
         self.check(&mut problems);
@@ -399,8 +422,10 @@ impl Directory {
         for key in self.field_policy.keys() {
             if PolicyField::from_key(key).is_none() {
                 let known: Vec<_> = PolicyField::ALL.iter().map(|f| f.key()).collect();
-                problems
-                    .push(format!("field_policy: unknown field \"{key}\" (a policy can hide {})", known.join(", ")));
+                problems.push(
+                    Location::Key("field_policy"),
+                    format!("unknown field \"{key}\" (a policy can hide {})", known.join(", ")),
+                );
             }
         }
     }
@@ -409,34 +434,36 @@ impl Directory {
     fn check_departments(&self, problems: &mut Problems) -> HashMap<DepartmentId, usize> {
         let mut index = HashMap::with_capacity(self.department.len());
         for (i, d) in self.department.iter().enumerate() {
-            let at = || format!("department[{i}] (id {})", d.id);
+            let at = || Location::department(i, d.id);
             if index.insert(d.id, i).is_some() {
-                problems.push(format!("{}: the id is used by another department too", at()));
+                problems.push(at(), "the id is used by another department too".into());
             }
             if d.id == ROOT_PARENT {
-                problems.push(format!("{}: 0 is not a valid department id", at()));
+                problems.push(at(), "0 is not a valid department id".into());
             }
             if let Err(why) = check_department_name(&d.name) {
-                problems.push(format!("{}: name {why}", at()));
+                problems.push(at(), format!("name {why}"));
             }
         }
         let roots: Vec<_> = self.department.iter().filter(|d| d.parentid == ROOT_PARENT).collect();
         match roots.len() {
-            0 if !self.department.is_empty() => {
-                problems.push("department: no department has parentid 0 (the organisation itself)".into())
-            }
-            0 => problems.push("department: the directory has no departments".into()),
+            0 if !self.department.is_empty() => problems
+                .push(Location::Key("department"), "no department has parentid 0 (the organisation itself)".into()),
+            0 => problems.push(Location::Key("department"), "the directory has no departments".into()),
             1 => {}
-            _ => problems.push(format!(
-                "department: {} departments have parentid 0 (ids {}); exactly one may be the organisation",
-                roots.len(),
-                roots.iter().map(|d| d.id.to_string()).collect::<Vec<_>>().join(", ")
-            )),
+            _ => problems.push(
+                Location::Key("department"),
+                format!(
+                    "{} departments have parentid 0 (ids {}); exactly one may be the organisation",
+                    roots.len(),
+                    roots.iter().map(|d| d.id.to_string()).collect::<Vec<_>>().join(", ")
+                ),
+            ),
         }
         for (i, d) in self.department.iter().enumerate() {
             if d.parentid != ROOT_PARENT && !index.contains_key(&d.parentid) {
                 problems
-                    .push(format!("department[{i}] (id {}): parent department {} does not exist", d.id, d.parentid));
+                    .push(Location::department(i, d.id), format!("parent department {} does not exist", d.parentid));
             }
         }
         // A cycle leaves its departments unreachable from the root.
@@ -455,10 +482,10 @@ impl Directory {
         }
         for (i, d) in self.department.iter().enumerate() {
             if !reached.contains(&d.id) && index.contains_key(&d.parentid) {
-                problems.push(format!(
-                    "department[{i}] (id {}): its parent chain is a cycle that never reaches the organisation",
-                    d.id
-                ));
+                problems.push(
+                    Location::department(i, d.id),
+                    "its parent chain is a cycle that never reaches the organisation".into(),
+                );
             }
         }
         index
@@ -474,37 +501,36 @@ impl Directory {
         let mut mobiles: HashMap<String, usize> = HashMap::new();
         let mut emails: HashMap<String, usize> = HashMap::new();
         for (i, m) in self.userlist.iter().enumerate() {
-            let at = || format!("userlist[{i}] ({})", m.userid);
+            let at = || Location::member(i, &m.userid);
             if let Some(first) = accounts.insert(m.userid.as_str(), i) {
-                problems.push(format!("{}: the account is also used by userlist[{first}]", at()));
+                problems.push(at(), format!("the account is also used by userlist[{first}]"));
             }
             for problem in member_field_problems(m) {
-                problems.push(format!("{}: {}", at(), problem.message));
+                problems.push(at(), problem.message);
             }
             let mut seen = HashSet::new();
             for &d in &m.department {
                 if !departments.contains_key(&d) {
-                    problems.push(format!("{}: department {d} does not exist", at()));
+                    problems.push(at(), format!("department {d} does not exist"));
                 }
                 if !seen.insert(d) {
-                    problems.push(format!("{}: department {d} is listed twice", at()));
+                    problems.push(at(), format!("department {d} is listed twice"));
                 }
             }
             if let Some(mobile) = &m.mobile {
                 if let Some(first) = mobiles.insert(phone_digits(mobile), i) {
-                    problems.push(format!("{}: mobile {mobile} is also used by userlist[{first}]", at()));
+                    problems.push(at(), format!("mobile {mobile} is also used by userlist[{first}]"));
                 }
             }
             if let Some(email) = &m.email {
                 if let Some(first) = emails.insert(email.to_lowercase(), i) {
-                    problems.push(format!("{}: email {email} is also used by userlist[{first}]", at()));
+                    problems.push(at(), format!("email {email} is also used by userlist[{first}]"));
                 }
             }
         }
         for (i, m) in self.userlist.iter().enumerate() {
             if let Some(to) = &m.visible_to {
-                let at = format!("userlist[{i}] ({}): visible_to", m.userid);
-                check_visible_to(&at, to, departments, &accounts, problems);
+                check_visible_to(Location::member(i, &m.userid), to, departments, &accounts, problems);
             }
         }
         accounts
@@ -520,15 +546,14 @@ impl Directory {
             let mut seen = HashSet::new();
             for leader in &d.department_leader {
                 if !accounts.contains_key(leader.as_str()) {
-                    problems.push(format!("department[{i}] (id {}): department_leader {leader} does not exist", d.id));
+                    problems.push(Location::department(i, d.id), format!("department_leader {leader} does not exist"));
                 }
                 if !seen.insert(leader) {
-                    problems.push(format!("department[{i}] (id {}): department_leader {leader} is listed twice", d.id));
+                    problems.push(Location::department(i, d.id), format!("department_leader {leader} is listed twice"));
                 }
             }
             if let Some(to) = &d.visible_to {
-                let at = format!("department[{i}] (id {}): visible_to", d.id);
-                check_visible_to(&at, to, departments, accounts, problems);
+                check_visible_to(Location::department(i, d.id), to, departments, accounts, problems);
             }
         }
     }
@@ -536,28 +561,29 @@ impl Directory {
     fn check_groups(&self, accounts: &HashMap<&str, usize>, problems: &mut Problems) {
         let mut ids = HashSet::new();
         for (i, g) in self.group.iter().enumerate() {
-            let at = || format!("group[{i}] (id {})", g.id);
+            let at = || Location::Record { list: "group", index: i, label: Some(format!("id {}", g.id)) };
             if !ids.insert(g.id) {
-                problems.push(format!("{}: the id is used by another group too", at()));
+                problems.push(at(), "the id is used by another group too".into());
             }
             if g.name.trim().is_empty() {
-                problems.push(format!("{}: name is empty", at()));
+                problems.push(at(), "name is empty".into());
             }
             let mut seen = HashSet::new();
             for user in &g.userid {
                 if !accounts.contains_key(user.as_str()) {
-                    problems.push(format!("{}: member {user} does not exist", at()));
+                    problems.push(at(), format!("member {user} does not exist"));
                 }
                 if !seen.insert(user) {
-                    problems.push(format!("{}: member {user} is listed twice", at()));
+                    problems.push(at(), format!("member {user} is listed twice"));
                 }
             }
         }
     }
 }
 
+/// Checks the `visible_to` list of the record `at`.
 fn check_visible_to(
-    at: &str,
+    at: Location,
     to: &VisibleTo,
     departments: &HashMap<DepartmentId, usize>,
     accounts: &HashMap<&str, usize>,
@@ -565,12 +591,12 @@ fn check_visible_to(
 ) {
     for user in &to.userid {
         if !accounts.contains_key(user.as_str()) {
-            problems.push(format!("{at}: member {user} does not exist"));
+            problems.push(at.clone(), format!("visible_to: member {user} does not exist"));
         }
     }
     for d in &to.department {
         if !departments.contains_key(d) {
-            problems.push(format!("{at}: department {d} does not exist"));
+            problems.push(at.clone(), format!("visible_to: department {d} does not exist"));
         }
     }
 }
@@ -579,7 +605,7 @@ fn check_visible_to(
 /// names its record. `label` picks a readable name for a record from its raw JSON.
 fn records<T: serde::de::DeserializeOwned>(
     top: &mut Map<String, Value>,
-    key: &str,
+    key: &'static str,
     required: bool,
     problems: &mut Problems,
     label: impl Fn(&Value) -> Option<String>,
@@ -588,27 +614,28 @@ fn records<T: serde::de::DeserializeOwned>(
         Some(Value::Array(items)) => items,
         None | Some(Value::Null) => {
             if required {
-                problems.push(format!("{key}: missing (expected an array)"));
+                problems.push(Location::Key(key), "missing (expected an array)".into());
             }
             return Vec::new();
         }
         Some(other) => {
-            problems.push(format!("{key}: expected an array, found {}", json_kind(&other)));
+            problems.push(Location::Key(key), format!("expected an array, found {}", json_kind(&other)));
             return Vec::new();
         }
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let name = label(&item).map(|l| format!(" ({l})")).unwrap_or_default();
+        let at = Location::Record { list: key, index: i, label: label(&item) };
         match serde_path_to_error::deserialize::<_, T>(item) {
             Ok(record) => out.push(record),
-            Err(e) => problems.push(format!("{key}[{i}]{name}: {}", describe(&e))),
+            Err(e) => problems.push(at, describe(&e)),
         }
     }
     out
 }
 
-fn describe(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
+/// A deserialisation error as `path: what`, or only `what` when it is about the record as a whole.
+pub(crate) fn describe(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
     let path = e.path().to_string();
     if path == "." {
         e.inner().to_string()
@@ -633,11 +660,13 @@ fn json_kind(v: &Value) -> &'static str {
 /// `userlist[i] (account): …`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldProblem {
+    /// The directory-file keys of the fields at fault.
     pub fields: &'static [&'static str],
+    /// What is wrong, starting with the field: `mobile "12" must have between 3 and 20 digits`.
     pub message: String,
 }
 
-/// The seed's per-member field rules (SPEC §2). The roster importer runs these same rules on
+/// The seed's per-member field rules (docs/directory-file.md). The roster importer runs these same rules on
 /// every row, and uses `fields` to point at the spreadsheet column at fault.
 pub fn member_field_problems(m: &Member) -> Vec<FieldProblem> {
     let mut out = Vec::new();
@@ -698,50 +727,115 @@ pub fn member_field_problems(m: &Member) -> Vec<FieldProblem> {
     }
     out
 }
-
 /// 账号: letters, digits and `_ - . @`, starting with a letter or digit, at most 64 characters.
-pub fn check_account(account: &str) -> Result<(), String> {
-    let first = account.chars().next().ok_or("is empty")?;
+pub fn check_account(account: &str) -> Result<(), AccountError> {
+    let first = account.chars().next().ok_or(AccountError::Empty)?;
     if !first.is_ascii_alphanumeric() {
-        return Err(format!("{account:?} must start with a letter or digit"));
+        return Err(AccountError::BadStart { account: account.to_owned() });
     }
     if let Some(bad) = account.chars().find(|c| !(c.is_ascii_alphanumeric() || "_-.@".contains(*c))) {
-        return Err(format!("{account:?} contains {bad:?}; only letters, digits and _ - . @ are allowed"));
+        return Err(AccountError::BadCharacter { account: account.to_owned(), character: bad });
     }
     if account.len() > 64 {
-        return Err(format!("{account:?} is {} characters long; at most 64 are allowed", account.len()));
+        return Err(AccountError::TooLong { account: account.to_owned(), len: account.len() });
     }
     Ok(())
+}
+
+/// Why a string is not an account ([`check_account`]). The message finishes a sentence that
+/// starts with the field's name: `userid "张三" contains '张'; …`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    /// The account is the empty string.
+    #[error("is empty")]
+    Empty,
+    /// The first character is not a letter or digit.
+    #[error("{account:?} must start with a letter or digit")]
+    BadStart {
+        /// The account refused.
+        account: String,
+    },
+    /// A character outside letters, digits and `_ - . @`.
+    #[error("{account:?} contains {character:?}; only letters, digits and _ - . @ are allowed")]
+    BadCharacter {
+        /// The account refused.
+        account: String,
+        /// Its first character that is not allowed.
+        character: char,
+    },
+    /// Longer than 64 characters.
+    #[error("{account:?} is {len} characters long; at most 64 are allowed")]
+    TooLong {
+        /// The account refused.
+        account: String,
+        /// Its length.
+        len: usize,
+    },
 }
 
 /// 微信号: letters, digits, `-` and `_`, and never all digits.
-pub fn check_weixin_id(id: &str) -> Result<(), &'static str> {
+pub fn check_weixin_id(id: &str) -> Result<(), WeixinIdError> {
     if id.is_empty() {
-        return Err("is empty");
+        return Err(WeixinIdError::Empty);
     }
-    if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err("may contain only letters, digits, - and _");
+    if let Some(bad) = id.chars().find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
+        return Err(WeixinIdError::BadCharacter { character: bad });
     }
     if id.chars().all(|c| c.is_ascii_digit()) {
-        return Err("is all digits; a WeChat id never is");
+        return Err(WeixinIdError::AllDigits);
     }
     Ok(())
+}
+
+/// Why a string is not a WeChat id ([`check_weixin_id`]). The message finishes a sentence that
+/// starts with the field and its value: `weixin_id "123" is all digits; …`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WeixinIdError {
+    /// The id is the empty string.
+    #[error("is empty")]
+    Empty,
+    /// A character other than a letter, a digit, `-` or `_`.
+    #[error("may contain only letters, digits, - and _")]
+    BadCharacter {
+        /// The first character that is not allowed.
+        character: char,
+    },
+    /// Only digits: that is a QQ number or a phone number, never a WeChat id.
+    #[error("is all digits; a WeChat id never is")]
+    AllDigits,
 }
 
 /// A phone number kept as text: digits with an optional leading `+`, spaces and hyphens.
-pub fn check_phone(phone: &str) -> Result<(), &'static str> {
+pub fn check_phone(phone: &str) -> Result<(), PhoneError> {
     let body = phone.strip_prefix('+').unwrap_or(phone);
-    if !body.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ') {
-        return Err("may contain only digits, a leading +, spaces and hyphens");
+    if let Some(bad) = body.chars().find(|&c| !(c.is_ascii_digit() || c == '-' || c == ' ')) {
+        return Err(PhoneError::BadCharacter { character: bad });
     }
     let digits = body.chars().filter(char::is_ascii_digit).count();
     if !(3..=20).contains(&digits) {
-        return Err("must have between 3 and 20 digits");
+        return Err(PhoneError::DigitCount { digits });
     }
     Ok(())
 }
 
-/// The digits of a phone number, without `+86`, so that two spellings of one number compare equal.
+/// Why a string is not a phone number ([`check_phone`]). The message finishes a sentence that
+/// starts with the field and its value: `mobile "138-abc" may contain only digits, …`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    /// A character other than a digit, a leading `+`, a space or a hyphen.
+    #[error("may contain only digits, a leading +, spaces and hyphens")]
+    BadCharacter {
+        /// The first character that is not allowed.
+        character: char,
+    },
+    /// Fewer than 3 or more than 20 digits.
+    #[error("must have between 3 and 20 digits")]
+    DigitCount {
+        /// How many digits the number has.
+        digits: usize,
+    },
+}
+
 /// The same function the search index and the page use (one definition of "the same number").
 pub use crate::text::normalize::phone_digits;
 
@@ -784,40 +878,66 @@ fn is_iso_date(date: &str) -> bool {
 pub fn name_width(name: &str) -> usize {
     name.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
-
 /// Department names: non-empty, at most 50 Latin or 25 CJK characters.
-pub fn check_department_name(name: &str) -> Result<(), String> {
+pub fn check_department_name(name: &str) -> Result<(), DepartmentNameError> {
     if name.trim().is_empty() {
-        return Err("is empty".into());
+        return Err(DepartmentNameError::Empty);
     }
     let width = name_width(name);
     if width > 50 {
-        return Err(format!("{name:?} is too long ({width} of at most 50 units; a CJK character counts as two)"));
+        return Err(DepartmentNameError::TooLong { name: name.to_owned(), width });
     }
     Ok(())
 }
 
+/// Why a string is not a department name ([`check_department_name`]). The message finishes a
+/// sentence that starts with what is named: `name "…" is too long (…)`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DepartmentNameError {
+    /// The name is empty or only spaces.
+    #[error("is empty")]
+    Empty,
+    /// Wider than 50 units ([`name_width`]).
+    #[error("{name:?} is too long ({width} of at most 50 units; a CJK character counts as two)")]
+    TooLong {
+        /// The name refused.
+        name: String,
+        /// Its [`name_width`].
+        width: usize,
+    },
+}
+
 /// Everything wrong with a directory file, each problem naming its record and field.
+///
+/// Its `Display` is the first problem and how many more there are; `{:#}` lists them all, one a
+/// line. (The one error type of the crate whose `Display` is written by hand: it is a list.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectoryError {
-    pub problems: Vec<String>,
+    /// Every problem found, in the order the file has the records.
+    pub problems: Vec<DirectoryProblem>,
 }
 
 impl DirectoryError {
-    fn single(problem: String) -> DirectoryError {
-        DirectoryError { problems: vec![problem] }
+    /// An error of one problem.
+    fn single(at: Location, message: String) -> DirectoryError {
+        DirectoryError { problems: vec![DirectoryProblem { at, message }] }
     }
 }
 
 impl fmt::Display for DirectoryError {
-    /// The first problem, and how many more there are; `{:#}` lists them all, one a line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if f.alternate() {
-            return write!(f, "{}", self.problems.join("\n"));
+            for (i, problem) in self.problems.iter().enumerate() {
+                if i > 0 {
+                    f.write_str("\n")?;
+                }
+                write!(f, "{problem}")?;
+            }
+            return Ok(());
         }
-        let first = self.problems.first().map(String::as_str).unwrap_or("invalid directory");
+        let Some(first) = self.problems.first() else { return f.write_str("invalid directory") };
         match self.problems.len() {
-            0 | 1 => write!(f, "{first}"),
+            1 => write!(f, "{first}"),
             n => write!(f, "{first} (and {} more problem{})", n - 1, if n == 2 { "" } else { "s" }),
         }
     }
@@ -825,12 +945,71 @@ impl fmt::Display for DirectoryError {
 
 impl std::error::Error for DirectoryError {}
 
+/// One thing wrong with a directory file: where, and what. Shown as
+/// `userlist[17] (zhangsan001): department 42 does not exist`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryProblem {
+    /// The record (or key) at fault.
+    pub at: Location,
+    /// What is wrong there, starting with the field when it is one field:
+    /// `mobile: invalid type: integer …`, `department 42 does not exist`.
+    pub message: String,
+}
+
+impl fmt::Display for DirectoryProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.at {
+            Location::File => f.write_str(&self.message),
+            at => write!(f, "{at}: {}", self.message),
+        }
+    }
+}
+
+/// Where in a directory file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The file as a whole (not JSON, not an object).
+    File,
+    /// A top-level key as a whole: `corp_name`, `department`, `field_policy`.
+    Key(&'static str),
+    /// One record of a top-level list: `userlist[17] (zhangsan001)`, `department[3] (id 7)`.
+    Record {
+        /// The list's key: `department`, `userlist` or `group`.
+        list: &'static str,
+        /// The record's 0-based position in the list.
+        index: usize,
+        /// What names the record, when it has it: the account, or `id 7`.
+        label: Option<String>,
+    },
+}
+
+impl Location {
+    fn department(index: usize, id: DepartmentId) -> Location {
+        Location::Record { list: "department", index, label: Some(format!("id {id}")) }
+    }
+
+    fn member(index: usize, userid: &str) -> Location {
+        Location::Record { list: "userlist", index, label: Some(userid.to_owned()) }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File => f.write_str("the directory file"),
+            Location::Key(key) => f.write_str(key),
+            Location::Record { list, index, label: Some(label) } => write!(f, "{list}[{index}] ({label})"),
+            Location::Record { list, index, label: None } => write!(f, "{list}[{index}]"),
+        }
+    }
+}
+
 #[derive(Default)]
-struct Problems(Vec<String>);
+struct Problems(Vec<DirectoryProblem>);
 
 impl Problems {
-    fn push(&mut self, problem: String) {
-        self.0.push(problem);
+    fn push(&mut self, at: Location, message: String) {
+        self.0.push(DirectoryProblem { at, message });
     }
 
     fn into_result<T>(self, ok: T) -> Result<T, DirectoryError> {

@@ -1,4 +1,4 @@
-//! Viewer tokens: how `tongxunlu serve` knows who is asking for a snapshot (SPEC §3, §9).
+//! Viewer tokens: how `tongxunlu serve` knows who is asking for a snapshot (docs/visibility.md, docs/cli.md).
 //!
 //! The host app's back end already knows who is signed in (WeChat Work OAuth, its own session);
 //! it proves that to the directory server with a short-lived token signed with a secret the two
@@ -51,14 +51,28 @@ impl fmt::Debug for Secret {
 /// Why no secret could be had.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
+    /// Fewer than [`Secret::MIN_LEN`] bytes.
     #[error("{source_name}: the secret is {len} bytes; at least {min} are needed (e.g. `openssl rand -hex 32`)", min = Secret::MIN_LEN)]
-    TooShort { source_name: String, len: usize },
+    TooShort {
+        /// Where the secret came from: a file's path, [`SECRET_ENV`], or `the secret`.
+        source_name: String,
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// The secret file could not be read.
     #[error("{}: {source}", path.display())]
-    Unreadable { path: PathBuf, source: std::io::Error },
+    Unreadable {
+        /// The secret file.
+        path: PathBuf,
+        /// Why it could not be read.
+        source: std::io::Error,
+    },
+    /// Neither a secret file nor [`SECRET_ENV`] was given.
     #[error("no secret: set {SECRET_ENV} or pass --secret-file PATH")]
     Missing,
+    /// The operating system gave no random bytes for [`Secret::random`].
     #[error("the operating system's random source failed: {0}")]
-    Random(String),
+    Random(#[source] getrandom::Error),
 }
 
 impl Secret {
@@ -99,7 +113,7 @@ impl Secret {
     /// A fresh random secret from the operating system, for a demo that has none configured.
     pub fn random() -> Result<Secret, SecretError> {
         let mut bytes = vec![0; Secret::MIN_LEN];
-        getrandom::fill(&mut bytes).map_err(|e| SecretError::Random(e.to_string()))?;
+        getrandom::fill(&mut bytes).map_err(SecretError::Random)?;
         Ok(Secret(bytes))
     }
 
@@ -113,12 +127,47 @@ impl Secret {
 /// Why a token is refused. None of these reveal which part of a forged token was wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
+    /// The token is not of the documented form.
     #[error("malformed token: {0}")]
-    Malformed(&'static str),
+    Malformed(Malformation),
+    /// The signature is not the secret's MAC of the token: forged, altered, or another secret's.
     #[error("the token's signature does not match")]
     BadSignature,
+    /// The token was valid until `expired_at`.
     #[error("the token expired at {expired_at} (Unix seconds)")]
-    Expired { expired_at: u64 },
+    Expired {
+        /// The token's expiry, in Unix seconds.
+        expired_at: u64,
+    },
+}
+
+/// What is wrong with the form of a [`TokenError::Malformed`] token.
+///
+/// Only the first two can be seen in a token this crate did not sign: the others are checked
+/// after the signature, and guard against a careless signer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Malformation {
+    /// Not `userid.expiry.signature`.
+    #[error("expected three parts")]
+    Parts,
+    /// The signature is not unpadded base64url.
+    #[error("signature is not base64url")]
+    SignatureEncoding,
+    /// The expiry is not a decimal number.
+    #[error("expiry is not a decimal number")]
+    ExpiryNotDecimal,
+    /// The expiry does not fit in 64 bits.
+    #[error("expiry is out of range")]
+    ExpiryOutOfRange,
+    /// The userid is not unpadded base64url.
+    #[error("userid is not base64url")]
+    UseridEncoding,
+    /// The userid's bytes are not UTF-8.
+    #[error("userid is not UTF-8")]
+    UseridNotUtf8,
+    /// The userid is empty.
+    #[error("userid is empty")]
+    UseridEmpty,
 }
 
 /// A token that proves `userid` until `expires` (Unix seconds).
@@ -133,23 +182,23 @@ pub fn issue(secret: &Secret, userid: &str, expires: u64) -> String {
 /// The signature is checked before anything it covers is believed, so a forged token is
 /// "bad signature" whatever its claimed expiry; a token is expired from its expiry second on.
 pub fn verify(secret: &Secret, token: &str, now: u64) -> Result<String, TokenError> {
-    let (signed, signature) = token.rsplit_once('.').ok_or(TokenError::Malformed("expected three parts"))?;
-    let (userid, expires) = signed.split_once('.').ok_or(TokenError::Malformed("expected three parts"))?;
+    let (signed, signature) = token.rsplit_once('.').ok_or(TokenError::Malformed(Malformation::Parts))?;
+    let (userid, expires) = signed.split_once('.').ok_or(TokenError::Malformed(Malformation::Parts))?;
     // The strict decoder refuses padding and non-zero trailing bits, so each signature has one
     // spelling.
     let signature =
-        URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenError::Malformed("signature is not base64url"))?;
+        URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenError::Malformed(Malformation::SignatureEncoding))?;
     secret.mac(signed).verify_slice(&signature).map_err(|_| TokenError::BadSignature)?;
 
     // Only tokens this code issued get here, so these checks guard against a careless signer.
     if expires.is_empty() || !expires.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(TokenError::Malformed("expiry is not a decimal number"));
+        return Err(TokenError::Malformed(Malformation::ExpiryNotDecimal));
     }
-    let expires: u64 = expires.parse().map_err(|_| TokenError::Malformed("expiry is out of range"))?;
-    let userid = URL_SAFE_NO_PAD.decode(userid).map_err(|_| TokenError::Malformed("userid is not base64url"))?;
-    let userid = String::from_utf8(userid).map_err(|_| TokenError::Malformed("userid is not UTF-8"))?;
+    let expires: u64 = expires.parse().map_err(|_| TokenError::Malformed(Malformation::ExpiryOutOfRange))?;
+    let userid = URL_SAFE_NO_PAD.decode(userid).map_err(|_| TokenError::Malformed(Malformation::UseridEncoding))?;
+    let userid = String::from_utf8(userid).map_err(|_| TokenError::Malformed(Malformation::UseridNotUtf8))?;
     if userid.is_empty() {
-        return Err(TokenError::Malformed("userid is empty"));
+        return Err(TokenError::Malformed(Malformation::UseridEmpty));
     }
     if now >= expires {
         return Err(TokenError::Expired { expired_at: expires });
@@ -214,7 +263,7 @@ mod tests {
                 "{token:?}"
             );
         }
-        assert_eq!(verify(&secret(), "", 0), Err(TokenError::Malformed("expected three parts")));
+        assert_eq!(verify(&secret(), "", 0), Err(TokenError::Malformed(Malformation::Parts)));
     }
 
     #[test]
@@ -224,18 +273,18 @@ mod tests {
             |signed: &str| format!("{signed}.{}", URL_SAFE_NO_PAD.encode(secret().mac(signed).finalize().into_bytes()));
         assert_eq!(
             verify(&secret(), &sign("c3RhZmYwMDE.-1"), 0),
-            Err(TokenError::Malformed("expiry is not a decimal number"))
+            Err(TokenError::Malformed(Malformation::ExpiryNotDecimal))
         );
         assert_eq!(
             verify(&secret(), &sign("c3RhZmYwMDE.99999999999999999999"), 0),
-            Err(TokenError::Malformed("expiry is out of range"))
+            Err(TokenError::Malformed(Malformation::ExpiryOutOfRange))
         );
         assert_eq!(
             verify(&secret(), &sign("c3RhZmYwMDE=.5"), 0),
-            Err(TokenError::Malformed("userid is not base64url"))
+            Err(TokenError::Malformed(Malformation::UseridEncoding))
         );
-        assert_eq!(verify(&secret(), &sign("_w.5"), 0), Err(TokenError::Malformed("userid is not UTF-8")));
-        assert_eq!(verify(&secret(), &sign(".5"), 0), Err(TokenError::Malformed("userid is empty")));
+        assert_eq!(verify(&secret(), &sign("_w.5"), 0), Err(TokenError::Malformed(Malformation::UseridNotUtf8)));
+        assert_eq!(verify(&secret(), &sign(".5"), 0), Err(TokenError::Malformed(Malformation::UseridEmpty)));
     }
 
     #[test]

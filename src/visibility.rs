@@ -1,4 +1,4 @@
-//! What one viewer may see (通讯录权限, SPEC §3) — the security core.
+//! What one viewer may see (通讯录权限, docs/visibility.md) — the security core.
 //!
 //! The browser never receives anything its viewer may not see, so the decision is made here,
 //! on the server, before a snapshot is built. The rules:
@@ -19,7 +19,7 @@
 //!   name for the breadcrumb, no members, no other children.
 //! - Fields the field policy hides are dropped for every member. That includes the viewer's own
 //!   record: a snapshot then depends only on *what* is visible, not on *who* looks, so viewers
-//!   with the same visible set share one snapshot (SPEC §8).
+//!   with the same visible set share one snapshot (docs/snapshot.md).
 //! - Headcounts count visible members only, each person once per subtree.
 //!
 //! [`Organisation`] indexes a directory once (department tree in preorder, accounts); its
@@ -48,7 +48,6 @@
 //! ```
 
 use std::collections::HashMap;
-use std::fmt;
 
 use sha2::{Digest, Sha256};
 
@@ -72,25 +71,19 @@ pub struct Organisation<'d> {
     etag: [u8; 8],
 }
 
-/// Why a snapshot cannot be made for a viewer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a snapshot cannot be made for a viewer; each carries the viewer's account.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ViewError {
+    /// No member has the account.
+    #[error("viewer {0} is not a member of this directory")]
     UnknownViewer(String),
+    /// The member has resigned (status 5).
+    #[error("viewer {0} has resigned and may not see the directory")]
     ResignedViewer(String),
+    /// The member is disabled (status 2).
+    #[error("viewer {0} is disabled and cannot sign in")]
     DisabledViewer(String),
 }
-
-impl fmt::Display for ViewError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ViewError::UnknownViewer(u) => write!(f, "viewer {u} is not a member of this directory"),
-            ViewError::ResignedViewer(u) => write!(f, "viewer {u} has resigned and may not see the directory"),
-            ViewError::DisabledViewer(u) => write!(f, "viewer {u} is disabled and cannot sign in"),
-        }
-    }
-}
-
-impl std::error::Error for ViewError {}
 
 /// What one viewer may see, as indices into the [`Directory`] it was made from.
 ///
@@ -110,12 +103,14 @@ pub struct View {
     pub directory_etag: [u8; 8],
 }
 
+/// One department of a [`View`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewDepartment {
     /// Index into `Directory::department`.
     pub department: usize,
     /// Position of the parent in `View::departments`; None for the topmost one.
     pub parent: Option<usize>,
+    /// Listed with its members, or only a step of a breadcrumb.
     pub role: DepartmentRole,
     /// Visible members in the subtree, each counted once.
     pub headcount: u32,
@@ -126,10 +121,13 @@ pub struct ViewDepartment {
 /// Whether a department is listed with its members, or only names a step of a breadcrumb.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DepartmentRole {
+    /// The viewer may see the department: it is listed, with its visible members.
     Listed,
+    /// Only the ancestor of a listed department: a name in the breadcrumb, nothing more.
     PathLabel,
 }
 
+/// One member of a [`View`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewMember {
     /// Index into `Directory::userlist`.
@@ -139,6 +137,7 @@ pub struct ViewMember {
     pub memberships: Vec<(usize, u32)>,
 }
 
+/// One public group of a [`View`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewGroup {
     /// Index into `Directory::group`.
@@ -208,6 +207,7 @@ impl<'d> Organisation<'d> {
         }
     }
 
+    /// The directory the organisation was built from.
     pub fn directory(&self) -> &'d Directory {
         self.directory
     }
@@ -295,16 +295,14 @@ impl<'d> Organisation<'d> {
 
         // Departments: listed ones and the ancestors they need as path labels, in preorder.
         let mut included = listed.clone();
-        for d in 0..n {
-            if listed[d] {
-                let mut at = self.parent[d];
-                while let Some(p) = at {
-                    if included[p] {
-                        break;
-                    }
-                    included[p] = true;
-                    at = self.parent[p];
+        for (d, _) in listed.iter().enumerate().filter(|&(_, &is_listed)| is_listed) {
+            let mut at = self.parent[d];
+            while let Some(p) = at {
+                if included[p] {
+                    break;
                 }
+                included[p] = true;
+                at = self.parent[p];
             }
         }
         let mut view_position = vec![usize::MAX; n];

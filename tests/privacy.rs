@@ -1,16 +1,15 @@
-//! Nothing a viewer may not see reaches their snapshot (SPEC §3, last rule): these tests search
+//! Nothing a viewer may not see reaches their snapshot (docs/visibility.md): these tests search
 //! the raw snapshot bytes for every value the viewer must not see.
-
-mod common;
 
 use std::collections::HashMap;
 
-use common::*;
 use serde_json::json;
 use tongxunlu::model::{Directory, TextField};
 use tongxunlu::sample::{self, Preset, SampleSpec};
 use tongxunlu::snapshot;
 use tongxunlu::visibility::Organisation;
+
+use crate::util::*;
 
 /// The snapshot's bytes, indexed by every 4-byte window so that thousands of values can be
 /// looked for without scanning the whole file for each.

@@ -402,7 +402,7 @@ fn hidden_members_and_the_field_policy() {
     let hidden: Vec<_> = dir.userlist.iter().filter(|m| m.hidden).collect();
     assert!(hidden.iter().any(|m| m.visible_to.as_ref().is_some_and(|v| v.department == [exec])));
     assert!(hidden.iter().any(|m| m.visible_to.as_ref().is_some_and(|v| !v.userid.is_empty())));
-    // Checked through the file's keys (SPEC §2.1), which do not change.
+    // Checked through the file's keys (docs/directory-file.md), which do not change.
     assert!(!dir.field_policy["birthday"].visible);
     assert!(!dir.field_policy["hire_date"].visible);
     assert!(dir.field_policy.get("mobile").is_none_or(|rule| rule.visible));
@@ -461,7 +461,9 @@ fn school_personas_are_fixed_and_placed() {
 fn preset_names_parse() {
     assert_eq!("company".parse::<Preset>(), Ok(Preset::Company));
     assert_eq!("school".parse::<Preset>(), Ok(Preset::School));
-    assert!("hospital".parse::<Preset>().unwrap_err().contains("company or school"));
+    let error = "hospital".parse::<Preset>().unwrap_err();
+    assert_eq!(error, tongxunlu::sample::SampleError::UnknownPreset { name: "hospital".to_owned() });
+    assert_eq!(error.to_string(), r#"unknown preset "hospital"; expected company or school"#);
 }
 
 proptest! {

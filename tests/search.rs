@@ -1,9 +1,6 @@
-//! Search (SPEC §4): a labelled table of queries per way of finding someone, noise that must not
+//! Search (docs/search.md): a labelled table of queries per way of finding someone, noise that must not
 //! be found, ranking order, and properties that hold for every member of a sample.
 
-mod common;
-
-use common::*;
 use proptest::prelude::*;
 use serde_json::json;
 use tongxunlu::fields::TextField;
@@ -11,6 +8,8 @@ use tongxunlu::model::Directory;
 use tongxunlu::search::{align, align_fuzzy, typo_align, Field, How, QueryUnit, ResultKind, SearchOptions, Way};
 use tongxunlu::snapshot::{MemberRecord, Snapshot};
 use tongxunlu::text::normalize::phone_digits;
+
+use crate::util::*;
 
 /// A directory whose names cover the hard cases: polyphonic and compound surnames, heteronyms,
 /// traditional characters, Latin names, aliases.
@@ -216,7 +215,7 @@ fn ranking_follows_spec_order() {
     assert_eq!(snap.member(hits[0].position).userid, "zhangle");
 }
 
-/// Among matches that SPEC §4 ranks alike, the plainer reading of what was typed comes first:
+/// Among matches that docs/search.md ranks alike, the plainer reading of what was typed comes first:
 /// initials before other abbreviations, a query that ends with a whole reading before one that
 /// ends inside it, a heteronym's first reading before another, people before departments, and
 /// initials of the whole name before the inside of a Latin name.

@@ -1,4 +1,4 @@
-//! `tongxunlu serve` as the page and a host back end use it (SPEC §3, §9): the built binary on a
+//! `tongxunlu serve` as the page and a host back end use it (docs/visibility.md, docs/cli.md): the built binary on a
 //! free port, spoken to over plain HTTP/1.1 with `std::net::TcpStream` — page and package files,
 //! no way out of their directories, each viewer's snapshot behind a signed token, one snapshot per
 //! visibility class, ETag/304, gzip, 401/403 with no data, and the demo sign-in only with --demo.

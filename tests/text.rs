@@ -1,4 +1,4 @@
-//! Normalisation and readings (SPEC §4, issue 3 part 1): what a typed query and a stored name
+//! Normalisation and readings (docs/search.md): what a typed query and a stored name
 //! become before they are compared.
 
 use std::path::Path;
@@ -12,7 +12,7 @@ const KEPT_AS_THEY_ARE: [char; 2] = ['乾', '於'];
 
 /// `src/text/data/t2s.rs` is generated from OpenCC's character table. This test generates it
 /// again and fails if the checked-in file differs (a hand edit, or a new ferrous-opencc);
-/// `TONGXUNLU_REGENERATE=1 cargo test --test text` rewrites it, to be reviewed as a diff.
+/// `TONGXUNLU_REGENERATE=1 cargo test --test integration text::` rewrites it, for review as a diff.
 #[test]
 fn the_traditional_to_simplified_table_is_generated_from_opencc() {
     let generated = generate_t2s_table();
@@ -268,7 +268,7 @@ mod readings {
         assert_eq!(read("李重阳"), [vec!["li"], vec!["zhong", "chong"], vec!["yang"]]);
     }
 
-    /// Every polyphonic surname reads the surname way only (SPEC §4's list and more).
+    /// Every polyphonic surname reads the surname way only (docs/search.md's list and more).
     #[test]
     fn polyphonic_surnames_read_the_surname_way() {
         for (name, surname) in [

@@ -14,7 +14,7 @@
 // index, pinyin fields included), query latency (median, p99; overall and per kind), memory
 // after ready (JS heap growth, after GC, plus wasm memory), the gzipped bytes a page ships for
 // the library, recall@10 per kind, and the share of returned results that match under no rule
-// of SPEC §4 (benches/js/judge.mjs).
+// of docs/search.md (benches/js/judge.mjs).
 //
 // Recall@10 is the query set's own (src/search/queries.rs, as in the native benchmark): the
 // share of the top 10 that are right answers, out of min(10, number of right answers) — a
@@ -204,7 +204,7 @@ async function runWorker(name, files, budgetSeconds, pkgWeb) {
     k.ms.push(ms);
     k.hit += members.includes(q.target) ? 1 : 0;
     // A department of the name asked for is itself a right answer: it is what opens the list of
-    // its members (SPEC §4), and a company has one 包装组 in every branch.
+    // its members (docs/search.md), and a company has one 包装组 in every branch.
     const departments = q.kind === "department" ? hits.filter((h) => h.kind === "department" && h.name === q.query).length : 0;
     const right = hits.slice(0, 10).filter((h) => h.kind === "member" && answers.has(h.userid)).length;
     const recall = Math.min(1, (right + departments) / Math.min(10, answers.size + departments));

@@ -1,5 +1,5 @@
 // An independent, lenient judge of search results: does a returned member, department or group
-// match the query under *any* rule of SPEC §4? It shares no code or tables with the engine — its
+// match the query under *any* rule of docs/search.md? It shares no code or tables with the engine — its
 // readings are every reading pinyin-pro knows (`multiple: true`), rare ones included — so it can
 // only err on the side of accepting. What it refuses is noise by any reasonable standard.
 //

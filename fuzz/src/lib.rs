@@ -25,8 +25,8 @@ pub fn open_and_read(bytes: &[u8]) -> bool {
 /// Not `search`: the opener checks only the header and footer of the index (`FST `), and the fst
 /// crate may panic walking an index a fuzzer malformed behind a recomputed checksum — the
 /// documented limit of `check_index` in src/search/tables.rs — so a search here would report
-/// that known limit rather than new bugs. tests/snapshot_robustness.rs searches every snapshot
-/// whose index is well formed, whatever the other sections hold.
+/// that known limit rather than new bugs. The integration tests (tests/snapshot) search every
+/// snapshot whose index is well formed, whatever the other sections hold.
 pub fn read_everything(s: &Snapshot) {
     let stats = s.stats();
     assert_eq!(stats.members, s.member_count());

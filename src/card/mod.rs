@@ -1,10 +1,10 @@
-//! Business cards (SPEC §5): a member's contact details as a vCard or a MECARD, and a QR code
+//! Business cards (docs/card.md): a member's contact details as a vCard or a MECARD, and a QR code
 //! of either, made from the snapshot the page already holds.
 //!
 //! # The idea
 //!
 //! A card is written from a viewer's [`Snapshot`], never from the directory. The snapshot
-//! holds only what its viewer may see — a hidden field is simply absent (SPEC §3) — so a card
+//! holds only what its viewer may see — a hidden field is simply absent (docs/visibility.md) — so a card
 //! cannot show more than the member's page does, and the browser can make cards offline.
 //!
 //! Making a card has three steps, one module each:
@@ -13,8 +13,8 @@
 //!    name by the surname table ([`crate::text::surname`]), the alias, the position, the
 //!    numbers, the email, the WeChat id, and the organisation — the company, then the path of
 //!    the member's first department (breadcrumb labels included).
-//! 2. A writer turns the card into text: [`vcard`] (vCard 3.0, RFC 2426: what "save to phone"
-//!    downloads, and what the QR code carries by default) or [`mecard`] (the denser MECARD
+//! 2. A writer turns the card into text: [`vcard`](mod@vcard) (vCard 3.0, RFC 2426: what "save to phone"
+//!    downloads, and what the QR code carries by default) or [`mecard`](mod@mecard) (the denser MECARD
 //!    that phone cameras also read).
 //! 3. [`qr`] encodes that text's UTF-8 bytes as a QR code and draws it as SVG or as a matrix
 //!    of modules for a canvas.
@@ -84,7 +84,10 @@ pub enum CardError {
         "the card is {bytes} bytes long; a QR code holds at most {} bytes at error-correction level M",
         qr::MAX_BYTES
     )]
-    TooLongForQr { bytes: usize },
+    TooLongForQr {
+        /// The length of the text, in UTF-8 bytes.
+        bytes: usize,
+    },
     /// A card format other than `vcard` or `mecard` was asked for.
     #[error("unknown card format {0:?}; expected vcard or mecard")]
     UnknownFormat(String),
@@ -122,14 +125,19 @@ pub struct Card<'s> {
     pub family: &'s str,
     /// The given name (伟, 娜娜, Anna); empty when the name is one word.
     pub given: &'s str,
+    /// The alias (别名).
     pub nickname: Option<&'s str>,
     /// The company, then the department path from the top down.
     pub organisation: Vec<&'s str>,
+    /// The position (职务).
     pub title: Option<&'s str>,
+    /// The mobile number (手机).
     pub mobile: Option<&'s str>,
     /// The work telephone (座机).
     pub telephone: Option<&'s str>,
+    /// The email address.
     pub email: Option<&'s str>,
+    /// The WeChat id (微信号), shown in the note.
     pub weixin_id: Option<&'s str>,
 }
 

@@ -8,14 +8,14 @@ use std::path::Path;
 use tongxunlu::card::qr::{QrCode, QUIET_ZONE};
 use tongxunlu::card::{Card, Format};
 
-use super::{finish_output, read_snapshot, write, Result};
+use super::{finish_output, read_snapshot, write, Error, Result};
 
 pub(super) fn card_command(path: &Path, userid: &str, qr: Option<&Path>, format: Format) -> Result<()> {
     let snapshot = read_snapshot(path)?;
-    let card = Card::of(&snapshot, userid).map_err(|e| format!("{}: {e}", path.display()))?;
+    let card = Card::of(&snapshot, userid).map_err(|e| Error::in_file(path, e))?;
     let text = card.write(format);
     if let Some(svg_path) = qr {
-        let code = QrCode::encode(text.as_bytes()).map_err(|e| format!("{userid}: {e}"))?;
+        let code = QrCode::encode(text.as_bytes()).map_err(|source| Error::Qr { userid: userid.to_owned(), source })?;
         write(svg_path, code.svg().as_bytes())?;
         eprintln!(
             "wrote {}: QR code version {} ({size}×{size} modules and a {QUIET_ZONE}-module quiet zone), \

@@ -1,17 +1,24 @@
-//! The command-line interface (SPEC §9): argument parsing, and one function per command that
-//! calls the library and prints. Every failure ends as one line on stderr and a non-zero exit.
+//! The command-line interface (docs/cli.md): argument parsing, and one function per command that
+//! calls the library and prints. It sits on top of the library and nothing in the library
+//! depends on it.
+//!
+//! Every failure is an [`Error`]: the library's errors as they are, said to be about a file
+//! where the library did not know the file, and the CLI's own (a file that cannot be read, a
+//! command that partly failed). `main` prints it as one line on stderr and exits with 1.
 
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use tongxunlu::card::Format;
-use tongxunlu::model::Directory;
+use tongxunlu::card::{CardError, Format};
+use tongxunlu::model::{Directory, DirectoryError};
+use tongxunlu::roster::RosterError;
 use tongxunlu::sample::{self, Preset, SampleSpec};
-use tongxunlu::snapshot::{self, Snapshot};
-use tongxunlu::visibility::Organisation;
+use tongxunlu::snapshot::{self, Snapshot, SnapshotError};
+use tongxunlu::token::SecretError;
+use tongxunlu::visibility::{Organisation, ViewError};
 
 mod card;
 mod roster;
@@ -107,11 +114,99 @@ enum Kind {
     School,
 }
 
-type Result<T> = std::result::Result<T, String>;
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: io::Error,
+    },
+    /// Printing the result failed (a reader that stops early, as `| head` does, is not a failure).
+    #[error("writing to standard output: {0}")]
+    Stdout(#[source] io::Error),
+    /// A library error about one file, which the library did not know the name of.
+    #[error("{}: {source}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        #[source]
+        source: Box<Error>,
+    },
+    /// A directory file that does not validate.
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
+    /// A snapshot file that cannot be opened.
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    /// A viewer who may not see the directory.
+    #[error(transparent)]
+    View(#[from] ViewError),
+    /// A roster, or WeChat Work data, that cannot be read or written as a whole.
+    #[error(transparent)]
+    Roster(#[from] RosterError),
+    /// A business card that cannot be made.
+    #[error(transparent)]
+    Card(#[from] CardError),
+    /// No usable token secret.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// A member's card is too long for a QR code.
+    #[error("{userid}: {source}")]
+    Qr {
+        /// The member's account.
+        userid: String,
+        /// Why there is no QR code.
+        #[source]
+        source: CardError,
+    },
+    /// `serve` cannot listen on its address.
+    #[error("cannot listen on {addr}: {source} (pick another address with --addr, e.g. `make demo PORT=8081`)")]
+    Listen {
+        /// The address asked for.
+        addr: String,
+        /// Why the server could not listen there.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// `import` was given neither a roster nor WeChat Work data.
+    #[error("give a roster file, or --wecom-departments and --wecom-users")]
+    NoImportInput,
+    /// Some rows of an import were refused; the others were imported and written.
+    #[error("{input}: {refused} of {read} rows were not imported (the others were)")]
+    RowsRefused {
+        /// The roster, as named on the command line.
+        input: String,
+        /// How many rows were refused.
+        refused: usize,
+        /// How many rows were read.
+        read: usize,
+    },
+}
 
-pub fn run() -> i32 {
+impl Error {
+    /// `error`, said to be about the file at `path`.
+    fn in_file(path: &Path, error: impl Into<Error>) -> Error {
+        Error::File { path: path.to_owned(), source: Box::new(error.into()) }
+    }
+
+    /// An I/O error on the file at `path`.
+    fn io(path: &Path, source: io::Error) -> Error {
+        Error::Io { path: path.to_owned(), source }
+    }
+}
+
+type Result<T> = std::result::Result<T, Error>;
+
+/// Parses the command line and runs the command.
+pub fn run() -> Result<()> {
     let cli = Cli::parse();
-    let outcome = match cli.command {
+    match cli.command {
         Command::Sample { members, seed, kind, output } => sample_command(members, seed, kind, &output),
         Command::Snapshot { directory, viewer, output } => snapshot_command(&directory, &viewer, &output),
         Command::Inspect { snapshot, json } => inspect_command(&snapshot, json),
@@ -124,13 +219,6 @@ pub fn run() -> i32 {
         Command::Card { snapshot, userid, qr, format } => card::card_command(&snapshot, &userid, qr.as_deref(), format),
         Command::Serve(args) => serve::serve_command(&args),
         Command::Token(args) => serve::token_command(&args),
-    };
-    match outcome {
-        Ok(()) => 0,
-        Err(message) => {
-            eprintln!("tongxunlu: error: {}", message.replace('\n', "; "));
-            1
-        }
     }
 }
 
@@ -154,7 +242,7 @@ fn sample_command(members: usize, seed: u64, kind: Kind, output: &Path) -> Resul
 fn snapshot_command(directory: &Path, viewer: &str, output: &Path) -> Result<()> {
     let directory = read_directory(directory)?;
     let organisation = Organisation::new(&directory);
-    let view = organisation.view(viewer).map_err(|e| e.to_string())?;
+    let view = organisation.view(viewer)?;
     let built = snapshot::build(&directory, &view);
     write(output, &built.bytes)?;
     let gzipped = gzip(&built.bytes, flate2::Compression::best()).len();
@@ -205,22 +293,22 @@ fn inspect_command(path: &Path, json: bool) -> Result<()> {
 pub(super) fn finish_output(printed: std::io::Result<()>) -> Result<()> {
     match printed {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(|e| e.to_string()),
+        other => other.map_err(Error::Stdout),
     }
 }
 
 fn read_directory(path: &Path) -> Result<Directory> {
-    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Directory::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+    let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Directory::from_json(&text).map_err(|e| Error::in_file(path, e))
 }
 
 fn read_snapshot(path: &Path) -> Result<Snapshot> {
-    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Snapshot::open(bytes).map_err(|e| format!("{}: {e}", path.display()))
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    Snapshot::open(bytes).map_err(|e| Error::in_file(path, e))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+    fs::write(path, bytes).map_err(|e| Error::io(path, e))
 }
 
 /// `bytes` gzipped at `level`: the best level for the size `snapshot` reports, the default one

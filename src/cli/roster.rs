@@ -1,4 +1,4 @@
-//! `tongxunlu import` and `tongxunlu export` (SPEC §9): the roster template in and out.
+//! `tongxunlu import` and `tongxunlu export` (docs/cli.md): the roster template in and out.
 //!
 //! Import prints a one-line summary (rows read, imported, updated, departments created, errors)
 //! and the first bad rows; it writes the directory even when some rows are bad — the good rows
@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use tongxunlu::model::DepartmentId;
-use tongxunlu::roster::{self, Format, ImportOptions, ImportReport, Mode};
+use tongxunlu::roster::{self, Format, ImportOptions, ImportReport, Mode, Organisation, PLACEHOLDER_ORGANISATION};
 
-use super::{read_directory, write, Result};
+use super::{read_directory, write, Error, Result};
 
 /// How many bad rows the summary prints; `--errors` writes them all.
 const PRINTED_ERRORS: usize = 20;
@@ -58,53 +58,49 @@ pub struct ExportArgs {
 }
 
 pub fn import_command(args: &ImportArgs) -> Result<()> {
-    let errors_format = args.errors.as_deref().map(Format::from_path).transpose().map_err(|e| e.to_string())?;
+    let errors_format = args.errors.as_deref().map(Format::from_path).transpose()?;
     let (input, report) = match (&args.roster, &args.wecom_departments) {
         (Some(roster), _) => (roster.display().to_string(), import_roster(roster, args)?),
         (None, Some(departments)) => (departments.display().to_string(), import_wecom(departments, &args.wecom_users)?),
-        (None, None) => return Err("give a roster file, or --wecom-departments and --wecom-users".into()),
+        (None, None) => return Err(Error::NoImportInput),
     };
     write(&args.output, report.directory.to_json_pretty().as_bytes())?;
     print_summary(&input, &report, &args.output);
     if let (Some(path), Some(format)) = (&args.errors, errors_format) {
-        let bytes = report.errors_table().write(format).map_err(|e| format!("{}: {e}", path.display()))?;
+        let bytes = report.errors_table().write(format).map_err(|e| Error::in_file(path, e))?;
         write(path, &bytes)?;
         println!("wrote {}: {} rows to fix and import again", path.display(), report.errors.len());
     }
     if report.errors.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "{input}: {} of {} rows were not imported (the others were)",
-            report.errors.len(),
-            report.rows_read
-        ))
+        Err(Error::RowsRefused { input, refused: report.errors.len(), read: report.rows_read })
     }
 }
 
 fn import_roster(path: &Path, args: &ImportArgs) -> Result<ImportReport> {
-    let format = Format::from_path(path).map_err(|e| e.to_string())?;
+    let format = Format::from_path(path)?;
     let bytes = read_limited(path)?;
     let into = args.into.as_deref().map(read_directory).transpose()?;
     let options =
         ImportOptions { mode: if args.update { Mode::Update } else { Mode::Add }, corp_name: args.corp_name.clone() };
-    roster::import(&bytes, format, into, &options).map_err(|e| format!("{}: {e}", path.display()))
+    roster::import(&bytes, format, into, &options).map_err(|e| Error::in_file(path, e))
 }
 
 fn import_wecom(departments: &Path, users: &[PathBuf]) -> Result<ImportReport> {
-    let read = |path: &Path| fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
+    let read = |path: &Path| fs::read_to_string(path).map_err(|e| Error::io(path, e));
     let department_list = read(departments)?;
     let user_lists: Vec<(String, String)> =
         users.iter().map(|p| Ok((p.display().to_string(), read(p)?))).collect::<Result<_>>()?;
     let user_lists: Vec<(&str, &str)> = user_lists.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-    roster::import_wecom(&department_list, &user_lists).map_err(|e| e.to_string())
+    Ok(roster::import_wecom(&department_list, &user_lists)?)
 }
 
 /// Reads a roster, refusing one over the size limit before reading it.
 fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    let len = fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
-    roster::check_size(len).map_err(|e| format!("{}: {e}", path.display()))?;
-    fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+    let len = fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    roster::check_size(len).map_err(|e| Error::in_file(path, e))?;
+    fs::read(path).map_err(|e| Error::io(path, e))
 }
 
 fn print_summary(input: &str, report: &ImportReport, output: &Path) {
@@ -124,6 +120,15 @@ fn print_summary(input: &str, report: &ImportReport, output: &Path) {
     for note in &report.notes {
         println!("note: {note}");
     }
+    if report.organisation == Organisation::Placeholder {
+        println!(
+            "note: the 部门 paths do not all start with one name, so the organisation (the root department) is \
+             named \"{PLACEHOLDER_ORGANISATION}\"; to name it, import again with --corp-name NAME, or rename it in \
+             {} (corp_name and the name of department {})",
+            output.display(),
+            report.directory.root().map_or(1, |d| d.id)
+        );
+    }
     for error in report.errors.iter().take(PRINTED_ERRORS) {
         eprintln!("{error}");
     }
@@ -139,11 +144,10 @@ fn print_summary(input: &str, report: &ImportReport, output: &Path) {
 }
 
 pub fn export_command(args: &ExportArgs) -> Result<()> {
-    let format = Format::from_path(&args.output).map_err(|e| e.to_string())?;
+    let format = Format::from_path(&args.output)?;
     let directory = read_directory(&args.directory)?;
-    let table =
-        roster::export::table(&directory, args.department).map_err(|e| format!("{}: {e}", args.directory.display()))?;
-    write(&args.output, &table.write(format).map_err(|e| e.to_string())?)?;
+    let table = roster::export::table(&directory, args.department).map_err(|e| Error::in_file(&args.directory, e))?;
+    write(&args.output, &table.write(format).map_err(|e| Error::in_file(&args.output, e))?)?;
     println!("wrote {}: {} members", args.output.display(), table.rows.len());
     Ok(())
 }

@@ -1,6 +1,16 @@
 //! `tongxunlu search snap.txl QUERY [--limit N] [--offset N] [--json]`: what the search box would
-//! show. With `--json`, one object per result line (SPEC §9); without, a readable list with the
-//! matched characters in 【brackets】.
+//! show. With `--json`, one object per result line (docs/cli.md); without, a readable list with the
+//! matched characters in 【brackets】, and the field matched when it is not the name. On the
+//! sample (`tongxunlu sample --members 200 --seed 1`, snapshot of `exec001`):
+//!
+//! ```text
+//! $ tongxunlu search s.txl zhangwei --limit 1 --json
+//! {"kind":"member","userid":"staff001","name":"张伟","field":"name","way":"pinyin","text":"张伟","ranges":[[0,2]],"score":3380}
+//! $ tongxunlu search s.txl zhangwei --limit 1
+//! member     【张伟】  staff001  (score 3380)
+//! $ tongxunlu search s.txl 1381600 --limit 1
+//! member     张伟  mobile: 【1381600】0002  staff001  (score 2220)
+//! ```
 //!
 //! `tongxunlu queries snap.txl [--every N]`: the benchmarks' mixed query set, for harnesses in
 //! other languages (benches/js).
@@ -39,7 +49,7 @@ pub(super) fn search_command(path: &Path, query: &str, limit: usize, offset: usi
     finish_output(printed)
 }
 
-/// `member  张【三】  zhangsan001  name  (score 210)`.
+/// One result as a line: `member     【张】永波  zhangyongbo001  (score 3280)`.
 fn readable(info: &HitInfo<'_>) -> String {
     let mut marked = String::new();
     for (i, c) in info.text.chars().enumerate() {

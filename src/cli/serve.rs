@@ -1,4 +1,4 @@
-//! `tongxunlu serve` and `tongxunlu token` (SPEC §9): the page, the browser package and each
+//! `tongxunlu serve` and `tongxunlu token` (docs/cli.md): the page, the browser package and each
 //! signed-in viewer's snapshot over HTTP, and the tokens that sign viewers in.
 //!
 //! The host app's back end proves who is looking with a viewer token (`src/token.rs`), sent as
@@ -51,7 +51,7 @@ use tongxunlu::snapshot;
 use tongxunlu::token::{self, Secret, SecretError};
 use tongxunlu::visibility::{DepartmentRole, Organisation, View, ViewError};
 
-use super::Result;
+use super::{Error, Result};
 
 /// The sample served when no directory file is named: what `tongxunlu sample` writes by default.
 const DEFAULT_SAMPLE: SampleSpec = SampleSpec { members: 5000, seed: 1, preset: Preset::Company };
@@ -105,9 +105,7 @@ pub struct TokenArgs {
 }
 
 pub fn token_command(args: &TokenArgs) -> Result<()> {
-    let secret = Secret::configured(args.secret_file.as_deref())
-        .and_then(|s| s.ok_or(SecretError::Missing))
-        .map_err(|e| e.to_string())?;
+    let secret = Secret::configured(args.secret_file.as_deref())?.ok_or(SecretError::Missing)?;
     println!("{}", token::issue(&secret, &args.userid, token::unix_now().saturating_add(args.ttl)));
     Ok(())
 }
@@ -117,13 +115,13 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
         Some(path) => super::read_directory(path)?,
         None => sample::generate(&DEFAULT_SAMPLE),
     };
-    let secret = match Secret::configured(args.secret_file.as_deref()).map_err(|e| e.to_string())? {
+    let secret = match Secret::configured(args.secret_file.as_deref())? {
         Some(secret) => secret,
         None if args.demo => {
             eprintln!("no token secret configured: using a random one for this demo run");
-            Secret::random().map_err(|e| e.to_string())?
+            Secret::random()?
         }
-        None => return Err(SecretError::Missing.to_string()),
+        None => return Err(SecretError::Missing.into()),
     };
     let organisation = Organisation::new(&directory);
     let demo = args.demo.then(|| demo_viewers(&directory, &organisation));
@@ -137,9 +135,7 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
         demo,
         snapshots: Mutex::default(),
     };
-    let server = Server::http(&args.addr).map_err(|e| {
-        format!("cannot listen on {}: {e} (pick another address with --addr, e.g. `make demo PORT=8081`)", args.addr)
-    })?;
+    let server = Server::http(&args.addr).map_err(|source| Error::Listen { addr: args.addr.clone(), source })?;
     let url = match server.server_addr().to_ip() {
         Some(addr) => format!("http://{addr}/"),
         None => format!("http://{}/", args.addr),

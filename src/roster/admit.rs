@@ -43,6 +43,7 @@ impl Members {
         self.by_account.get(account).copied()
     }
 
+    /// The member at `index` (from [`find`](Members::find)).
     pub fn get(&self, index: usize) -> &Member {
         &self.list[index]
     }
@@ -107,6 +108,7 @@ impl Members {
         }
     }
 
+    /// The members, in the order they were inserted.
     pub fn into_list(self) -> Vec<Member> {
         self.list
     }

@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::model::{DepartmentId, Directory, Member, ROOT_PARENT};
 
-use super::cell::clean;
+use super::sheet::clean;
 use super::table::Table;
 use super::template::{custom_name_needs_prefix, gender_word, status_word, Field, CUSTOM_PREFIX};
 use super::{Format, RosterError};
@@ -53,7 +53,7 @@ pub fn table(directory: &Directory, department: Option<DepartmentId>) -> Result<
             .iter()
             .map(|&d| paths.path(d))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|why| RosterError::new(format!("member {}: {why}", m.userid)))?;
+            .map_err(|source| RosterError::DepartmentPath { userid: m.userid.clone(), source })?;
         rows.push(member_row(m, &departments.join(";"), &customs));
     }
     Ok(Table { note: Some(TEMPLATE_NOTE.to_owned()), header: header(&customs), rows })
@@ -101,8 +101,8 @@ fn members_in(directory: &Directory, top: Option<DepartmentId>) -> Result<Vec<&M
     }
     let start = match top {
         Some(id) if directory.department.iter().any(|d| d.id == id) => id,
-        Some(id) => return Err(RosterError::new(format!("department {id} does not exist"))),
-        None => directory.root().map(|d| d.id).ok_or_else(|| RosterError::new("the directory has no root".into()))?,
+        Some(id) => return Err(RosterError::UnknownDepartment { id }),
+        None => directory.root().map(|d| d.id).ok_or(RosterError::NoRoot)?,
     };
     let mut in_department: HashMap<DepartmentId, Vec<(u32, usize)>> = HashMap::new();
     for (i, m) in directory.userlist.iter().enumerate() {
@@ -154,30 +154,61 @@ impl<'a> Paths<'a> {
     }
 
     /// `公司->销售中心->华东大区`, or why department `id` cannot be written as a path.
-    pub(crate) fn path(&self, id: DepartmentId) -> Result<String, String> {
+    pub(crate) fn path(&self, id: DepartmentId) -> Result<String, DepartmentPathError> {
         let mut names = Vec::new();
         let mut at = id;
         while at != ROOT_PARENT {
-            let &(name, parent) = self.by_id.get(&at).ok_or_else(|| format!("department {at} does not exist"))?;
+            let &(name, parent) = self.by_id.get(&at).ok_or(DepartmentPathError::Unknown { id: at })?;
             if name.contains("->") || name.contains([';', '；']) {
-                return Err(format!(
-                    "department {at} ({name:?}) has ->, ; or ； in its name, which the 部门 column uses to \
-                     separate names; rename it to export"
-                ));
+                return Err(DepartmentPathError::Separator { id: at, name: name.to_owned() });
             }
             names.push(name);
             at = parent;
             if names.len() > self.by_id.len() {
-                return Err(format!("department {id}'s parent chain is a cycle"));
+                return Err(DepartmentPathError::Cycle { id });
             }
         }
         names.reverse();
         let path = names.join("->");
         if self.shared.contains(&path) {
-            return Err(format!(
-                "department {id} has the same path as another department ({path}); rename one of them to export"
-            ));
+            return Err(DepartmentPathError::Shared { id, path });
         }
         Ok(path)
     }
+}
+
+/// Why a department cannot be written in the 部门 column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DepartmentPathError {
+    /// The department, or one of its ancestors, is not in the directory.
+    #[error("department {id} does not exist")]
+    Unknown {
+        /// The id that is missing.
+        id: DepartmentId,
+    },
+    /// A name on the path holds one of the column's separators.
+    #[error(
+        "department {id} ({name:?}) has ->, ; or ； in its name, which the 部门 column uses to \
+         separate names; rename it to export"
+    )]
+    Separator {
+        /// The department whose name it is.
+        id: DepartmentId,
+        /// The name.
+        name: String,
+    },
+    /// The parent chain never reaches the organisation.
+    #[error("department {id}'s parent chain is a cycle")]
+    Cycle {
+        /// The department whose path was asked for.
+        id: DepartmentId,
+    },
+    /// Another department has the same full path, so the import could not tell them apart.
+    #[error("department {id} has the same path as another department ({path}); rename one of them to export")]
+    Shared {
+        /// The department whose path was asked for.
+        id: DepartmentId,
+        /// The path they share.
+        path: String,
+    },
 }

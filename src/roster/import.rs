@@ -21,9 +21,17 @@
 //! # The organisation
 //!
 //! Imported into an existing directory (`--into`), paths are read against its tree. Imported
-//! from nothing, the new directory's root department is the organisation, named by
-//! [`ImportOptions::corp_name`] or else by the first name that every 部门 path starts with (as in
-//! an export, whose paths start with the organisation's name).
+//! from nothing, the new directory's root department is the organisation, named
+//!
+//! 1. by [`ImportOptions::corp_name`], if given;
+//! 2. else by the first name that every 部门 path starts with, when at least one path goes
+//!    deeper (as in an export, whose paths start with the organisation's name): that department
+//!    *is* the root, and the paths are read below it, so it is not created again as a child;
+//! 3. else [`PLACEHOLDER_ORGANISATION`], with every path read below it, for the administrator
+//!    to rename later. A roster whose paths all have one level (`教师组`, `班级组`) lands here
+//!    too, since such a name is a department's rather than the organisation's.
+//!
+//! [`ImportReport::organisation`] says which it was.
 
 use std::collections::{HashMap, HashSet};
 
@@ -34,8 +42,8 @@ use crate::model::{Department, Directory, Gender, Member, Status, ROOT_PARENT};
 
 use super::admit::Members;
 use super::cell::{self, check_mainland_mobile};
-use super::report::{CellProblem, ImportReport, Place, RowError};
-use super::sheet::{self, SheetRow};
+use super::report::{CellProblem, ImportReport, Organisation, Place, RowError};
+use super::sheet::{self, clean, SheetRow};
 use super::template::{find_header, Column, Field, Header};
 use super::tree::Tree;
 use super::{Format, RosterError};
@@ -53,6 +61,7 @@ pub enum Mode {
 /// How to import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
+    /// Add only, or update existing members too.
     pub mode: Mode,
     /// The organisation's name, for an import that starts a new directory.
     pub corp_name: Option<String>,
@@ -70,22 +79,33 @@ pub fn import(
     options: &ImportOptions,
 ) -> Result<ImportReport, RosterError> {
     if options.mode == Mode::Update && into.is_none() {
-        return Err(RosterError::new("update mode needs the directory to update (--into)".into()));
+        return Err(RosterError::UpdateWithoutDirectory);
     }
     let sheets = sheet::read(bytes, format)?;
     let (source, rows, header) = first_with_header(sheets)?;
     let rows: Vec<RowValues> = rows.iter().filter(|r| r.number > header.row).map(|r| read_row(&header, r)).collect();
-    let directory = match into {
-        Some(directory) => directory,
-        None => new_directory(options.corp_name.as_deref().or_else(|| organisation_name(&rows)))?,
+    let (directory, organisation) = match into {
+        Some(directory) => (directory, Organisation::Existing),
+        None => {
+            let (name, organisation) = match (options.corp_name.as_deref(), organisation_name(&rows)) {
+                (Some(given), _) => (given, Organisation::Given),
+                (None, Some(common)) => (common, Organisation::FromPaths),
+                (None, None) => (PLACEHOLDER_ORGANISATION, Organisation::Placeholder),
+            };
+            (new_directory(name)?, organisation)
+        }
     };
 
     let mut run = Run::new(directory, &header, options.mode);
     for row in rows {
         run.apply(row);
     }
-    run.finish(source)
+    run.finish(source, organisation)
 }
+
+/// The name a new directory's organisation gets when neither [`ImportOptions::corp_name`] nor
+/// the 部门 paths name it: "unnamed organisation", for the administrator to replace.
+pub const PLACEHOLDER_ORGANISATION: &str = "未命名组织";
 
 /// The first worksheet that has a header row, with its rows and header.
 fn first_with_header(sheets: Vec<sheet::Sheet>) -> Result<(String, Vec<SheetRow>, Header), RosterError> {
@@ -93,25 +113,18 @@ fn first_with_header(sheets: Vec<sheet::Sheet>) -> Result<(String, Vec<SheetRow>
     for sheet in sheets {
         match find_header(&sheet.rows) {
             Ok(header) => return Ok((sheet.source, sheet.rows, header)),
-            Err(e) => {
-                first_error.get_or_insert(RosterError::new(format!("{}: {e}", sheet.source)));
+            Err(source) => {
+                first_error.get_or_insert(RosterError::Header { sheet: sheet.source, source });
             }
         }
     }
-    Err(first_error.unwrap_or_else(|| RosterError::new("the workbook has no visible worksheet".into())))
+    Err(first_error.unwrap_or(RosterError::NoWorksheet))
 }
 
-/// A new directory with only its root department, the organisation.
-fn new_directory(corp_name: Option<&str>) -> Result<Directory, RosterError> {
-    let name = corp_name.map(cell::clean).filter(|n| !n.is_empty()).ok_or_else(|| {
-        RosterError::new(
-            "the organisation's name is unknown: the 部门 paths do not all start with one name, so give it \
-             (--corp-name), or import into an existing directory (--into)"
-                .into(),
-        )
-    })?;
-    crate::model::check_department_name(name)
-        .map_err(|why| RosterError::new(format!("the organisation's name {why}")))?;
+/// A new directory with only its root department, the organisation, named `name`.
+fn new_directory(name: &str) -> Result<Directory, RosterError> {
+    let name = clean(name);
+    crate::model::check_department_name(name).map_err(RosterError::CorpName)?;
     Ok(Directory {
         corp_name: name.to_owned(),
         department: vec![Department {
@@ -193,7 +206,9 @@ fn read_row(header: &Header, row: &SheetRow) -> RowValues {
             Column::Custom(name) => {
                 match cell::text(cell) {
                     Ok(value) => values.extattr.push((name.clone(), value)),
-                    Err(reason) => values.problems.push(CellProblem { column: Some(header.label(col)), reason }),
+                    Err(e) => {
+                        values.problems.push(CellProblem { column: Some(header.label(col)), reason: e.to_string() })
+                    }
                 }
                 continue;
             }
@@ -214,8 +229,8 @@ fn read_row(header: &Header, row: &SheetRow) -> RowValues {
             Field::HireDate => cell::date(cell).map(|v| values.hire_date = Some(v)),
             Field::Status => cell::status(cell).map(|v| values.status = Some(v)),
         };
-        if let Err(reason) = read {
-            values.problems.push(CellProblem { column: Some(header.label(col)), reason });
+        if let Err(e) = read {
+            values.problems.push(CellProblem { column: Some(header.label(col)), reason: e.to_string() });
             values.unreadable.insert(field.key());
         }
     }
@@ -295,8 +310,8 @@ impl<'h> Run<'h> {
         self.fill(&mut member, &mut row, &mut problems);
         let old_mobile = existing.and_then(|i| self.members.get(i).mobile.as_deref());
         if let Some(mobile) = member.mobile.as_deref().filter(|&m| Some(m) != old_mobile) {
-            if let Err(reason) = check_mainland_mobile(mobile) {
-                problems.push(CellProblem { column: self.column(Field::Mobile), reason });
+            if let Err(e) = check_mainland_mobile(mobile) {
+                problems.push(CellProblem { column: self.column(Field::Mobile), reason: e.to_string() });
             }
         }
         for problem in self.members.problems(&member, existing) {
@@ -356,7 +371,9 @@ impl<'h> Run<'h> {
                 match self.tree.resolve(path) {
                     Ok(id) if !ids.contains(&id) => ids.push(id),
                     Ok(_) => {}
-                    Err(reason) => problems.push(CellProblem { column: self.column(Field::Department), reason }),
+                    Err(e) => {
+                        problems.push(CellProblem { column: self.column(Field::Department), reason: e.to_string() })
+                    }
                 }
             }
             // The member keeps its sort number in each department it stays in.
@@ -385,16 +402,14 @@ impl<'h> Run<'h> {
         (!labels.is_empty()).then(|| labels.join(", "))
     }
 
-    fn finish(self, source: String) -> Result<ImportReport, RosterError> {
+    fn finish(self, source: String, organisation: Organisation) -> Result<ImportReport, RosterError> {
         let mut directory = self.directory;
         let departments_created = self.tree.created_count();
         directory.department.extend(self.tree.into_created());
         directory.userlist = self.members.into_list();
         // Every row was admitted against the directory's own rules, so this holds; checking it
         // here means a bug in the import can never write an invalid directory file.
-        directory.validate().map_err(|e| {
-            RosterError::new(format!("the imported directory does not validate (a bug in the import): {e:#}"))
-        })?;
+        directory.validate().map_err(RosterError::Invalid)?;
         Ok(ImportReport {
             directory,
             source,
@@ -403,6 +418,7 @@ impl<'h> Run<'h> {
             updated: self.updated,
             unchanged: self.unchanged,
             departments_created,
+            organisation,
             custom_columns: self.header.custom_columns().map(str::to_owned).collect(),
             notes: Vec::new(),
             errors: self.errors,
@@ -434,5 +450,125 @@ fn blank_member(userid: String) -> Member {
         visible_to: None,
         extattr: IndexMap::new(),
         extra: Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DepartmentNameError;
+
+    /// A roster of `(account, 部门 cell)` rows, each with a name and a distinct mobile.
+    fn roster(rows: &[(&str, &str)]) -> String {
+        let mut csv = String::from("姓名,账号,手机,部门\n");
+        for (i, (account, departments)) in rows.iter().enumerate() {
+            csv += &format!("某人,{account},1380013{i:04},{departments}\n");
+        }
+        csv
+    }
+
+    fn import_new(rows: &[(&str, &str)], corp_name: Option<&str>) -> Result<ImportReport, RosterError> {
+        let options = ImportOptions { mode: Mode::Add, corp_name: corp_name.map(str::to_owned) };
+        import(roster(rows).as_bytes(), Format::Csv, None, &options)
+    }
+
+    /// Every department as its path from the root, in the directory's order.
+    fn tree(directory: &Directory) -> Vec<String> {
+        let by_id: HashMap<u32, &Department> = directory.department.iter().map(|d| (d.id, d)).collect();
+        let mut paths = Vec::new();
+        for department in &directory.department {
+            let mut names = vec![department.name.as_str()];
+            let mut at = department;
+            while let Some(parent) = by_id.get(&at.parentid) {
+                names.push(&parent.name);
+                at = parent;
+            }
+            names.reverse();
+            paths.push(names.join("->"));
+        }
+        paths
+    }
+
+    #[test]
+    fn a_first_name_every_path_shares_is_the_organisation_and_not_also_a_child() {
+        let report =
+            import_new(&[("a", "营销中心->大客户部->工业制造"), ("b", "营销中心->渠道部"), ("c", "营销中心")], None)
+                .unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(report.organisation, Organisation::FromPaths);
+        let dir = &report.directory;
+        assert_eq!(dir.corp_name, "营销中心");
+        assert_eq!(dir.root().unwrap().name, "营销中心");
+        assert_eq!(tree(dir), ["营销中心", "营销中心->大客户部", "营销中心->大客户部->工业制造", "营销中心->渠道部"]);
+        assert_eq!(dir.userlist[2].department, [dir.root().unwrap().id]);
+        assert_eq!(report.departments_created, 3);
+    }
+
+    #[test]
+    fn paths_that_start_differently_go_under_a_placeholder_organisation() {
+        let report =
+            import_new(&[("a", "营销中心->大客户部->工业制造"), ("b", "研发中心->平台部;营销中心->渠道部")], None)
+                .unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(report.organisation, Organisation::Placeholder);
+        let dir = &report.directory;
+        assert_eq!(dir.corp_name, PLACEHOLDER_ORGANISATION);
+        assert_eq!(
+            tree(dir),
+            [
+                "未命名组织",
+                "未命名组织->营销中心",
+                "未命名组织->营销中心->大客户部",
+                "未命名组织->营销中心->大客户部->工业制造",
+                "未命名组织->研发中心",
+                "未命名组织->研发中心->平台部",
+                "未命名组织->营销中心->渠道部",
+            ]
+        );
+        dir.validate().unwrap();
+    }
+
+    #[test]
+    fn paths_of_one_level_name_departments_not_the_organisation() {
+        // Even when they all name the same one: the organisation is not 教师组.
+        for rows in [&[("a", "教师组"), ("b", "班级组")][..], &[("a", "教师组"), ("b", "教师组")]] {
+            let report = import_new(rows, None).unwrap();
+            assert_eq!(report.organisation, Organisation::Placeholder);
+            assert_eq!(tree(&report.directory)[..2], ["未命名组织", "未命名组织->教师组"]);
+        }
+    }
+
+    #[test]
+    fn a_given_name_is_the_organisation_whatever_the_paths_say() {
+        let rows = [("a", "示例学校->教师组"), ("b", "班级组"), ("c", "营销中心->渠道部")];
+        let report = import_new(&rows, Some(" 示例学校 ")).unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(report.organisation, Organisation::Given);
+        assert_eq!(report.directory.corp_name, "示例学校");
+        assert_eq!(
+            tree(&report.directory),
+            ["示例学校", "示例学校->教师组", "示例学校->班级组", "示例学校->营销中心", "示例学校->营销中心->渠道部"]
+        );
+        // Given, it is used even when the paths share another first name.
+        let report = import_new(&[("a", "营销中心->渠道部")], Some("示例公司")).unwrap();
+        assert_eq!(tree(&report.directory), ["示例公司", "示例公司->营销中心", "示例公司->营销中心->渠道部"]);
+    }
+
+    #[test]
+    fn a_given_name_must_be_a_department_name() {
+        let error = import_new(&[("a", "教师组")], Some("  ")).unwrap_err();
+        assert!(matches!(error, RosterError::CorpName(DepartmentNameError::Empty)), "{error:?}");
+        assert_eq!(error.to_string(), "the organisation's name is empty");
+    }
+
+    #[test]
+    fn importing_into_a_directory_keeps_its_organisation() {
+        let first = import_new(&[("a", "示例学校->教师组")], None).unwrap();
+        let options = ImportOptions { mode: Mode::Add, corp_name: None };
+        let csv = roster(&[("b", "研发中心->平台部")]).replace("13800130000", "13800139999");
+        let report = import(csv.as_bytes(), Format::Csv, Some(first.directory), &options).unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(report.organisation, Organisation::Existing);
+        assert_eq!(tree(&report.directory)[3..], ["示例学校->研发中心->平台部"]);
     }
 }

@@ -36,6 +36,7 @@ pub struct CellProblem {
     /// The column at fault, as `F (手机)` (or the key, for WeChat Work data); `None` when the
     /// problem is the row as a whole or its column is missing from the file.
     pub column: Option<String>,
+    /// What is wrong, as a sentence that follows the column: `is empty: every row needs …`.
     pub reason: String,
 }
 
@@ -51,6 +52,7 @@ impl fmt::Display for CellProblem {
 /// A row that was not imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
+    /// Where the row is.
     pub place: Place,
     /// Every problem found in the row, not only the first.
     pub problems: Vec<CellProblem>,
@@ -89,15 +91,35 @@ pub struct ImportReport {
     pub updated: usize,
     /// Existing members a row named but left as they were (update mode).
     pub unchanged: usize,
+    /// Departments the 部门 paths named that did not exist, created (or, for WeChat Work data,
+    /// every department read).
     pub departments_created: usize,
+    /// Where the organisation — the root department and `corp_name` — got its name.
+    pub organisation: Organisation,
     /// The custom-attribute columns the roster had, so a misspelt header shows up in the summary.
     pub custom_columns: Vec<String>,
     /// Things done that the rows did not ask for, such as a department leader left out because
     /// that member was not imported.
     pub notes: Vec<String>,
+    /// The rows that were not imported, in file order.
     pub errors: Vec<RowError>,
     /// The columns of the errors table: the roster's own header.
     pub(crate) error_columns: Vec<String>,
+}
+
+/// Where a directory's organisation (its root department) got its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Organisation {
+    /// It was there already: in the directory imported into, or in WeChat Work's department/list.
+    Existing,
+    /// [`ImportOptions::corp_name`](super::ImportOptions::corp_name) named it.
+    Given,
+    /// Every 部门 path starts with its name.
+    FromPaths,
+    /// Nothing named it, so it has the placeholder name
+    /// [`PLACEHOLDER_ORGANISATION`](super::import::PLACEHOLDER_ORGANISATION), for the
+    /// administrator to replace.
+    Placeholder,
 }
 
 impl ImportReport {

@@ -15,9 +15,15 @@
 //!   cells. Before calamine opens it, the archive's declared unpacked size is checked (the zip
 //!   reader never inflates an entry past its declared size), so a small file cannot unpack into
 //!   gigabytes.
+//!
+//! This is the bottom layer of the import: it knows nothing of the template's columns. What a
+//! cell's text looks like once the spreadsheet's stray spaces are gone ([`clean`]) and full-width
+//! characters are read as ASCII ([`halfwidth`]) is decided here, since every layer above reads
+//! cells through these two.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::io::Cursor;
 
 use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx};
@@ -29,21 +35,43 @@ use super::{Format, RosterError};
 pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Excel's own limits: rows and columns beyond them are not a spreadsheet's.
-const MAX_ROWS: u32 = 1_048_576;
-const MAX_COLUMNS: u32 = 16_384;
+pub const MAX_ROWS: u32 = 1_048_576;
+/// See [`MAX_ROWS`].
+pub const MAX_COLUMNS: u32 = 16_384;
+
+/// `s` without the whitespace a spreadsheet cell picks up around a value.
+pub fn clean(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}')
+}
+
+/// `s` with full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as ASCII.
+pub fn halfwidth(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
 
 /// One non-empty cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
+    /// A text cell, as written (not trimmed).
     Text(String),
     /// A number cell. CSV cells are always text.
     Number(f64),
     /// A date cell (its time of day, if any, is dropped).
     Date {
+        /// The year, four digits.
         year: u16,
+        /// The month, 1–12.
         month: u8,
+        /// The day of the month, 1–31.
         day: u8,
     },
+    /// A TRUE or FALSE cell.
     Bool(bool),
     /// A formula error such as `#N/A`.
     Error(String),
@@ -85,6 +113,7 @@ pub struct SheetRow {
 pub struct Sheet {
     /// Where the rows came from, for the summary: `sheet 成员` or `CSV (GBK)`.
     pub source: String,
+    /// The rows with content, in order.
     pub rows: Vec<SheetRow>,
 }
 
@@ -99,7 +128,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Sheet>, RosterError> {
 
 fn read_csv(bytes: &[u8]) -> Result<Sheet, RosterError> {
     if bytes.starts_with(b"PK\x03\x04") {
-        return Err(RosterError::new("this is an .xlsx workbook, not a CSV file: give it the .xlsx extension".into()));
+        return Err(RosterError::XlsxNamedCsv);
     }
     let (text, encoding) = decode(bytes)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
@@ -108,21 +137,17 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, RosterError> {
     // Line breaks inside quoted cells so far: they are lines of the file but not rows of the sheet.
     let mut embedded_breaks: u64 = 0;
     for record in reader.records() {
-        let record = record.map_err(|e| RosterError::new(format!("CSV: {e}")))?;
+        let record = record.map_err(RosterError::Csv)?;
         let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
         let number = line.saturating_sub(embedded_breaks);
         embedded_breaks += record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
-        let number = u32::try_from(number).ok().filter(|&n| n <= MAX_ROWS).ok_or_else(|| {
-            RosterError::new(format!("CSV: more than {MAX_ROWS} rows, more than a spreadsheet holds"))
-        })?;
+        let number = u32::try_from(number).ok().filter(|&n| n <= MAX_ROWS).ok_or(RosterError::TooManyRows)?;
         let mut cells = Vec::new();
         for (col, field) in record.iter().enumerate() {
             if col as u32 >= MAX_COLUMNS {
-                return Err(RosterError::new(format!(
-                    "CSV row {number}: more than {MAX_COLUMNS} columns, more than a spreadsheet holds"
-                )));
+                return Err(RosterError::TooManyColumns { row: number });
             }
-            if !super::cell::clean(field).is_empty() {
+            if !clean(field).is_empty() {
                 cells.push((col as u32, Cell::Text(field.to_owned())));
             }
         }
@@ -161,17 +186,12 @@ impl<'a> LineCounter<'a> {
 /// The text of a CSV file and the name of its encoding.
 fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), RosterError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(RosterError::new(
-            "the file is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or as .xlsx".into(),
-        ));
+        return Err(RosterError::Utf16);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return match std::str::from_utf8(rest) {
             Ok(text) => Ok((Cow::Borrowed(text), "UTF-8")),
-            Err(e) => Err(RosterError::new(format!(
-                "the file starts with a UTF-8 byte-order mark but {} is not UTF-8; save it as \"CSV UTF-8\" or as .xlsx",
-                at(bytes, 3 + e.valid_up_to())
-            ))),
+            Err(e) => Err(RosterError::NotUtf8AfterBom { at: BytePosition::of(bytes, 3 + e.valid_up_to()) }),
         };
     }
     let not_utf8 = match std::str::from_utf8(bytes) {
@@ -189,35 +209,48 @@ fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), RosterError> {
             encoding_rs::DecoderResult::OutputFull => text.reserve(bytes.len() - done + 16),
             encoding_rs::DecoderResult::Malformed(bad, after) => {
                 let not_gbk = done - after as usize - bad as usize;
-                return Err(RosterError::new(format!(
-                    "the file is neither UTF-8 nor GBK: {} is not UTF-8 and {} is not GBK; \
-                     save it as \"CSV UTF-8\" or as .xlsx",
-                    at(bytes, not_utf8),
-                    at(bytes, not_gbk)
-                )));
+                return Err(RosterError::UnknownEncoding {
+                    not_utf8: BytePosition::of(bytes, not_utf8),
+                    not_gbk: BytePosition::of(bytes, not_gbk),
+                });
             }
         }
     }
 }
 
-/// Names a byte of the file: `byte 17 (0x80, line 2)`.
-fn at(bytes: &[u8], offset: usize) -> String {
-    format!("byte {offset} (0x{:02X}, line {})", bytes.get(offset).copied().unwrap_or(0), line_of(bytes, offset))
+/// A byte of a file that cannot be decoded, shown as `byte 17 (0x80, line 2)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BytePosition {
+    /// Its 0-based offset in the file.
+    pub offset: usize,
+    /// Its value (0 past the end of the file).
+    pub byte: u8,
+    /// The 1-based line it is on.
+    pub line: usize,
 }
 
-fn line_of(bytes: &[u8], offset: usize) -> usize {
-    bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() + 1
+impl BytePosition {
+    fn of(bytes: &[u8], offset: usize) -> BytePosition {
+        BytePosition {
+            offset,
+            byte: bytes.get(offset).copied().unwrap_or(0),
+            line: bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() + 1,
+        }
+    }
+}
+
+impl fmt::Display for BytePosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "byte {} (0x{:02X}, line {})", self.offset, self.byte, self.line)
+    }
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, RosterError> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(RosterError::new(
-            "this is an .xls (Excel 97-2003) workbook, not .xlsx: save it as .xlsx or .csv".into(),
-        ));
+        return Err(RosterError::XlsWorkbook);
     }
     check_unpacked_size(bytes)?;
-    let not_xlsx = |e: calamine::XlsxError| RosterError::new(format!("not a readable .xlsx workbook: {e}"));
-    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(not_xlsx)?;
+    let mut workbook = Xlsx::new(Cursor::new(bytes))?;
     let names: Vec<String> = workbook
         .sheets_metadata()
         .iter()
@@ -226,14 +259,12 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, RosterError> {
         .collect();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let mut reader = workbook.worksheet_cells_reader(&name).map_err(not_xlsx)?;
+        let mut reader = workbook.worksheet_cells_reader(&name)?;
         let mut rows: BTreeMap<u32, BTreeMap<u32, Cell>> = BTreeMap::new();
-        while let Some(cell) = reader.next_cell().map_err(not_xlsx)? {
+        while let Some(cell) = reader.next_cell()? {
             let (row, col) = cell.get_position();
             if row >= MAX_ROWS || col >= MAX_COLUMNS {
-                return Err(RosterError::new(format!(
-                    "sheet {name}: a cell lies outside Excel's {MAX_ROWS} rows and {MAX_COLUMNS} columns"
-                )));
+                return Err(RosterError::CellOutOfRange { sheet: name });
             }
             if let Some(value) = typed(cell.get_value()) {
                 rows.entry(row + 1).or_default().insert(col, value);
@@ -247,27 +278,20 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, RosterError> {
 
 /// Refuses an archive whose entries declare more than [`MAX_UNPACKED_BYTES`] in all.
 fn check_unpacked_size(bytes: &[u8]) -> Result<(), RosterError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| RosterError::new(format!("not a readable .xlsx workbook: {e}")))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))?;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let entry =
-            archive.by_index_raw(i).map_err(|e| RosterError::new(format!("not a readable .xlsx workbook: {e}")))?;
-        total = total.saturating_add(entry.size());
+        total = total.saturating_add(archive.by_index_raw(i)?.size());
     }
     if total > MAX_UNPACKED_BYTES {
-        return Err(RosterError::new(format!(
-            "the workbook unpacks to {} MB, more than the {} MB a roster may: split it into several files",
-            total / (1024 * 1024),
-            MAX_UNPACKED_BYTES / (1024 * 1024)
-        )));
+        return Err(RosterError::UnpacksTooLarge { bytes: total });
     }
     Ok(())
 }
 
 /// A calamine cell as a [`Cell`]; `None` when it is empty or blank.
 fn typed(value: &DataRef<'_>) -> Option<Cell> {
-    let text = |s: &str| (!super::cell::clean(s).is_empty()).then(|| Cell::Text(s.to_owned()));
+    let text = |s: &str| (!clean(s).is_empty()).then(|| Cell::Text(s.to_owned()));
     match value {
         DataRef::Empty => None,
         DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text(s),
@@ -305,6 +329,18 @@ mod tests {
     fn row_numbers_are_right_with_windows_line_ends() {
         let numbers: Vec<u32> = rows(b"a,b\r\nc,d\r\n\r\ne,\"f\r\ng\"\r\nh,i\r\n").iter().map(|r| r.number).collect();
         assert_eq!(numbers, [1, 2, 4, 5]);
+    }
+
+    #[test]
+    fn full_width_and_spaces() {
+        assert_eq!(clean("\u{3000} x \u{200B}"), "x");
+        assert_eq!(halfwidth("ｚｈａｎｇ＠１２３\u{3000}"), "zhang@123 ");
+    }
+
+    #[test]
+    fn undecodable_bytes_are_named_by_offset_and_line() {
+        let at = BytePosition::of(b"a\nb\x80", 3);
+        assert_eq!(at.to_string(), "byte 3 (0x80, line 2)");
     }
 
     #[test]

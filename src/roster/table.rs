@@ -16,6 +16,7 @@ use super::{Format, RosterError};
 pub struct Table {
     /// An instruction line written above the header in `.xlsx` files.
     pub note: Option<String>,
+    /// The column titles.
     pub header: Vec<String>,
     /// Each as wide as `header` or narrower.
     pub rows: Vec<Vec<String>>,
@@ -29,18 +30,17 @@ impl Table {
     pub fn write(&self, format: Format) -> Result<Vec<u8>, RosterError> {
         match format {
             Format::Csv => self.to_csv(),
-            Format::Xlsx => self.to_xlsx().map_err(|e| RosterError::new(format!("writing the workbook: {e}"))),
+            Format::Xlsx => self.to_xlsx().map_err(RosterError::WriteXlsx),
         }
     }
 
     fn to_csv(&self) -> Result<Vec<u8>, RosterError> {
         let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(b"\xEF\xBB\xBF".to_vec());
-        let failed = |e: csv::Error| RosterError::new(format!("writing the CSV: {e}"));
-        writer.write_record(&self.header).map_err(failed)?;
+        writer.write_record(&self.header).map_err(RosterError::WriteCsv)?;
         for row in &self.rows {
-            writer.write_record(row).map_err(failed)?;
+            writer.write_record(row).map_err(RosterError::WriteCsv)?;
         }
-        writer.into_inner().map_err(|e| RosterError::new(format!("writing the CSV: {}", e.error())))
+        writer.into_inner().map_err(|e| RosterError::WriteCsv(e.into_error().into()))
     }
 
     fn to_xlsx(&self) -> Result<Vec<u8>, XlsxError> {

@@ -3,8 +3,8 @@
 //!
 //! # The column set
 //!
-//! The columns are those of WeChat Work's 成员批量导入模板, plus the member fields of SPEC §2
-//! that the admin console edits. [`export`](super::export) writes them in this order, with these
+//! The columns are those of WeChat Work's 成员批量导入模板, plus the member fields of docs/directory-file.md
+//! that the admin console edits. [`export`](mod@super::export) writes them in this order, with these
 //! headers; the import also accepts each alias (case and spaces do not matter, full-width letters
 //! are read as half-width, and a required-field marker such as `*` or `(必填)` is ignored):
 //!
@@ -35,13 +35,15 @@
 //! WeChat Work's template has instructions above the header, so the header row is the first of
 //! the first [`HEADER_SEARCH_ROWS`] rows that names the 账号 column and at least one other
 //! template column.
+//!
+//! This layer reads only [`super::sheet`]'s rows; [`super::cell`] reads the cells under the
+//! columns found here, and [`export`](mod@super::export) writes these headers and words.
 
 use std::collections::HashMap;
 
 use crate::model::{Gender, Status};
 
-use super::sheet::SheetRow;
-use super::RosterError;
+use super::sheet::{halfwidth, SheetRow};
 
 /// How many rows from the top are searched for the header row.
 pub const HEADER_SEARCH_ROWS: u32 = 30;
@@ -49,18 +51,31 @@ pub const HEADER_SEARCH_ROWS: u32 = 30;
 /// A member field that has its own template column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
+    /// 姓名 (`name`).
     Name,
+    /// 账号 (`userid`), the key rows are matched by.
     Account,
+    /// 别名 (`alias`).
     Alias,
+    /// 职务 (`position`).
     Position,
+    /// 部门 (`department`), as paths.
     Department,
+    /// 性别 (`gender`).
     Gender,
+    /// 手机 (`mobile`).
     Mobile,
+    /// 座机 (`telephone`).
     Telephone,
+    /// 邮箱 (`email`).
     Email,
+    /// 微信号 (`weixin_id`).
     WeixinId,
+    /// 生日 (`birthday`).
     Birthday,
+    /// 入职日期 (`hire_date`).
     HireDate,
+    /// 状态 (`status`).
     Status,
 }
 
@@ -133,6 +148,7 @@ impl Field {
 /// What one column of a roster holds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Column {
+    /// A template column.
     Field(Field),
     /// A custom attribute (`extattr`) of this name.
     Custom(String),
@@ -182,8 +198,30 @@ impl Header {
     }
 }
 
+/// Why a sheet has no usable header row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderError {
+    /// None of the first [`HEADER_SEARCH_ROWS`] rows looks like the template's header.
+    #[error(
+        "no header row: none of the first {HEADER_SEARCH_ROWS} rows names the 账号 (account) column and another \
+         template column; the template's columns are {}",
+        Field::all().map(Field::header).collect::<Vec<_>>().join(", ")
+    )]
+    NotFound,
+    /// Two columns hold the same field, so a row would be ambiguous.
+    #[error("header row {row}: columns {first} and {second} hold the same field; keep one of them")]
+    DuplicateColumns {
+        /// The header row's number in the sheet.
+        row: u32,
+        /// The first of the two columns, as `F (手机)`.
+        first: String,
+        /// The second, as `H (手机号)`.
+        second: String,
+    },
+}
+
 /// Finds the header row among the first [`HEADER_SEARCH_ROWS`] rows of `rows`.
-pub fn find_header(rows: &[SheetRow]) -> Result<Header, RosterError> {
+pub fn find_header(rows: &[SheetRow]) -> Result<Header, HeaderError> {
     for row in rows.iter().take_while(|r| r.number <= HEADER_SEARCH_ROWS) {
         let width = row.cells.last().map_or(0, |&(col, _)| col as usize + 1);
         let mut titles = vec![String::new(); width];
@@ -198,28 +236,22 @@ pub fn find_header(rows: &[SheetRow]) -> Result<Header, RosterError> {
             return Ok(header);
         }
     }
-    let expected: Vec<&str> = Field::all().map(Field::header).collect();
-    Err(RosterError::new(format!(
-        "no header row: none of the first {HEADER_SEARCH_ROWS} rows names the 账号 (account) column and another \
-         template column; the template's columns are {}",
-        expected.join(", ")
-    )))
+    Err(HeaderError::NotFound)
 }
 
 /// Two columns that mean the same field would make a row ambiguous: refuse the file.
-fn check_duplicates(header: &Header) -> Result<(), RosterError> {
+fn check_duplicates(header: &Header) -> Result<(), HeaderError> {
     let mut seen: HashMap<&Column, usize> = HashMap::new();
     for (i, column) in header.columns.iter().enumerate() {
         if matches!(column, Column::Reason | Column::Unnamed) {
             continue;
         }
         if let Some(first) = seen.insert(column, i) {
-            return Err(RosterError::new(format!(
-                "header row {}: columns {} and {} hold the same field; keep one of them",
-                header.row,
-                header.label(first),
-                header.label(i)
-            )));
+            return Err(HeaderError::DuplicateColumns {
+                row: header.row,
+                first: header.label(first),
+                second: header.label(i),
+            });
         }
     }
     Ok(())
@@ -250,7 +282,7 @@ fn classify(title: &str) -> Column {
 /// A header in the form the alias table uses: half-width, lower case, without spaces or a
 /// required-field marker (`*姓名`, `姓名(必填)`, `手机号码（选填）`).
 fn normalise_header(title: &str) -> String {
-    let mut s: String = super::cell::halfwidth(title).to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let mut s: String = halfwidth(title).to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
     for marker in ["(必填)", "(选填)", "(可选)", "(required)", "(optional)"] {
         if let Some(stripped) = s.strip_suffix(marker) {
             s = stripped.to_owned();
@@ -273,8 +305,8 @@ pub fn column_letter(index: usize) -> String {
 }
 
 /// The words the 状态 column is written in: export writes the first of each, import accepts all
-/// of them (after [`cell::halfwidth`](super::cell::halfwidth) and lower-casing) and the codes of
-/// SPEC §2.1.
+/// of them (after [`halfwidth`] and lower-casing) and the codes of
+/// docs/directory-file.md.
 const STATUS_WORDS: [(Status, &[&str]); 4] = [
     (Status::Active, &["启用", "在职", "激活", "已激活", "正常", "active", "enabled", "1"]),
     (Status::Disabled, &["禁用", "已禁用", "停用", "disabled", "2"]),

@@ -18,7 +18,26 @@ use serde_json::Map;
 
 use crate::model::{Department, DepartmentId, ROOT_PARENT};
 
-use super::cell::clean;
+use super::sheet::clean;
+
+/// Why a department path cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TreeError {
+    /// Two siblings on the path share a name.
+    #[error(
+        "the path {path:?} is ambiguous: several departments are named {name:?} at that level; \
+         rename one of them first"
+    )]
+    Ambiguous {
+        /// The path, as `A->B->C`.
+        path: String,
+        /// The name several siblings share.
+        name: String,
+    },
+    /// Every department id is taken.
+    #[error("no department id is left to give a new department")]
+    NoIdLeft,
+}
 
 /// The department tree, as far as paths are concerned.
 #[derive(Debug)]
@@ -71,8 +90,7 @@ impl Tree {
     }
 
     /// The department `path` names, created (with any missing ancestors) if it does not exist.
-    /// The reason, if the path cannot be followed.
-    pub fn resolve(&mut self, path: &[String]) -> Result<DepartmentId, String> {
+    pub fn resolve(&mut self, path: &[String]) -> Result<DepartmentId, TreeError> {
         let levels = match path.split_first() {
             Some((first, rest)) if *first == self.root_name => rest,
             _ => path,
@@ -81,22 +99,16 @@ impl Tree {
         for name in levels {
             at = match self.children.get(&(at, name.clone())) {
                 Some(Child::One(id)) => *id,
-                Some(Child::Several) => {
-                    return Err(format!(
-                        "the path {:?} is ambiguous: several departments are named {name:?} at that level; \
-                         rename one of them first",
-                        path.join("->")
-                    ))
-                }
+                Some(Child::Several) => return Err(TreeError::Ambiguous { path: path.join("->"), name: name.clone() }),
                 None => self.create(at, name)?,
             };
         }
         Ok(at)
     }
 
-    fn create(&mut self, parent: DepartmentId, name: &str) -> Result<DepartmentId, String> {
+    fn create(&mut self, parent: DepartmentId, name: &str) -> Result<DepartmentId, TreeError> {
         let id = self.next_id;
-        self.next_id = id.checked_add(1).ok_or("no department id is left to give a new department")?;
+        self.next_id = id.checked_add(1).ok_or(TreeError::NoIdLeft)?;
         let previous = self.last_order.get(&parent).copied();
         let order = previous.map_or(1, |o| o.saturating_add(1));
         self.last_order.insert(parent, order);
@@ -197,6 +209,10 @@ mod tests {
     #[test]
     fn two_siblings_of_one_name_make_a_path_ambiguous() {
         let mut tree = Tree::new(&[dept(1, "公司", 0, 1), dept(2, "销售部", 1, 1), dept(3, "销售部 ", 1, 2)]);
-        assert!(tree.resolve(&path("销售部->华东")).unwrap_err().contains("ambiguous"));
+        assert_eq!(
+            tree.resolve(&path("销售部->华东")),
+            Err(TreeError::Ambiguous { path: "销售部->华东".into(), name: "销售部".into() })
+        );
+        assert!(tree.resolve(&path("销售部")).unwrap_err().to_string().contains("is ambiguous"));
     }
 }

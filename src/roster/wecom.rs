@@ -1,7 +1,7 @@
 //! WeChat Work data in: the JSON that its contact API's `department/list` and `user/list` return,
 //! so that a company already on WeChat Work starts from its own directory.
 //!
-//! The directory file's names follow that API (SPEC §2.1), so most of a record carries over as
+//! The directory file's names follow that API (docs/directory-file.md), so most of a record carries over as
 //! it is. What differs:
 //!
 //! - **`order`**: WeChat Work sorts larger first, the directory smaller first. Each department's
@@ -48,11 +48,11 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::fields::TextField;
-use crate::model::{Department, DepartmentId, Directory, Member};
+use crate::model::{describe, Department, DepartmentId, Directory, DirectoryError, DirectoryProblem, Location, Member};
 
 use super::admit::Members;
 use super::export::{header, member_row, Paths};
-use super::report::{CellProblem, ImportReport, Place, RowError};
+use super::report::{CellProblem, ImportReport, Organisation, Place, RowError};
 use super::RosterError;
 
 /// Imports WeChat Work's `department/list` response and one or more `user/list` responses, each
@@ -71,29 +71,28 @@ pub fn import_wecom(department_list: &str, user_lists: &[(&str, &str)]) -> Resul
 }
 
 /// The body of an API response: its array `key`, after checking `errcode`.
-fn response(text: &str, name: &str, key: &str) -> Result<Vec<Value>, RosterError> {
+fn response(text: &str, name: &str, key: &'static str) -> Result<Vec<Value>, RosterError> {
     let value: Value =
-        serde_json::from_str(text).map_err(|e| RosterError::new(format!("{name}: not valid JSON: {e}")))?;
+        serde_json::from_str(text).map_err(|source| RosterError::WecomJson { file: name.to_owned(), source })?;
     let Value::Object(mut top) = value else {
-        return Err(RosterError::new(format!("{name}: expected a JSON object (an API response)")));
+        return Err(RosterError::WecomNotObject { file: name.to_owned() });
     };
     match top.get("errcode").and_then(Value::as_i64) {
         None | Some(0) => {}
-        Some(code) => {
-            let message = top.get("errmsg").and_then(Value::as_str).unwrap_or("");
-            return Err(RosterError::new(format!("{name}: the API answered errcode {code}: {message}")));
+        Some(errcode) => {
+            let errmsg = top.get("errmsg").and_then(Value::as_str).unwrap_or("").to_owned();
+            return Err(RosterError::WecomApi { file: name.to_owned(), errcode, errmsg });
         }
     }
     match top.remove(key) {
         Some(Value::Array(items)) => Ok(items),
-        _ => Err(RosterError::new(format!("{name}: expected a \"{key}\" array"))),
+        _ => Err(RosterError::WecomNoArray { file: name.to_owned(), key }),
     }
 }
 
 /// The departments of a `department/list` response, their `order` renumbered smaller first.
 fn read_departments(text: &str) -> Result<Vec<Department>, RosterError> {
-    let name = "department/list";
-    let mut records = response(text, name, "department")?;
+    let mut records = response(text, "department/list", "department")?;
     let key = |r: &Value, field: &str| r.get(field).and_then(Value::as_u64).unwrap_or(0);
     let ranks = larger_first(records.iter().enumerate().map(|(i, r)| (key(r, "parentid"), key(r, "order"), i)));
     let mut departments = Vec::with_capacity(records.len());
@@ -102,13 +101,17 @@ fn read_departments(text: &str) -> Result<Vec<Department>, RosterError> {
         if let Value::Object(fields) = record {
             fields.insert("order".into(), ranks[i].into());
         }
+        let label = record.get("id").map(|id| format!("id {id}"));
         match serde_path_to_error::deserialize::<_, Department>(record.take()) {
             Ok(d) => departments.push(d),
-            Err(e) => problems.push(format!("{name}: department[{i}]: {} {}", e.path(), e.inner())),
+            Err(e) => problems.push(DirectoryProblem {
+                at: Location::Record { list: "department", index: i, label },
+                message: describe(&e),
+            }),
         }
     }
     if !problems.is_empty() {
-        return Err(RosterError::new(problems.join("; ")));
+        return Err(RosterError::WecomDepartments(DirectoryError { problems }));
     }
     Ok(departments)
 }
@@ -223,7 +226,9 @@ impl Users {
         }
         if let Some(Value::Object(extattr)) = fields.get("extattr") {
             if let Some(attrs) = extattr.get("attrs") {
-                let (text, others) = self.split_attributes(attrs).map_err(|why| problem("extattr", why))?;
+                let (text, others) = self
+                    .split_attributes(attrs)
+                    .ok_or_else(|| problem("extattr", "attrs: expected an array".into()))?;
                 fields.insert("extattr".into(), Value::Object(text));
                 if !others.is_empty() {
                     fields.insert("wecom_extattr".into(), Value::Array(others));
@@ -235,9 +240,10 @@ impl Users {
         Ok((member, orders))
     }
 
-    /// WeChat Work's `extattr.attrs` as the text attributes (name → value) and the rest.
-    fn split_attributes(&mut self, attrs: &Value) -> Result<(Map<String, Value>, Vec<Value>), String> {
-        let Value::Array(attrs) = attrs else { return Err("attrs: expected an array".into()) };
+    /// WeChat Work's `extattr.attrs` as the text attributes (name → value) and the rest; `None`
+    /// when it is not an array.
+    fn split_attributes(&mut self, attrs: &Value) -> Option<(Map<String, Value>, Vec<Value>)> {
+        let Value::Array(attrs) = attrs else { return None };
         let mut text = Map::new();
         let mut others = Vec::new();
         for attr in attrs {
@@ -253,7 +259,7 @@ impl Users {
                 _ => others.push(attr.clone()),
             }
         }
-        Ok((text, others))
+        Some((text, others))
     }
 
     fn finish(self, mut departments: Vec<Department>) -> Result<ImportReport, RosterError> {
@@ -286,7 +292,7 @@ impl Users {
             extra: Map::new(),
         };
         // Every member was admitted, so what is left to fail is the department tree.
-        directory.validate().map_err(|e| RosterError::new(format!("department/list: {e:#}").replace('\n', "; ")))?;
+        directory.validate().map_err(RosterError::WecomDepartments)?;
 
         let customs: Vec<&str> = self.customs.iter().map(String::as_str).collect();
         let paths = Paths::new(&directory);
@@ -309,6 +315,7 @@ impl Users {
             updated: 0,
             unchanged: 0,
             departments_created: directory.department.len(),
+            organisation: Organisation::Existing,
             custom_columns: self.customs.clone(),
             notes,
             errors,

@@ -1,5 +1,5 @@
 //! The automaton that walks reading keys: "each character matched by a non-empty prefix of one
-//! of its readings" (SPEC §4).
+//! of its readings" (docs/search.md).
 //!
 //! A reading key is a run of syllables separated by `'`: 张三 is `zhang'san`. The query is a
 //! run of letters with no syllable boundaries in it: "zhangsan", "zs", "zhangs" and "zhsan" must
@@ -29,7 +29,7 @@
 //! letter after it must start a new syllable too). Whether the character itself is the one in
 //! the name is checked afterwards, on the few candidates such queries have.
 //!
-//! **Fuzzy pinyin** (模糊音, SPEC §4) widens what a syllable of the key accepts, for queries of
+//! **Fuzzy pinyin** (模糊音, docs/search.md) widens what a syllable of the key accepts, for queries of
 //! letters only: an initial `zh`/`ch`/`sh` may be typed without its `h` and `z`/`c`/`s` with one
 //! added, `l` and `n` stand for each other at the start of a syllable, and a final `ang`/`eng`/
 //! `ing` may be typed without its `g`, `an`/`en`/`in` with one added. The walk keeps the last two
@@ -37,7 +37,11 @@
 //! as moves that consume a key byte without a query letter (the key's `h` or `g`), or a query
 //! letter without a key byte (the query's `h` after the initial, its `g` at the syllable's end).
 //! It accepts exactly what [`super::matcher::align`] accepts with every syllable's readings
-//! widened to their fuzzy spellings ([`fuzzy_spellings`]); a property test holds the two to that.
+//! widened to their fuzzy spellings ([`super::matcher::fuzzy_spellings`]); a property test holds
+//! the two to that.
+//!
+//! Dependencies run one way: this machine implements the rule of [`super::matcher`] and uses its
+//! vocabulary ([`How`]); the rule knows nothing of the machine.
 
 use std::cell::Cell;
 
@@ -200,37 +204,6 @@ impl SyllableSoFar {
     fn after_front_nasal(self) -> bool {
         self.len >= 2 && self.last == b'n' && matches!(self.before_last, b'a' | b'e' | b'i')
     }
-}
-
-/// A syllable's fuzzy spellings (SPEC §4), itself first: zhang → zhang, zang, zhan, zan.
-pub(crate) fn fuzzy_spellings(reading: &str) -> Vec<String> {
-    let initials: Vec<(String, &str)> = {
-        let (initial, rest) = match reading.as_bytes() {
-            [b'z' | b'c' | b's', b'h', ..] => reading.split_at(2),
-            [b'z' | b'c' | b's' | b'l' | b'n', ..] => reading.split_at(1),
-            _ => ("", reading),
-        };
-        let other = match initial {
-            "zh" | "ch" | "sh" => Some(initial[..1].to_owned()),
-            "z" | "c" | "s" => Some(format!("{initial}h")),
-            "l" => Some("n".to_owned()),
-            "n" => Some("l".to_owned()),
-            _ => None,
-        };
-        std::iter::once(initial.to_owned()).chain(other).map(|i| (i, rest)).collect()
-    };
-    let mut spellings = Vec::new();
-    for (initial, rest) in initials {
-        let mut finals = vec![rest.to_owned()];
-        let front_nasal = |s: &str| s.ends_with("an") || s.ends_with("en") || s.ends_with("in");
-        if let Some(stem) = rest.strip_suffix('g').filter(|s| front_nasal(s)) {
-            finals.push(stem.to_owned());
-        } else if front_nasal(rest) {
-            finals.push(format!("{rest}g"));
-        }
-        spellings.extend(finals.into_iter().map(|f| format!("{initial}{f}")));
-    }
-    spellings
 }
 
 impl Automaton for ReadingAutomaton {

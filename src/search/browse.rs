@@ -1,4 +1,4 @@
-//! Everything beside the search box (SPEC §4): the A–Z bar, browsing the organisation, the
+//! Everything beside the search box (docs/search.md): the A–Z bar, browsing the organisation, the
 //! `@` mention being typed, and the filters of the admin's 高级搜索.
 //!
 //! The A–Z bar costs nothing at query time: the snapshot stores the members grouped by the
@@ -14,17 +14,21 @@ use crate::snapshot::Snapshot;
 /// One letter of the A–Z bar and how many members file under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Initial {
+    /// `A`–`Z`, or `#` for names that file under no letter.
     pub letter: char,
+    /// How many members file under it.
     pub count: usize,
 }
 
 /// The `@query` being typed in a message box, and who it could mean.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mention {
-    /// Character range of `@query` in the text, the `@` included: what a chosen suggestion
-    /// replaces.
+    /// Where `@query` starts in the text, as a character index (at the `@`): `start..end` is
+    /// what a chosen suggestion replaces.
     pub start: usize,
+    /// Where `@query` ends (exclusive): the cursor.
     pub end: usize,
+    /// What was typed after the `@`, searched for.
     pub query: String,
     /// Member positions, best first.
     pub suggestions: Vec<usize>,
@@ -33,9 +37,11 @@ pub struct Mention {
 /// The filters of 高级搜索; each one left as None lets everyone through.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
+    /// Members of this gender.
     pub gender: Option<Gender>,
     /// Members in this department's subtree (a department position).
     pub department: Option<usize>,
+    /// Members who follow the organisation's app (true) or do not yet (false).
     pub followed: Option<bool>,
     /// Birthday in this month (1–12), where the viewer may see birthdays.
     pub birthday_month: Option<u8>,

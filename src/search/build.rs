@@ -20,7 +20,7 @@ use crate::visibility::{DepartmentRole, View};
 /// At most this many keys per name suffix for the combinations of heteronym readings.
 const MAX_READING_COMBINATIONS: usize = 16;
 
-/// The order members are stored in: their static rank (SPEC §4's tie-breakers after match
+/// The order members are stored in: their static rank (docs/search.md's tie-breakers after match
 /// quality and frequency): pinned first, then sort number, then pinyin order, then account.
 /// Returns view member indices.
 pub(crate) fn member_order(directory: &Directory, view: &View) -> Vec<usize> {

@@ -1,7 +1,7 @@
 //! Answering a query from an opened snapshot: gather candidates from the index, rank them, and
 //! say for the few that are returned which field matched and where.
 //!
-//! Ranking is deterministic (SPEC §4). Every match gets a key, smaller first:
+//! Ranking is deterministic (docs/search.md). Every match gets a key, smaller first:
 //!
 //! 1. the *band*: every syllable taken the same plain way — by its character, its reading (the
 //!    last may be begun only), or its first letter: the name, its full pinyin, the alias, the
@@ -44,7 +44,9 @@ use crate::text::normalize::{is_han, is_phone_digit, normalize, phone_digits, to
 /// What to return and how to rank it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchOptions {
+    /// How many results to return at most (a page).
     pub limit: usize,
+    /// How many of the best results to skip first (the pages before).
     pub offset: usize,
     /// The viewer's frequent contacts (常用联系人): account and weight; a higher weight ranks
     /// higher among matches of equal quality.
@@ -61,8 +63,11 @@ impl Default for SearchOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ResultKind {
+    /// A member (a person).
     Member,
+    /// A department.
     Department,
+    /// A public group.
     Group,
 }
 
@@ -70,12 +75,19 @@ pub enum ResultKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
+    /// The name of the member, department or group.
     Name,
+    /// The member's Latin name or nickname.
     Alias,
+    /// The member's account (userid).
     Account,
+    /// The member's WeChat id.
     WeixinId,
+    /// The member's email address.
     Email,
+    /// The member's mobile number.
     Mobile,
+    /// The member's telephone (landline) number.
     Telephone,
     /// A member found because their department matched; the ranges are empty.
     Department,
@@ -84,9 +96,11 @@ pub enum Field {
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Hit {
+    /// A member, a department or a group.
     pub kind: ResultKind,
     /// Position of the member, department or group in the snapshot.
     pub position: usize,
+    /// The field that matched, which `ranges` index.
     pub field: Field,
     /// How it matched.
     pub way: Way,
@@ -144,7 +158,7 @@ impl Way {
     /// pinyin, the alias, the initials) before other abbreviations, fuzzy pinyin and
     /// identifiers. Typing "jishu" means 技术部 more surely than it abbreviates 姜思慧 (ji·s·hu),
     /// though that covers her whole name; "sc" means 孙晨 by initials more surely than the
-    /// inside of Michael Schmidt. Typos come last of all (SPEC §4): a guess at what was meant.
+    /// inside of Michael Schmidt. Typos come last of all (docs/search.md): a guess at what was meant.
     pub fn band(self) -> u8 {
         match self {
             Way::Name | Way::Pinyin | Way::Alias | Way::Initials => 0,
@@ -432,7 +446,7 @@ impl Gathered {
 }
 
 impl Snapshot {
-    /// Finds members, departments and groups by whatever the user typed (SPEC §4).
+    /// Finds members, departments and groups by whatever the user typed (docs/search.md).
     ///
     /// ```
     /// # use tongxunlu::{model::Directory, visibility::Organisation, snapshot::{self, Snapshot}, search::SearchOptions};
@@ -852,7 +866,10 @@ impl Snapshot {
 
     /// Every key of the search index, family byte first, in order: for audits such as the
     /// privacy tests, which look for hidden values in the keys as well as in the raw bytes (the
-    /// fst stores keys compressed, so a scan of the bytes alone cannot rule them out).
+    /// fst stores keys compressed, so a scan of the bytes alone cannot rule them out). Only with
+    /// the `internals` feature: nothing in the crate needs it.
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
     pub fn index_keys(&self) -> Vec<Vec<u8>> {
         let map = self.index();
         let mut stream = map.keys();
@@ -874,7 +891,17 @@ impl Snapshot {
     }
 
     /// The syllables of a member's name as the snapshot reads it: what search matches against.
+    /// Public with the `internals` feature, for the tests and fuzz targets that check the
+    /// matcher against it.
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
     pub fn member_syllables(&self, position: usize) -> Vec<Syllable<'_>> {
+        self.name_syllables(ResultKind::Member, position)
+    }
+
+    /// The syllables of a member's name as the snapshot reads it (the query set's readings).
+    #[cfg(all(feature = "builder", not(feature = "internals")))]
+    pub(crate) fn member_syllables(&self, position: usize) -> Vec<Syllable<'_>> {
         self.name_syllables(ResultKind::Member, position)
     }
 

@@ -1,6 +1,6 @@
 //! The search index inside a snapshot: one fst map from keys to targets, and a postings area.
 //!
-//! Every way of finding something (SPEC §4) becomes a *family* of keys; a key's first byte names
+//! Every way of finding something (docs/search.md) becomes a *family* of keys; a key's first byte names
 //! its family, so one fst holds them all and a search walks only its family's subtree:
 //!
 //! | family | key (after the family byte) | target |

@@ -1,4 +1,4 @@
-//! The exact rule of name matching (SPEC §4), applied to one name: does the query match, how
+//! The exact rule of name matching (docs/search.md), applied to one name: does the query match, how
 //! well, and which characters does it cover?
 //!
 //! The index finds candidates fast; this module is the definition they are checked against. It
@@ -23,11 +23,13 @@
 //! let found = align(&QueryUnit::parse("zhs"), &name).unwrap();
 //! assert_eq!((found.how, found.partial), (How::Abbreviation, true));
 //! ```
+//!
+//! This module depends on no other part of search: the machines that find candidates fast
+//! ([`super::automaton`] for readings, [`super::typo`] for typos) implement its rule and use its
+//! types, and the engine applies it to the candidates they find.
 
 use std::borrow::Cow;
 use std::ops::Range;
-
-use super::automaton::fuzzy_spellings;
 
 /// How a name was matched, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -83,12 +85,17 @@ impl Shape {
 /// characters of the displayed name it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Syllable<'a> {
+    /// The syllable as displayed, normalised: a Chinese character, or a Latin word or digits.
     pub text: Cow<'a, str>,
+    /// Its readings (a–z, 0–9), the usual one first; a Latin word is its own reading.
     pub readings: Vec<&'a str>,
+    /// The characters of the displayed name it covers.
     pub chars: Range<u32>,
 }
 
 impl<'a> Syllable<'a> {
+    /// A syllable that owns its text, for tests and examples.
+    #[cfg(any(test, feature = "internals"))]
     pub fn new(text: &str, readings: &[&'a str], chars: Range<u32>) -> Syllable<'a> {
         Syllable { text: Cow::Owned(text.to_owned()), readings: readings.to_vec(), chars }
     }
@@ -97,18 +104,22 @@ impl<'a> Syllable<'a> {
 /// One unit of a query: a typed letter, or a Chinese character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryUnit {
+    /// A lower-case ASCII letter, accents folded away (è is typed e).
     Letter(u8),
+    /// A Chinese character, matched by the syllable that is that character.
     Han(char),
 }
 
 impl QueryUnit {
-    /// Splits an already normalised query into units; spaces and `'` are dropped (they only
-    /// separate syllables), and None is returned for anything that is neither a lower-case
-    /// ASCII letter nor a Chinese character.
+    /// [`Self::try_parse`], with no units for a query it refuses.
+    #[cfg(any(test, feature = "internals"))]
     pub fn parse(query: &str) -> Vec<QueryUnit> {
         Self::try_parse(query).unwrap_or_default()
     }
 
+    /// Splits an already normalised query into units; spaces and `'` are dropped (they only
+    /// separate syllables), and None is returned for anything that is neither a lower-case
+    /// ASCII letter (after folding accents) nor a Chinese character.
     pub(crate) fn try_parse(query: &str) -> Option<Vec<QueryUnit>> {
         query
             .chars()
@@ -132,6 +143,7 @@ impl QueryUnit {
 pub struct Alignment {
     /// The syllables covered.
     pub syllables: Range<usize>,
+    /// How the covered syllables were matched.
     pub how: How,
     /// The query covers every syllable of the name.
     pub exact: bool,
@@ -201,6 +213,37 @@ pub fn align_text(text: &str, syllables: &[Syllable<'_>]) -> Option<Alignment> {
 /// spellings, zhang by zang, zhan and zan).
 pub fn align_fuzzy(units: &[QueryUnit], syllables: &[Syllable<'_>]) -> Option<Alignment> {
     align_with(units, syllables, Spelling::Fuzzy)
+}
+
+/// A syllable's fuzzy spellings (docs/search.md), itself first: zhang → zhang, zang, zhan, zan.
+pub(crate) fn fuzzy_spellings(reading: &str) -> Vec<String> {
+    let initials: Vec<(String, &str)> = {
+        let (initial, rest) = match reading.as_bytes() {
+            [b'z' | b'c' | b's', b'h', ..] => reading.split_at(2),
+            [b'z' | b'c' | b's' | b'l' | b'n', ..] => reading.split_at(1),
+            _ => ("", reading),
+        };
+        let other = match initial {
+            "zh" | "ch" | "sh" => Some(initial[..1].to_owned()),
+            "z" | "c" | "s" => Some(format!("{initial}h")),
+            "l" => Some("n".to_owned()),
+            "n" => Some("l".to_owned()),
+            _ => None,
+        };
+        std::iter::once(initial.to_owned()).chain(other).map(|i| (i, rest)).collect()
+    };
+    let mut spellings = Vec::new();
+    for (initial, rest) in initials {
+        let mut finals = vec![rest.to_owned()];
+        let front_nasal = |s: &str| s.ends_with("an") || s.ends_with("en") || s.ends_with("in");
+        if let Some(stem) = rest.strip_suffix('g').filter(|s| front_nasal(s)) {
+            finals.push(stem.to_owned());
+        } else if front_nasal(rest) {
+            finals.push(format!("{rest}g"));
+        }
+        spellings.extend(finals.into_iter().map(|f| format!("{initial}{f}")));
+    }
+    spellings
 }
 
 /// Which spellings of a reading the typed letters are matched against.

@@ -1,16 +1,24 @@
-//! Search: every way of finding a colleague (SPEC §4), answered from an index inside the
+//! Search: every way of finding a colleague (docs/search.md), answered from an index inside the
 //! snapshot rather than by scanning members.
 //!
-//! - [`index`]: the key families of the snapshot's fst and its postings lists;
-//! - [`automaton`]: the bit-parallel automaton that walks reading keys ("zs" finds 张三);
-//! - [`matcher`]: the exact matching rule for one name — the definition candidates are checked
-//!   against, and where highlights come from — and its fuzzy-pinyin widening;
-//! - [`typo`]: one typo in a Latin query, as an automaton and as a rule for one name;
+//! - `index`: the key families of the snapshot's fst and its postings lists;
+//! - `matcher`: the exact matching rule for one name — the definition candidates are checked
+//!   against, and where highlights come from — and its fuzzy-pinyin widening. It depends on no
+//!   other part of search;
+//! - `automaton`: the bit-parallel automaton that walks reading keys ("zs" finds 张三): the
+//!   matcher's rule as a machine, which depends on the matcher, never the other way;
+//! - `typo`: one typo in a Latin query, as an automaton and as a rule for one name;
 //! - `tables`: the search sections of a snapshot, checked when it is opened;
 //! - `engine`: gathering, ranking and describing results;
 //! - `browse`: the A–Z bar, departments and breadcrumbs, `@` mentions, filters;
 //! - `build` (builder only): writing the search sections;
-//! - [`queries`] (builder only): the mixed query set the benchmarks and recall tests ask.
+//! - `queries` (builder only): the mixed query set the benchmarks, the recall tests and
+//!   `tongxunlu queries` ask.
+//!
+//! The public API is the search methods of [`Snapshot`](crate::snapshot::Snapshot) and the
+//! types below. The matcher's rules (`align` and the rest) are public only with the
+//! `internals` feature, for the integration tests, benchmarks and fuzz targets that check them
+//! against independent oracles; they are not a stable API.
 
 mod automaton;
 mod browse;
@@ -19,12 +27,19 @@ pub(crate) mod build;
 mod engine;
 pub(crate) mod index;
 mod matcher;
+// Public, but not a stable API: `tongxunlu queries` (src/cli) prints it for the JavaScript
+// benchmark, and the benchmarks and recall tests use it.
 #[cfg(feature = "builder")]
+#[doc(hidden)]
 pub mod queries;
 pub(crate) mod tables;
 mod typo;
 
 pub use browse::{Filter, Initial, Mention};
 pub use engine::{Field, Hit, ResultKind, SearchOptions, Way};
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub use matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub use typo::typo_align;

@@ -37,6 +37,7 @@ pub struct QueryCase {
     /// `mixed`, `fuzzy pinyin`, `typo`, `phone 4 digits`, `phone 7 digits`, `account prefix`,
     /// `department`.
     pub kind: &'static str,
+    /// What is typed into the search box.
     pub query: String,
     /// The account of the member the query was made from (its target).
     pub expect: String,
@@ -218,7 +219,7 @@ fn answer_keys(name: &str, syllables: &[Syllable<'_>]) -> Vec<(&'static str, Str
     keys
 }
 
-/// The fuzzy pairs of SPEC §4, as (exact, fuzzy) spellings of a syllable's start or end.
+/// The fuzzy pairs of docs/search.md, as (exact, fuzzy) spellings of a syllable's start or end.
 const FUZZY_INITIALS: [(&str, &str); 7] =
     [("zh", "z"), ("ch", "c"), ("sh", "s"), ("z", "zh"), ("c", "ch"), ("s", "sh"), ("n", "l")];
 const FUZZY_FINALS: [(&str, &str); 6] =

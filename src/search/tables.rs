@@ -18,6 +18,7 @@ use std::ops::Range;
 
 use super::matcher::Syllable;
 use crate::snapshot::format::{record_starts, u32_at, Malformed, Reader};
+use crate::snapshot::SnapshotError;
 use crate::text::normalize::normalized;
 
 pub(crate) const TAG_USERIDS: [u8; 4] = *b"UIDX";
@@ -93,15 +94,16 @@ impl Memberships {
     }
 }
 
-type Sections<'a> = dyn Fn([u8; 4], &'static str) -> Result<Range<usize>, (&'static str, String)> + 'a;
+/// Finds a section by its tag (`name` is the tag as text, for errors): its byte range, or the
+/// error that it is missing.
+type Sections<'a> = dyn Fn([u8; 4], &'static str) -> Result<Range<usize>, SnapshotError> + 'a;
 
 impl SearchTables {
     pub(crate) fn open(
         bytes: &[u8],
         section: &Sections<'_>,
         counts: &Counts<'_>,
-    ) -> Result<SearchTables, (&'static str, String)> {
-        let bad = |name: &'static str| move |e: Malformed| (name, e.to_string());
+    ) -> Result<SearchTables, SnapshotError> {
         let members = counts.members;
 
         // The order of the accounts is not checked: that reads the members in random order
@@ -110,35 +112,41 @@ impl SearchTables {
         // `Snapshot::find_member`), so a misordered table makes lookups miss, never answer
         // another member.
         let userids = section(TAG_USERIDS, "UIDX")?;
-        let by_account =
-            u32s(bytes, userids.clone()).ok_or(("UIDX", "its length is not a whole number of positions".to_owned()))?;
+        let by_account = u32s(bytes, userids.clone())
+            .ok_or_else(|| SnapshotError::corrupt("UIDX", "its length is not a whole number of positions"))?;
         if by_account.len() != members {
-            return Err(("UIDX", format!("{} positions for {members} members", by_account.len())));
+            return Err(SnapshotError::corrupt(
+                "UIDX",
+                format!("{} positions for {members} members", by_account.len()),
+            ));
         }
-        check_permutation(by_account, members).map_err(|e| ("UIDX", e))?;
+        check_permutation(by_account, members, "UIDX")?;
 
         let letters = section(TAG_LETTERS, "AZBR")?;
-        let mut all =
-            u32s(bytes, letters.clone()).ok_or(("AZBR", "its length is not a whole number of u32s".to_owned()))?;
+        let mut all = u32s(bytes, letters.clone())
+            .ok_or_else(|| SnapshotError::corrupt("AZBR", "its length is not a whole number of u32s"))?;
         if all.len() != LETTER_BUCKETS + members {
-            return Err(("AZBR", format!("{} entries for {members} members", all.len())));
+            return Err(SnapshotError::corrupt("AZBR", format!("{} entries for {members} members", all.len())));
         }
         let mut letter_starts = [0u32; LETTER_BUCKETS + 1];
         for (b, count) in all.by_ref().take(LETTER_BUCKETS).enumerate() {
             letter_starts[b + 1] = letter_starts[b].saturating_add(count);
         }
         if letter_starts[LETTER_BUCKETS] as usize != members {
-            return Err(("AZBR", "the letter counts do not add up to the members".to_owned()));
+            return Err(SnapshotError::corrupt("AZBR", "the letter counts do not add up to the members"));
         }
-        check_permutation(all, members).map_err(|e| ("AZBR", e))?;
+        check_permutation(all, members, "AZBR")?;
 
         let words_range = section(TAG_WORDS, "WORD")?;
         let mut words = Vec::new();
         let mut r = Reader::new(&bytes[words_range.clone()]);
         while !r.is_empty() {
-            let word = r.str().map_err(bad("WORD"))?;
+            let word = r.str().map_err(|e| SnapshotError::corrupt("WORD", e.to_string()))?;
             if word.is_empty() || !word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
-                return Err(("WORD", format!("word {} is not a reading of a–z and 0–9", words.len())));
+                return Err(SnapshotError::corrupt(
+                    "WORD",
+                    format!("word {} is not a reading of a–z and 0–9", words.len()),
+                ));
             }
             let end = words_range.start + r.position();
             words.push(end - word.len()..end);
@@ -159,10 +167,13 @@ impl SearchTables {
         // [`Self::read_syllables`] checks a record when it is read, and the engine gives a name
         // whose record does not decode no readings.
         let readings_range = section(TAG_READINGS, "READ")?;
-        let readings = record_starts(bytes, readings_range).map_err(|(i, e)| ("READ", format!("record {i}: {e}")))?;
+        let readings = record_starts(bytes, readings_range, "READ")?;
         let expected = groups_from as usize + counts.groups;
         if readings.len() - 1 != expected {
-            return Err(("READ", format!("{} records where {expected} are expected", readings.len() - 1)));
+            return Err(SnapshotError::corrupt(
+                "READ",
+                format!("{} records where {expected} are expected", readings.len() - 1),
+            ));
         }
         let mut tables = SearchTables {
             userids,
@@ -181,31 +192,31 @@ impl SearchTables {
         };
 
         let chars_range = section(TAG_CHARS, "CHAR")?;
-        let char_records = record_starts(bytes, chars_range).map_err(|(i, e)| ("CHAR", format!("record {i}: {e}")))?;
+        let char_records = record_starts(bytes, chars_range, "CHAR")?;
         for (i, start) in char_records.windows(2).enumerate() {
             let mut r = Reader::new(&bytes[start[0] as usize..start[1] as usize]);
             let decoded = (|| {
                 r.index()?; // the record's length
-                let c = u32::try_from(r.uint()?).ok().and_then(char::from_u32).ok_or("not a character")?;
+                let c = u32::try_from(r.uint()?).ok().and_then(char::from_u32).ok_or(Malformed::NotACharacter)?;
                 let readings = (0..r.count()?)
                     .map(|_| {
                         r.index().and_then(|w| {
                             if w < tables.words.len() {
                                 Ok(w as u32)
                             } else {
-                                Err("a word number is out of range")
+                                Err(Malformed::WordOutOfRange)
                             }
                         })
                     })
                     .collect::<Result<Vec<u32>, Malformed>>()?;
                 if !r.is_empty() {
-                    return Err("the record has bytes left over");
+                    return Err(Malformed::LeftOver);
                 }
                 Ok::<_, Malformed>((c, readings))
             })()
-            .map_err(|e| ("CHAR", format!("record {i}: {e}")))?;
+            .map_err(|e| SnapshotError::in_record("CHAR", i, e))?;
             if tables.chars.last().is_some_and(|(last, _)| *last >= decoded.0) {
-                return Err(("CHAR", format!("record {i}: characters are not in increasing order")));
+                return Err(SnapshotError::in_record("CHAR", i, Malformed::CharactersOutOfOrder));
             }
             tables.chars.push(decoded);
         }
@@ -223,9 +234,9 @@ impl SearchTables {
     /// input and may panic on an index crafted to be malformed — while everything read out of it
     /// is checked where it is used: families by the searches that ask for them, targets against
     /// the record counts, postings by a bounds-checked reader.
-    fn check_index(&self, bytes: &[u8]) -> Result<(), (&'static str, String)> {
+    fn check_index(&self, bytes: &[u8]) -> Result<(), SnapshotError> {
         let fst = &bytes[self.index.clone()];
-        let bad = |detail: String| Err(("FST ", detail));
+        let bad = |detail: String| Err(SnapshotError::corrupt("FST ", detail));
         // The footer, read here because the fst crate converts its numbers to usize, which
         // panics on wasm32 for values past 4 GiB: the format version, the root node's address
         // (the last node written: 21 bytes before the end — root address, key count, checksum)
@@ -241,11 +252,11 @@ impl SearchTables {
         if root.checked_add(21) != Some(fst.len() as u64) || keys > fst.len() as u64 {
             return bad(format!("the index's footer (root {root}, {keys} keys) does not fit its {} bytes", fst.len()));
         }
-        fst::Map::new(fst).map(drop).map_err(|e| ("FST ", format!("the index is malformed: {e}")))
+        fst::Map::new(fst).map(drop).map_err(|e| SnapshotError::corrupt("FST ", format!("the index is malformed: {e}")))
     }
 
     /// Subtree ends and the members directly in each department, for "a department's members
-    /// follow it" (SPEC §4).
+    /// follow it" (docs/search.md).
     fn tree(&mut self, counts: &Counts<'_>) {
         let n = counts.departments.len();
         let mut end: Vec<u32> = (1..=n as u32).collect();
@@ -282,7 +293,7 @@ impl SearchTables {
         record: u32,
         name: &'b str,
     ) -> Result<Vec<Syllable<'b>>, Malformed> {
-        let range = self.readings.get(record as usize..record as usize + 2).ok_or("no such record")?;
+        let range = self.readings.get(record as usize..record as usize + 2).ok_or(Malformed::NoSuchRecord)?;
         let mut r = Reader::new(&bytes[range[0] as usize..range[1] as usize]);
         r.index()?; // the record's length
         let mut chars = CharCursor::new(name);
@@ -291,14 +302,14 @@ impl SearchTables {
         for _ in 0..n {
             // `index` answers at most u32::MAX.
             let start = r.index()? as u32;
-            let end = start.checked_add(r.index()? as u32).ok_or("a character range is out of range")?;
+            let end = start.checked_add(r.index()? as u32).ok_or(Malformed::CharacterRangeOutOfRange)?;
             let readings = (0..r.count()?)
                 .map(|_| {
                     let w = r.index()?;
                     if w < self.words.len() {
                         Ok(self.word(bytes, w))
                     } else {
-                        Err("a word number is out of range")
+                        Err(Malformed::WordOutOfRange)
                     }
                 })
                 .collect::<Result<Vec<&str>, Malformed>>()?;
@@ -306,7 +317,7 @@ impl SearchTables {
             out.push(Syllable { text, readings, chars: start..end });
         }
         if !r.is_empty() {
-            return Err("the record has bytes left over");
+            return Err(Malformed::LeftOver);
         }
         Ok(out)
     }
@@ -392,14 +403,18 @@ fn u32s(bytes: &[u8], range: Range<usize>) -> Option<impl ExactSizeIterator<Item
     (slice.len() % 4 == 0).then(|| slice.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
 }
 
-/// Checks that `positions` are member positions, none listed twice: with one per member, every
-/// member is listed once.
-fn check_permutation(positions: impl Iterator<Item = u32>, members: usize) -> Result<(), String> {
+/// Checks that `positions` (the entries of `section`) are member positions, none listed twice:
+/// with one per member, every member is listed once.
+fn check_permutation(
+    positions: impl Iterator<Item = u32>,
+    members: usize,
+    section: &'static str,
+) -> Result<(), SnapshotError> {
     let mut seen = vec![false; members];
     for (i, p) in positions.enumerate() {
         match checked(p, members) {
             Some(p) if !seen[p] => seen[p] = true,
-            _ => return Err(format!("entry {i} is out of range or listed twice")),
+            _ => return Err(SnapshotError::corrupt(section, format!("entry {i} is out of range or listed twice"))),
         }
     }
     Ok(())

@@ -1,4 +1,4 @@
-//! One typo (SPEC §4): a Latin query of five letters or more still finds a name when one edit —
+//! One typo (docs/search.md): a Latin query of five letters or more still finds a name when one edit —
 //! a letter inserted, deleted or replaced, or two neighbours swapped — turns it into the start of
 //! the name's reading ("wagnfang" and "wangfagn" find 王芳). Such matches rank last.
 //!
@@ -127,9 +127,9 @@ impl Automaton for TypoAutomaton {
             TypoWalk::Letters { exact, edited, exact_before, previous, .. } => {
                 let here = self.typed(byte);
                 let next_exact = self.within((exact & here) << 1);
-                // The moves that end on a query letter typed as the key has it...
-                let as_typed = ((edited & here) << 1)  // a match after the edit
-                    | ((exact_before & here & (self.typed(previous) >> 1)) << 2); // this letter and the one before typed the other way round
+                // The moves that end on a query letter typed as the key has it: a match after the
+                // edit, or this letter and the one before typed the other way round...
+                let as_typed = ((edited & here) << 1) | ((exact_before & here & (self.typed(previous) >> 1)) << 2);
                 // ...and those that make the edit there.
                 let edit_here = (exact << 1)  // this letter typed wrong
                     | exact                   // this letter not typed

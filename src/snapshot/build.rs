@@ -11,6 +11,7 @@ use crate::visibility::{DepartmentRole, View};
 
 /// A built snapshot and its visibility-class key.
 pub struct Built {
+    /// The snapshot file.
     pub bytes: Vec<u8>,
     /// Equal for every viewer who sees exactly the same thing, so a server can cache and a CDN
     /// can serve one snapshot per class.
@@ -18,6 +19,7 @@ pub struct Built {
 }
 
 impl Built {
+    /// The visibility-class key in lower-case hexadecimal: a cache key or file name.
     pub fn class_key_hex(&self) -> String {
         hex(&self.class_key)
     }

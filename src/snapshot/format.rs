@@ -1,7 +1,5 @@
 //! The pieces of the layout that the builder and the reader share: constants, the header, the
-//! varint/string codec, and the error type.
-
-use std::fmt;
+//! varint/string codec, and the error types.
 
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = [0x89, b'T', b'X', b'L', b'\r', b'\n', 0x1a, b'\n'];
@@ -30,57 +28,64 @@ pub(crate) const MEMBER_KNOWN_FLAGS: u8 =
     MEMBER_DISABLED | MEMBER_FOLLOWED | MEMBER_PINNED | (0b11 << MEMBER_GENDER_SHIFT);
 
 /// Why a byte string is not a snapshot this crate can open.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SnapshotError {
     /// The bytes do not start with [`MAGIC`].
+    #[error("not a tongxunlu snapshot (its first bytes are not the snapshot magic)")]
     NotASnapshot,
     /// The file ends before the length its header (or the header itself) calls for.
+    #[error("snapshot truncated at byte {at} of {expected}")]
     Truncated {
+        /// Where the bytes end: the length of the file.
         at: usize,
+        /// The length the header gives, or the header's own length when the file ends before
+        /// the length field.
         expected: usize,
     },
     /// The file goes on past the length its header gives.
+    #[error("snapshot has {} unexpected bytes after its end at byte {expected}", .length - .expected)]
     TrailingBytes {
+        /// The length of the file.
         length: usize,
+        /// The length the header gives.
         expected: usize,
     },
+    /// The header names a layout version other than [`FORMAT_VERSION`].
+    #[error("snapshot format version {found} is not supported (this engine reads version {FORMAT_VERSION})")]
     UnsupportedVersion {
+        /// The version in the header.
         found: u16,
     },
+    /// The CRC-32 in the header is not that of the bytes it covers: damaged in transit or storage.
+    #[error("snapshot corrupted: checksum mismatch (stored {stored:08x}, computed {computed:08x})")]
     ChecksumMismatch {
+        /// The checksum the header holds.
         stored: u32,
+        /// The checksum of the bytes from offset 20 to the end.
         computed: u32,
     },
     /// The checksum matched but the contents break the layout (a buggy or hostile writer).
+    #[error("snapshot corrupted: {section}: {detail}")]
     Corrupt {
+        /// Where: a section's tag (`MEMB`, `FST `…), `header` or `section table`.
         section: &'static str,
+        /// What, starting with the record or entry when there is one (`record 3: a string is
+        /// not valid UTF-8`).
         detail: String,
     },
 }
 
-impl fmt::Display for SnapshotError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SnapshotError::NotASnapshot => {
-                write!(f, "not a tongxunlu snapshot (its first bytes are not the snapshot magic)")
-            }
-            SnapshotError::Truncated { at, expected } => write!(f, "snapshot truncated at byte {at} of {expected}"),
-            SnapshotError::TrailingBytes { length, expected } => {
-                write!(f, "snapshot has {} unexpected bytes after its end at byte {expected}", length - expected)
-            }
-            SnapshotError::UnsupportedVersion { found } => write!(
-                f,
-                "snapshot format version {found} is not supported (this engine reads version {FORMAT_VERSION})"
-            ),
-            SnapshotError::ChecksumMismatch { stored, computed } => {
-                write!(f, "snapshot corrupted: checksum mismatch (stored {stored:08x}, computed {computed:08x})")
-            }
-            SnapshotError::Corrupt { section, detail } => write!(f, "snapshot corrupted: {section}: {detail}"),
-        }
+impl SnapshotError {
+    /// A [`SnapshotError::Corrupt`] of `section`.
+    pub(crate) fn corrupt(section: &'static str, detail: impl Into<String>) -> SnapshotError {
+        SnapshotError::Corrupt { section, detail: detail.into() }
+    }
+
+    /// A [`SnapshotError::Corrupt`] of record `record` of `section`.
+    pub(crate) fn in_record(section: &'static str, record: usize, what: Malformed) -> SnapshotError {
+        SnapshotError::corrupt(section, format!("record {record}: {what}"))
     }
 }
-
-impl std::error::Error for SnapshotError {}
 
 /// Appends LEB128 varints and length-prefixed strings to a buffer.
 #[cfg(feature = "builder")]
@@ -121,8 +126,80 @@ pub(crate) struct Reader<'a> {
     at: usize,
 }
 
-/// What went wrong inside one record; the caller adds which section and record.
-pub(crate) type Malformed = &'static str;
+/// What is wrong inside one record; the caller adds which section and record (see
+/// [`SnapshotError::in_record`]). The messages are part of [`SnapshotError::Corrupt`]'s detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum Malformed {
+    /// A varint's continuation bytes go on past the end of the record.
+    #[error("a number runs past the end")]
+    NumberPastEnd,
+    /// A varint holds more than 64 bits.
+    #[error("a number is longer than 64 bits")]
+    NumberTooLong,
+    /// A position, length or count does not fit in 32 bits.
+    #[error("a number is out of range")]
+    NumberOutOfRange,
+    /// The record ends where a flag byte is due.
+    #[error("a flag byte runs past the end")]
+    FlagPastEnd,
+    /// A string or byte field is longer than what is left of the record.
+    #[error("a field runs past the end")]
+    FieldPastEnd,
+    /// A string's bytes are not UTF-8.
+    #[error("a string is not valid UTF-8")]
+    NotUtf8,
+    /// A list claims more items than there are bytes left to hold them.
+    #[error("a count is larger than the bytes that follow")]
+    CountTooLarge,
+    /// The record is longer than what its fields use.
+    #[error("the record has bytes left over")]
+    LeftOver,
+    /// A department's id does not fit in 32 bits.
+    #[error("a department id is out of range")]
+    DepartmentIdOutOfRange,
+    /// A group's id does not fit in 32 bits.
+    #[error("a group id is out of range")]
+    GroupIdOutOfRange,
+    /// A sort number does not fit in 32 bits.
+    #[error("a sort number is out of range")]
+    SortNumberOutOfRange,
+    /// A headcount does not fit in 32 bits.
+    #[error("a headcount is out of range")]
+    HeadcountOutOfRange,
+    /// A department's flag byte sets bits this version does not define.
+    #[error("a department has flag bits this version does not define")]
+    UnknownDepartmentFlags,
+    /// A member's flag byte sets bits this version does not define.
+    #[error("a member has flag bits this version does not define")]
+    UnknownMemberFlags,
+    /// A member's gender bits hold no known gender.
+    #[error("an unknown gender code")]
+    UnknownGender,
+    /// A department's parent is not an earlier department.
+    #[error("a department comes before its parent")]
+    ParentAfterChild,
+    /// A member position at or past the number of members.
+    #[error("a member position points past the members")]
+    MemberOutOfRange,
+    /// A department position at or past the number of departments.
+    #[error("a department position points past the departments")]
+    DepartmentOutOfRange,
+    /// A `CHAR` record's character is not a Unicode scalar value.
+    #[error("not a character")]
+    NotACharacter,
+    /// The `CHAR` records are not sorted by character, each once.
+    #[error("characters are not in increasing order")]
+    CharactersOutOfOrder,
+    /// A reading's word number is at or past the number of `WORD` entries.
+    #[error("a word number is out of range")]
+    WordOutOfRange,
+    /// A syllable's character range ends past `u32::MAX`.
+    #[error("a character range is out of range")]
+    CharacterRangeOutOfRange,
+    /// A `READ` record asked for by a number the section does not have.
+    #[error("no such record")]
+    NoSuchRecord,
+}
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8]) -> Reader<'a> {
@@ -155,16 +232,16 @@ impl<'a> Reader<'a> {
         let mut value = 0;
         let mut shift = 0;
         loop {
-            let byte = *self.bytes.get(self.at).ok_or("a number runs past the end")?;
+            let byte = *self.bytes.get(self.at).ok_or(Malformed::NumberPastEnd)?;
             self.at += 1;
             value |= u64::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
                 // The tenth byte holds bit 63 alone.
-                return if shift == 63 && byte > 1 { Err("a number is longer than 64 bits") } else { Ok(value) };
+                return if shift == 63 && byte > 1 { Err(Malformed::NumberTooLong) } else { Ok(value) };
             }
             shift += 7;
             if shift > 63 {
-                return Err("a number is longer than 64 bits");
+                return Err(Malformed::NumberTooLong);
             }
         }
     }
@@ -172,24 +249,24 @@ impl<'a> Reader<'a> {
     #[inline]
     pub(crate) fn index(&mut self) -> Result<usize, Malformed> {
         let value = self.uint()?;
-        usize::try_from(value).ok().filter(|&v| v <= u32::MAX as usize).ok_or("a number is out of range")
+        usize::try_from(value).ok().filter(|&v| v <= u32::MAX as usize).ok_or(Malformed::NumberOutOfRange)
     }
 
     pub(crate) fn byte(&mut self) -> Result<u8, Malformed> {
-        let byte = *self.bytes.get(self.at).ok_or("a flag byte runs past the end")?;
+        let byte = *self.bytes.get(self.at).ok_or(Malformed::FlagPastEnd)?;
         self.at += 1;
         Ok(byte)
     }
 
     pub(crate) fn bytes(&mut self, len: usize) -> Result<&'a [u8], Malformed> {
-        let end = self.at.checked_add(len).filter(|&e| e <= self.bytes.len()).ok_or("a field runs past the end")?;
+        let end = self.at.checked_add(len).filter(|&e| e <= self.bytes.len()).ok_or(Malformed::FieldPastEnd)?;
         let slice = &self.bytes[self.at..end];
         self.at = end;
         Ok(slice)
     }
 
     pub(crate) fn str(&mut self) -> Result<&'a str, Malformed> {
-        std::str::from_utf8(self.str_bytes()?).map_err(|_| "a string is not valid UTF-8")
+        std::str::from_utf8(self.str_bytes()?).map_err(|_| Malformed::NotUtf8)
     }
 
     /// The bytes of a string, for where they were checked to be UTF-8 before.
@@ -203,7 +280,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn count(&mut self) -> Result<usize, Malformed> {
         let n = self.index()?;
         if n > self.bytes.len() - self.at {
-            return Err("a count is larger than the bytes that follow");
+            return Err(Malformed::CountTooLarge);
         }
         Ok(n)
     }
@@ -211,15 +288,19 @@ impl<'a> Reader<'a> {
 
 /// Where each length-prefixed record of a record section starts, and the section's end: record
 /// `i`, its length prefix included, is `bytes[starts[i]..starts[i + 1]]`. An error names the
-/// record that breaks the framing.
-pub(crate) fn record_starts(bytes: &[u8], section: std::ops::Range<usize>) -> Result<Vec<u32>, (usize, Malformed)> {
+/// section (`name`) and the record that breaks the framing.
+pub(crate) fn record_starts(
+    bytes: &[u8],
+    section: std::ops::Range<usize>,
+    name: &'static str,
+) -> Result<Vec<u32>, SnapshotError> {
     let mut reader = Reader::new(&bytes[section.clone()]);
     let mut starts = Vec::new();
     while !reader.is_empty() {
         let record = starts.len();
         starts.push((section.start + reader.position()) as u32);
-        let len = reader.index().map_err(|e| (record, e))?;
-        reader.bytes(len).map_err(|e| (record, e))?;
+        let len = reader.index().map_err(|e| SnapshotError::in_record(name, record, e))?;
+        reader.bytes(len).map_err(|e| SnapshotError::in_record(name, record, e))?;
     }
     starts.push(section.end as u32);
     Ok(starts)
@@ -262,8 +343,8 @@ mod tests {
         too_big[9] = 0x02;
         assert!(Reader::new(&too_big).uint().is_err());
         // Cut after the first byte, and after the ninth.
-        assert_eq!(Reader::new(&[0x80]).uint(), Err("a number runs past the end"));
-        assert_eq!(Reader::new(&[0xff; 9]).uint(), Err("a number runs past the end"));
+        assert_eq!(Reader::new(&[0x80]).uint(), Err(Malformed::NumberPastEnd));
+        assert_eq!(Reader::new(&[0xff; 9]).uint(), Err(Malformed::NumberPastEnd));
     }
 
     #[test]
@@ -271,8 +352,8 @@ mod tests {
         let mut w = Writer::default();
         w.str("张三");
         let cut = &w.bytes[..w.bytes.len() - 1];
-        assert_eq!(Reader::new(cut).str(), Err("a field runs past the end"));
+        assert_eq!(Reader::new(cut).str(), Err(Malformed::FieldPastEnd));
         // Half of a UTF-8 character.
-        assert_eq!(Reader::new(&[2, 0xe5, 0xbc]).str(), Err("a string is not valid UTF-8"));
+        assert_eq!(Reader::new(&[2, 0xe5, 0xbc]).str(), Err(Malformed::NotUtf8));
     }
 }

@@ -1,17 +1,17 @@
-//! The snapshot: one self-describing binary holding what one visibility class may see (SPEC §8).
+//! The snapshot: one self-describing binary holding what one visibility class may see (docs/snapshot.md).
 //!
 //! A server builds a snapshot per *visibility class* — the set of viewers who see exactly the
 //! same thing — and the page opens it in the browser. Opening must cost little more than reading
 //! the bytes, so records are not parsed into objects: the opener checks the file once, notes
 //! where each record starts, and decodes a record only when it is asked for.
 //!
-//! # Layout (format version 1; all integers little-endian)
+//! # Layout (format version 4, [`FORMAT_VERSION`]; all integers little-endian)
 //!
 //! ```text
 //! offset  size  field
 //!      0     8  magic: 89 'T' 'X' 'L' 0D 0A 1A 0A  (catches text-mode and truncation mangling,
 //!                                                  like PNG's)
-//!      8     2  format version (1)
+//!      8     2  format version (4)
 //!     10     2  number of sections, S
 //!     12     4  total length of the file in bytes
 //!     16     4  CRC-32 (IEEE) of every byte from offset 20 to the end
@@ -21,7 +21,14 @@
 //!      …        sections
 //! ```
 //!
-//! Sections (unknown tags are skipped, so later versions can add sections):
+//! Each section's tag appears once; sections lie after the section table, inside the file, and
+//! overlap none. The opener finds the sections below by their tags. A section with any other
+//! tag is held to the same rules and otherwise ignored — but that is no way for later versions
+//! to add sections: the opener reads version 4 only and refuses any other
+//! ([`SnapshotError::UnsupportedVersion`]), so a newer layout is refused before its sections are
+//! looked at.
+//!
+//! The sections:
 //!
 //! - `META`: the organisation's name (a string).
 //! - `DEPT`: departments in preorder (parents first, siblings by sort number). Each record:
@@ -44,8 +51,9 @@
 //!
 //! # What opening checks
 //!
-//! Magic, version, length (a short file is reported as truncated at its length), checksum,
-//! then every section: bounds; every record of `DEPT`, `MEMB` and `GRUP` in full (UTF-8,
+//! Magic, version (exactly [`FORMAT_VERSION`]), length (a short file is reported as truncated at
+//! its length), checksum, then every section: bounds, overlaps and repeated tags, that the known
+//! ones are all there; every record of `DEPT`, `MEMB` and `GRUP` in full (UTF-8,
 //! positions that point at existing records, parents before children), after which reading a
 //! record cannot fail; and of the search sections, what makes reading them safe: the positions
 //! of `UIDX` and `AZBR` (each member once), the framing and number of `READ` records, every

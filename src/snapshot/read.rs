@@ -23,6 +23,10 @@ pub struct Snapshot {
     search: SearchTables,
 }
 
+/// Each department's parent position and whether it is a label, by position: what the search
+/// tables are checked against and built from.
+type DepartmentTree = Vec<(Option<usize>, bool)>;
+
 /// Where the records of one record section lie: record `i`, its length prefix included, is
 /// `bytes[starts[i]..starts[i + 1]]`.
 struct Table {
@@ -46,10 +50,13 @@ impl Table {
 /// One department, decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DepartmentRecord<'s> {
+    /// The department's id in the directory file.
     pub id: u32,
+    /// The displayed name.
     pub name: &'s str,
     /// Position of the parent department in the snapshot; None for the topmost one.
     pub parent: Option<usize>,
+    /// The sort number among its siblings (smaller first).
     pub order: u32,
     /// Only a step of a breadcrumb: the viewer sees its name, not its members or other children.
     pub is_label: bool,
@@ -62,17 +69,24 @@ pub struct DepartmentRecord<'s> {
 /// One member, decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MemberRecord<'s> {
+    /// The account (userid), unique in the directory.
     pub userid: &'s str,
+    /// The displayed name.
     pub name: &'s str,
+    /// The gender; [`Gender::Unknown`] where it is not given or the viewer may not see it.
     pub gender: Gender,
+    /// Still listed, but cannot sign in (directory status 2).
     pub disabled: bool,
+    /// Follows the organisation's app (关注).
     pub followed: bool,
+    /// Pinned (置顶): ranks before the others.
     pub pinned: bool,
     /// The text fields present, in [`TextField::ALL`] order.
     #[serde(skip)]
     pub fields: Vec<(TextField, &'s str)>,
     /// (department position, sort number in that department).
     pub departments: Vec<(usize, u32)>,
+    /// The custom attributes the viewer may see, as (name, value) in directory order.
     pub extattr: Vec<(&'s str, &'s str)>,
 }
 
@@ -86,7 +100,9 @@ impl<'s> MemberRecord<'s> {
 /// One public group, decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GroupRecord<'s> {
+    /// The group's id in the directory file.
     pub id: u32,
+    /// The displayed name.
     pub name: &'s str,
     /// Member positions.
     pub members: Vec<usize>,
@@ -103,13 +119,13 @@ impl Snapshot {
                 .iter()
                 .find(|(t, _)| *t == tag)
                 .map(|(_, r)| r.clone())
-                .ok_or_else(|| SnapshotError::Corrupt { section: name, detail: "the section is missing".into() })
+                .ok_or_else(|| SnapshotError::corrupt(name, "the section is missing"))
         };
 
         let meta = section(TAG_META, "META")?;
         let corp_name = {
             let mut r = Reader::new(&bytes[meta.clone()]);
-            let name = r.str().map_err(|e| corrupt("META", 0, e))?;
+            let name = r.str().map_err(|e| SnapshotError::in_record("META", 0, e))?;
             let start = meta.start + r.position() - name.len();
             start..start + name.len()
         };
@@ -132,12 +148,7 @@ impl Snapshot {
             departments: &department_tree,
             memberships: &memberships,
         };
-        let find = |tag: [u8; 4], name: &'static str| {
-            section(tag, name).map_err(|_| (name, "the section is missing".to_owned()))
-        };
-        let search = SearchTables::open(&snapshot.bytes, &find, &counts)
-            .map_err(|(section, detail)| SnapshotError::Corrupt { section, detail })?;
-        snapshot.search = search;
+        snapshot.search = SearchTables::open(&snapshot.bytes, &section, &counts)?;
         Ok(snapshot)
     }
 
@@ -165,18 +176,22 @@ impl Snapshot {
         &self.bytes[ETAG]
     }
 
+    /// The organisation's name (the `META` section).
     pub fn corp_name(&self) -> &str {
         std::str::from_utf8(&self.bytes[self.corp_name.clone()]).unwrap_or_default()
     }
 
+    /// How many departments the snapshot holds, breadcrumb labels included.
     pub fn department_count(&self) -> usize {
         self.departments.len()
     }
 
+    /// How many members the snapshot holds.
     pub fn member_count(&self) -> usize {
         self.members.len()
     }
 
+    /// How many public groups the snapshot holds.
     pub fn group_count(&self) -> usize {
         self.groups.len()
     }
@@ -241,21 +256,21 @@ impl Snapshot {
     /// Checks every record once, so that the accessors above cannot fail later. Returns what
     /// the search tables are checked against and built from: each department's parent and
     /// whether it is a label, and each member's department positions.
-    #[allow(clippy::type_complexity)]
-    fn check_records(&self) -> Result<(Vec<(Option<usize>, bool)>, Memberships), SnapshotError> {
+    fn check_records(&self) -> Result<(DepartmentTree, Memberships), SnapshotError> {
         let (departments, members) = (self.department_count(), self.member_count());
         let member_ref = |m: usize, section, i| {
             if m < members {
                 Ok(())
             } else {
-                Err(corrupt(section, i, "a member position points past the members"))
+                Err(SnapshotError::in_record(section, i, Malformed::MemberOutOfRange))
             }
         };
         let mut tree = Vec::with_capacity(departments);
         for i in 0..departments {
-            let d = decode_department(self.departments.body(&self.bytes, i)).map_err(|e| corrupt("DEPT", i, e))?;
+            let d = decode_department(self.departments.body(&self.bytes, i))
+                .map_err(|e| SnapshotError::in_record("DEPT", i, e))?;
             if d.parent.is_some_and(|p| p >= i) {
-                return Err(corrupt("DEPT", i, "a department comes before its parent"));
+                return Err(SnapshotError::in_record("DEPT", i, Malformed::ParentAfterChild));
             }
             d.leaders.iter().try_for_each(|&m| member_ref(m, "DEPT", i))?;
             tree.push((d.parent, d.is_label));
@@ -273,14 +288,15 @@ impl Snapshot {
                     out_of_range = true;
                 }
             };
-            read_member(body, |_, _| {}, membership, |_, _| {}).map_err(|e| corrupt("MEMB", i, e))?;
+            read_member(body, |_, _| {}, membership, |_, _| {}).map_err(|e| SnapshotError::in_record("MEMB", i, e))?;
             if out_of_range {
-                return Err(corrupt("MEMB", i, "a department position points past the departments"));
+                return Err(SnapshotError::in_record("MEMB", i, Malformed::DepartmentOutOfRange));
             }
             memberships.end_member();
         }
         for i in 0..self.group_count() {
-            let g = decode_group(self.groups.body(&self.bytes, i)).map_err(|e| corrupt("GRUP", i, e))?;
+            let g =
+                decode_group(self.groups.body(&self.bytes, i)).map_err(|e| SnapshotError::in_record("GRUP", i, e))?;
             g.members.iter().try_for_each(|&m| member_ref(m, "GRUP", i))?;
         }
         Ok((tree, memberships))
@@ -296,10 +312,6 @@ impl std::fmt::Debug for Snapshot {
             .field("groups", &self.group_count())
             .finish()
     }
-}
-
-fn corrupt(section: &'static str, record: usize, what: Malformed) -> SnapshotError {
-    SnapshotError::Corrupt { section, detail: format!("record {record}: {what}") }
 }
 
 struct Header {
@@ -322,10 +334,10 @@ fn check_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
     }
     let expected = u32_at(bytes, 12) as usize;
     if expected < HEADER_LEN {
-        return Err(SnapshotError::Corrupt {
-            section: "header",
-            detail: format!("the total length {expected} is shorter than the header itself"),
-        });
+        return Err(SnapshotError::corrupt(
+            "header",
+            format!("the total length {expected} is shorter than the header itself"),
+        ));
     }
     if bytes.len() < expected {
         return Err(SnapshotError::Truncated { at: bytes.len(), expected });
@@ -341,13 +353,16 @@ fn check_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
     Ok(Header { version, section_count: u16_at(bytes, 10) as usize })
 }
 
-fn read_section_table(bytes: &[u8], count: usize) -> Result<Vec<([u8; 4], Range<usize>)>, SnapshotError> {
+/// The sections of a file: each one's tag and byte range, in the order of the section table.
+type SectionTable = Vec<([u8; 4], Range<usize>)>;
+
+fn read_section_table(bytes: &[u8], count: usize) -> Result<SectionTable, SnapshotError> {
     let table_end = HEADER_LEN + count * SECTION_ENTRY_LEN;
-    let bad = |detail: String| SnapshotError::Corrupt { section: "section table", detail };
+    let bad = |detail: String| SnapshotError::corrupt("section table", detail);
     if table_end > bytes.len() {
         return Err(bad(format!("{count} sections do not fit in {} bytes", bytes.len())));
     }
-    let mut sections: Vec<([u8; 4], Range<usize>)> = Vec::with_capacity(count);
+    let mut sections: SectionTable = Vec::with_capacity(count);
     for i in 0..count {
         let at = HEADER_LEN + i * SECTION_ENTRY_LEN;
         let tag = [bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]];
@@ -375,21 +390,20 @@ fn read_section_table(bytes: &[u8], count: usize) -> Result<Vec<([u8; 4], Range<
 
 /// Finds where each record of a record section starts.
 fn index_records(bytes: &[u8], section: Range<usize>, name: &'static str) -> Result<Table, SnapshotError> {
-    let starts = record_starts(bytes, section).map_err(|(record, e)| corrupt(name, record, e))?;
-    Ok(Table { starts })
+    Ok(Table { starts: record_starts(bytes, section, name)? })
 }
 
 fn decode_department(body: &[u8]) -> Result<DepartmentRecord<'_>, Malformed> {
     let mut r = Reader::new(body);
-    let id = r.uint()?.try_into().map_err(|_| "a department id is out of range")?;
+    let id = r.uint()?.try_into().map_err(|_| Malformed::DepartmentIdOutOfRange)?;
     let name = r.str()?;
     let parent = r.index()?.checked_sub(1);
-    let order = r.uint()?.try_into().map_err(|_| "a sort number is out of range")?;
+    let order = r.uint()?.try_into().map_err(|_| Malformed::SortNumberOutOfRange)?;
     let flags = r.byte()?;
     if flags & !DEPARTMENT_IS_LABEL != 0 {
-        return Err("a department has flag bits this version does not define");
+        return Err(Malformed::UnknownDepartmentFlags);
     }
-    let headcount = r.uint()?.try_into().map_err(|_| "a headcount is out of range")?;
+    let headcount = r.uint()?.try_into().map_err(|_| Malformed::HeadcountOutOfRange)?;
     let leaders = (0..r.count()?).map(|_| r.index()).collect::<Result<_, _>>()?;
     finish(&r)?;
     Ok(DepartmentRecord { id, name, parent, order, is_label: flags & DEPARTMENT_IS_LABEL != 0, headcount, leaders })
@@ -439,9 +453,9 @@ fn read_member<'s>(
     let name = r.str()?;
     let flags = r.byte()?;
     if flags & !MEMBER_KNOWN_FLAGS != 0 {
-        return Err("a member has flag bits this version does not define");
+        return Err(Malformed::UnknownMemberFlags);
     }
-    let gender = Gender::from_code(flags >> MEMBER_GENDER_SHIFT).ok_or("an unknown gender code")?;
+    let gender = Gender::from_code(flags >> MEMBER_GENDER_SHIFT).ok_or(Malformed::UnknownGender)?;
     let mask = r.byte()?;
     for f in TextField::ALL {
         if mask & f.bit() != 0 {
@@ -450,7 +464,7 @@ fn read_member<'s>(
     }
     for _ in 0..r.count()? {
         let department = r.index()?;
-        membership(department, r.uint()?.try_into().map_err(|_| "a sort number is out of range")?);
+        membership(department, r.uint()?.try_into().map_err(|_| Malformed::SortNumberOutOfRange)?);
     }
     for _ in 0..r.count()? {
         attribute(r.str()?, r.str()?);
@@ -461,7 +475,7 @@ fn read_member<'s>(
 
 fn decode_group(body: &[u8]) -> Result<GroupRecord<'_>, Malformed> {
     let mut r = Reader::new(body);
-    let id = r.uint()?.try_into().map_err(|_| "a group id is out of range")?;
+    let id = r.uint()?.try_into().map_err(|_| Malformed::GroupIdOutOfRange)?;
     let name = r.str()?;
     let members = (0..r.count()?).map(|_| r.index()).collect::<Result<_, _>>()?;
     finish(&r)?;
@@ -473,6 +487,6 @@ fn finish(r: &Reader<'_>) -> Result<(), Malformed> {
     if r.is_empty() {
         Ok(())
     } else {
-        Err("the record has bytes left over")
+        Err(Malformed::LeftOver)
     }
 }

@@ -4,7 +4,7 @@
 //!   司马, …) in simplified and traditional writing, and [`surname::split_name`], which the
 //!   business card uses for its `N` line and which name readings use to read a surname the
 //!   surname way.
-//! - [`normalize`]: the one normalisation both sides apply (SPEC §4): NFKC, full-width to
+//! - [`normalize`]: the one normalisation both sides apply (docs/search.md): NFKC, full-width to
 //!   half-width, lower case, traditional to simplified; phone digits. Compiled everywhere, since
 //!   the browser normalises what the user types.
 //! - `pinyin` (feature `builder`): the curated readings of characters and names, the A–Z letter

@@ -1,4 +1,4 @@
-//! The one normalisation that names and queries both go through (SPEC §4), so that what a
+//! The one normalisation that names and queries both go through (docs/search.md), so that what a
 //! person types meets what the directory holds.
 //!
 //! # The idea

@@ -120,7 +120,7 @@ pub const CURATED: &[(char, &[&str])] = &[
 /// that have two surname readings (乐 Yuè and Lè); most common first.
 #[rustfmt::skip]
 pub const SURNAME_READINGS: &[(char, &[&str])] = &[
-    // The ones the SPEC names.
+    // The ones docs/search.md names.
     ('单', &["shan"]), ('曾', &["zeng"]), ('解', &["xie"]), ('区', &["ou"]), ('仇', &["qiu"]),
     ('朴', &["piao"]), ('查', &["zha"]), ('乐', &["yue", "le"]), ('覃', &["qin", "tan"]),
     ('盖', &["ge", "gai"]), ('缪', &["miao"]), ('翟', &["zhai"]),

@@ -1,4 +1,4 @@
-// Every function of the JavaScript API (SPEC §9) through the npm package's Node build, with good
+// Every function of the JavaScript API (docs/javascript.md) through the npm package's Node build, with good
 // and bad input: search (against the native CLI, and the browser build against the Node build),
 // initials/byInitial, department/children, mentions, filter, and a freed Directory. (stats and
 // member: open.test.mjs; the cards: card.test.mjs; buildSnapshot: build.test.mjs; bad snapshot

@@ -1,4 +1,4 @@
-// Directory.open refuses wrong, truncated and corrupted bytes with an Error that says why (SPEC §8):
+// Directory.open refuses wrong, truncated and corrupted bytes with an Error that says why (docs/snapshot.md):
 // never a panic (a wasm trap), never a hang, and the engine keeps working afterwards.
 
 import { test } from "node:test";

@@ -17,6 +17,7 @@
 //! file along.)
 
 mod card;
+mod cli;
 mod model;
 mod privacy;
 mod roster;

@@ -166,6 +166,18 @@ impl Snapshot {
         &self.bytes
     }
 
+    /// Every section of the file's table, in its order: the tag and the section's bytes.
+    pub fn sections(&self) -> Vec<([u8; 4], &[u8])> {
+        let count = check_header(&self.bytes).expect("checked when opened").section_count;
+        let table = read_section_table(&self.bytes, count).expect("checked when opened");
+        table.into_iter().map(|(tag, range)| (tag, &self.bytes[range])).collect()
+    }
+
+    /// The header and the section table: the bytes that no section holds.
+    pub fn header_len(&self) -> usize {
+        HEADER_LEN + SECTION_ENTRY_LEN * self.sections().len()
+    }
+
     /// The visibility-class key: equal for every viewer who sees the same thing.
     pub fn class_key(&self) -> &[u8] {
         &self.bytes[CLASS_KEY]

@@ -1,6 +1,8 @@
 //! Snapshot build and open at 5k, 50k and 200k members (benches/README.md): the company sample with seed 1,
 //! seen by `exec001` (who sees everyone, so the snapshot is the largest one the sample has).
 //!
+//! - `from_json`: reading the directory file (parsing and validating), what `tongxunlu snapshot`
+//!   and the Node build's `buildSnapshot` pay before anything else;
 //! - `organisation_new`: indexing the directory (department tree, accounts, the etag digest);
 //! - `view`: what `exec001` sees;
 //! - `build`: writing the snapshot from the view;
@@ -20,6 +22,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use tongxunlu::model::Directory;
 use tongxunlu::sample::{generate, Preset, SampleSpec};
 use tongxunlu::snapshot::{build, Snapshot};
 use tongxunlu::visibility::Organisation;
@@ -78,6 +81,9 @@ fn snapshot_benches(c: &mut Criterion) {
             }
         }
 
+        let json = dir.to_json_pretty();
+        group.bench_function("from_json", |b| b.iter(|| black_box(Directory::from_json(black_box(&json)).unwrap())));
+        drop(json);
         group.bench_function("organisation_new", |b| b.iter(|| black_box(Organisation::new(black_box(&dir)))));
         group.bench_function("view", |b| b.iter(|| black_box(org.view(black_box(VIEWER)).unwrap())));
         group.bench_function("build", |b| b.iter(|| black_box(build(black_box(&dir), black_box(&view)))));

@@ -191,9 +191,7 @@ impl<'d> Organisation<'d> {
         let member_by_account = directory.userlist.iter().enumerate().map(|(i, m)| (m.userid.as_str(), i)).collect();
         let mut members_by_account: Vec<usize> = (0..directory.userlist.len()).collect();
         members_by_account.sort_by(|&a, &b| directory.userlist[a].userid.cmp(&directory.userlist[b].userid));
-        let digest = Sha256::digest(directory.to_json_pretty().as_bytes());
-        let mut etag = [0; 8];
-        etag.copy_from_slice(&digest[..8]);
+        let etag = etag(directory);
         Organisation {
             directory,
             preorder,
@@ -336,18 +334,20 @@ impl<'d> Organisation<'d> {
             }
         }
 
-        let member_position: HashMap<&str, usize> = visible_members
-            .iter()
-            .enumerate()
-            .map(|(pos, (i, _))| (directory.userlist[*i].userid.as_str(), pos))
-            .collect();
+        // Where each directory member is in the view, if visible; found by account through the
+        // organisation's index rather than through a map of the view's own.
+        let mut position_of_member = vec![usize::MAX; directory.userlist.len()];
+        for (pos, (i, _)) in visible_members.iter().enumerate() {
+            position_of_member[*i] = pos;
+        }
+        let member_position = |account: &String| {
+            let &i = self.member_by_account.get(account.as_str())?;
+            Some(position_of_member[i]).filter(|&pos| pos != usize::MAX)
+        };
         for vd in &mut departments {
             if vd.role == DepartmentRole::Listed {
-                vd.leaders = directory.department[vd.department]
-                    .department_leader
-                    .iter()
-                    .filter_map(|u| member_position.get(u.as_str()).copied())
-                    .collect();
+                vd.leaders =
+                    directory.department[vd.department].department_leader.iter().filter_map(member_position).collect();
             }
         }
 
@@ -356,8 +356,7 @@ impl<'d> Organisation<'d> {
             .iter()
             .enumerate()
             .filter_map(|(g, group)| {
-                let members: Vec<usize> =
-                    group.userid.iter().filter_map(|u| member_position.get(u.as_str()).copied()).collect();
+                let members: Vec<usize> = group.userid.iter().filter_map(member_position).collect();
                 (!members.is_empty()).then_some(ViewGroup { group: g, members })
             })
             .collect();
@@ -388,4 +387,19 @@ impl<'d> Organisation<'d> {
                 .filter_map(|id| self.department_by_id.get(id))
                 .any(|&root| my_departments.iter().any(|&m| self.in_subtree(m, root)))
     }
+}
+
+/// An 8-byte digest of the whole directory: the start of the SHA-256 of its
+/// [`Directory::to_json_pretty`]. The JSON is written straight into the hash (the same bytes,
+/// by the same serializer) instead of into a string as large as the directory file, 100 MB at
+/// 200,000 members.
+fn etag(directory: &Directory) -> [u8; 8] {
+    // Buffered: the serializer writes a few bytes at a time, and each hash update has a cost.
+    let mut json = std::io::BufWriter::with_capacity(1 << 16, Sha256::new());
+    serde_json::to_writer_pretty(&mut json, directory)
+        .expect("a directory always serialises: every map key is a string");
+    let digest = json.into_inner().map_err(|e| e.into_error()).expect("hashing cannot fail").finalize();
+    let mut etag = [0; 8];
+    etag.copy_from_slice(&digest[..8]);
+    etag
 }

@@ -4,7 +4,8 @@
 //! Readings come from the builder-only [`crate::text::pinyin`] tables, so the browser never
 //! needs them: everything a query needs at run time is in these sections.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
 
 use super::index::{family, first_reading_key, IndexBuilder, PHONE_RUN, SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::tables::{
@@ -20,10 +21,134 @@ use crate::visibility::{DepartmentRole, View};
 /// At most this many keys per name suffix for the combinations of heteronym readings.
 const MAX_READING_COMBINATIONS: usize = 16;
 
+/// What the snapshot takes from the names of the view's members, each distinct name read once.
+///
+/// Names repeat (124,000 distinct ones at 200,000 members), and a name's syllables are what
+/// everything about it comes from: its pinyin order, its A–Z letter, its index keys, its
+/// readings record and its characters' readings. So each distinct name is read once, all of
+/// that is taken from its syllables at once, and the syllables are let go: kept, they were half
+/// a kilobyte a name in small allocations (60 MB at 200,000 members), and reading each name
+/// for each use was a quarter of the build's time.
+pub(crate) struct NameReadings {
+    /// For each view member, the number of their name in `names`.
+    of_member: Vec<u32>,
+    names: Vec<Name>,
+    /// The index, holding the keys of every name (numbered, without targets yet).
+    index: IndexBuilder,
+    /// The key numbers of each name, back to back: name `n`'s end at `names[n].keys_end`.
+    keys: Vec<u32>,
+    /// The readings record of each name, back to back (name `n`'s ends at
+    /// `names[n].record_end`), as numbers: what [`Words::encode`] writes, but with each reading
+    /// as its number in `readings` (the words section numbers them later, in member order).
+    records: Vec<u32>,
+    /// The distinct readings of the names, numbered as first met.
+    readings: Vec<String>,
+    /// Every Chinese character of a name and its readings there (see [`char_table`]), as
+    /// numbers in `readings`.
+    chars: BTreeMap<char, BTreeSet<u32>>,
+}
+
+struct Name {
+    /// The name's place among the distinct names in [`pinyin::pinyin_sort_key`] order, so that
+    /// sorting by rank sorts by that key.
+    rank: u32,
+    /// Its A–Z bar bucket: 0–25 for A–Z, [`LETTER_BUCKETS`] − 1 for `#`.
+    bucket: usize,
+    keys_end: usize,
+    record_end: usize,
+}
+
+impl NameReadings {
+    pub(crate) fn new(directory: &Directory, view: &View) -> NameReadings {
+        let mut number: HashMap<&str, u32> = HashMap::new();
+        let mut distinct: Vec<&str> = Vec::new();
+        let of_member = view
+            .members
+            .iter()
+            .map(|vm| {
+                let name = directory.userlist[vm.member].name.as_str();
+                *number.entry(name).or_insert_with(|| {
+                    distinct.push(name);
+                    distinct.len() as u32 - 1
+                })
+            })
+            .collect();
+        let mut out = NameReadings {
+            of_member,
+            names: Vec::with_capacity(distinct.len()),
+            index: IndexBuilder::default(),
+            keys: Vec::new(),
+            records: Vec::new(),
+            readings: Vec::new(),
+            chars: BTreeMap::new(),
+        };
+        let mut reading_numbers: HashMap<String, u32> = HashMap::new();
+        let mut sort_keys: Vec<(String, u32)> = Vec::with_capacity(distinct.len());
+        for (n, name) in distinct.iter().enumerate() {
+            let syllables = pinyin::name_readings(name);
+            sort_keys.push((pinyin::sort_key(name, &syllables), n as u32));
+            let bucket = match pinyin::initial(name, &syllables) {
+                Some(letter @ 'A'..='Z') => letter as usize - 'A' as usize,
+                _ => LETTER_BUCKETS - 1,
+            };
+            let mut numbered = |family: u8, key: &[u8]| out.keys.push(out.index.key(family, key));
+            add_name_keys(&mut numbered, NameFamilies::MEMBER, &syllables);
+            add_first_reading_keys(&mut numbered, &syllables);
+
+            let mut reading_number = |reading: &String| match reading_numbers.get(reading) {
+                Some(&number) => number,
+                None => {
+                    let number = out.readings.len() as u32;
+                    reading_numbers.insert(reading.clone(), number);
+                    out.readings.push(reading.clone());
+                    number
+                }
+            };
+            let small = |n: usize| u32::try_from(n).expect("a name of fewer than 2^32 characters");
+            out.records.push(small(syllables.len()));
+            for s in &syllables {
+                out.records.extend([small(s.chars.start), small(s.chars.len()), small(s.readings.len())]);
+                let first = out.records.len();
+                out.records.extend(s.readings.iter().map(&mut reading_number));
+                if let Some(c) = han_character(s) {
+                    out.chars.entry(c).or_default().extend(&out.records[first..]);
+                }
+            }
+            out.names.push(Name { rank: 0, bucket, keys_end: out.keys.len(), record_end: out.records.len() });
+        }
+        sort_keys.sort_unstable();
+        for (r, (key, n)) in sort_keys.iter().enumerate() {
+            // Equal keys share a rank (distinct names never have equal keys: a key ends with the name).
+            out.names[*n as usize].rank = match r.checked_sub(1).map(|previous| &sort_keys[previous]) {
+                Some((previous_key, previous)) if previous_key == key => out.names[*previous as usize].rank,
+                _ => r as u32,
+            };
+        }
+        out
+    }
+
+    /// The name of view member `i`.
+    fn of(&self, i: usize) -> &Name {
+        &self.names[self.of_member[i] as usize]
+    }
+
+    /// The key numbers of name `n`.
+    fn keys_of(&self, n: usize) -> &[u32] {
+        let start = n.checked_sub(1).map_or(0, |previous| self.names[previous].keys_end);
+        &self.keys[start..self.names[n].keys_end]
+    }
+
+    /// The readings record of name `n`, as numbers (see `records`).
+    fn record_of(&self, n: usize) -> &[u32] {
+        let start = n.checked_sub(1).map_or(0, |previous| self.names[previous].record_end);
+        &self.records[start..self.names[n].record_end]
+    }
+}
+
 /// The order members are stored in: their static rank (docs/search.md's tie-breakers after match
 /// quality and frequency): pinned first, then sort number, then pinyin order, then account.
 /// Returns view member indices.
-pub(crate) fn member_order(directory: &Directory, view: &View) -> Vec<usize> {
+pub(crate) fn member_order(directory: &Directory, view: &View, names: &NameReadings) -> Vec<usize> {
     let mut keyed: Vec<_> = view
         .members
         .iter()
@@ -31,19 +156,25 @@ pub(crate) fn member_order(directory: &Directory, view: &View) -> Vec<usize> {
         .map(|(i, vm)| {
             let member = &directory.userlist[vm.member];
             let sort_number = vm.memberships.first().map_or(0, |&(_, order)| order);
-            ((!member.pinned, sort_number, pinyin::pinyin_sort_key(&member.name), member.userid.as_str()), i)
+            ((!member.pinned, sort_number, names.of(i).rank, member.userid.as_str()), i)
         })
         .collect();
-    keyed.sort();
+    keyed.sort_unstable();
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The search sections for a view whose members are stored in `order` (view member indices).
-pub(crate) fn sections(directory: &Directory, view: &View, order: &[usize]) -> Vec<([u8; 4], Vec<u8>)> {
+pub(crate) fn sections(
+    directory: &Directory,
+    view: &View,
+    order: &[usize],
+    mut names: NameReadings,
+) -> Vec<([u8; 4], Vec<u8>)> {
     let shows = |field: PolicyField| view.visible_fields.contains(&field);
     let members: Vec<&crate::model::Member> =
         order.iter().map(|&i| &directory.userlist[view.members[i].member]).collect();
-    let member_syllables: Vec<Vec<Syllable>> = members.iter().map(|m| pinyin::name_readings(&m.name)).collect();
+    // The distinct name of each stored member.
+    let member_names: Vec<usize> = order.iter().map(|&i| names.of_member[i] as usize).collect();
     let departments: Vec<(u32, &str)> = view
         .departments
         .iter()
@@ -60,25 +191,48 @@ pub(crate) fn sections(directory: &Directory, view: &View, order: &[usize]) -> V
         .map(|(p, g)| (p as u32, pinyin::text_readings(&directory.group[g.group].name)))
         .collect();
 
-    let mut index = IndexBuilder::default();
     let mut words = Words::default();
     let mut readings = Writer::default();
-    for (p, syllables) in member_syllables.iter().enumerate() {
-        add_name_keys(&mut index, NameFamilies::MEMBER, syllables, p as u32);
-        add_first_reading_keys(&mut index, syllables, p as u32);
-        readings.record(&words.encode(syllables));
+    let mut scratch = Writer::default();
+    // Where each distinct name's readings record was first written: later bearers copy it.
+    let mut record_of_name: Vec<Option<Range<usize>>> = vec![None; names.names.len()];
+    let mut index = std::mem::take(&mut names.index);
+    // Every member gets all the keys of their name.
+    let mut bearers: Vec<(usize, u32)> = member_names.iter().enumerate().map(|(p, &n)| (n, p as u32)).collect();
+    bearers.sort_unstable();
+    for same_name in bearers.chunk_by(|a, b| a.0 == b.0) {
+        index.add_to_all(names.keys_of(same_name[0].0), same_name.iter().map(|&(_, p)| p));
     }
+    drop(bearers);
+    for &n in &member_names {
+        match &record_of_name[n] {
+            Some(record) => readings.bytes.extend_from_within(record.clone()),
+            None => {
+                let start = readings.bytes.len();
+                words.encode_numbered(&mut scratch, names.record_of(n), &names.readings);
+                readings.record(&scratch);
+                record_of_name[n] = Some(start..readings.bytes.len());
+            }
+        }
+    }
+    drop(record_of_name);
     // Departments and groups follow the members in the readings section, in snapshot order;
     // labels (breadcrumb steps) are not searchable and have no readings record.
     for (p, syllables) in &department_syllables {
-        add_name_keys(&mut index, NameFamilies::DEPARTMENT, syllables, *p);
-        readings.record(&words.encode(syllables));
+        add_name_keys(&mut |family, key| index.add(family, key, *p), NameFamilies::DEPARTMENT, syllables);
+        words.encode(&mut scratch, syllables);
+        readings.record(&scratch);
     }
     for (p, syllables) in &group_syllables {
-        add_name_keys(&mut index, NameFamilies::GROUP, syllables, *p);
-        readings.record(&words.encode(syllables));
+        add_name_keys(&mut |family, key| index.add(family, key, *p), NameFamilies::GROUP, syllables);
+        words.encode(&mut scratch, syllables);
+        readings.record(&scratch);
     }
+    let chars = char_table(&names, &department_syllables, &group_syllables, &mut words);
+    let letters = letter_order(&members, &member_names, &names);
+    drop((names, department_syllables, group_syllables));
 
+    let mut phone_keys = PhoneKeys::default();
     for (p, member) in members.iter().enumerate() {
         let p = p as u32;
         if let Some(alias) = member.alias.as_deref().filter(|_| shows(PolicyField::Text(TextField::Alias))) {
@@ -98,26 +252,53 @@ pub(crate) fn sections(directory: &Directory, view: &View, order: &[usize]) -> V
                 let digits = phone_digits(value);
                 index.add(family::PHONE_FULL, digits.as_bytes(), p);
                 for run in digits.as_bytes().windows(PHONE_RUN) {
-                    index.add(family::PHONE, run, p);
+                    phone_keys.add(&mut index, run, p);
                 }
                 if let Some(end) = digits.len().checked_sub(PHONE_RUN - 1) {
-                    index.add(family::PHONE, &digits.as_bytes()[end..], p);
+                    phone_keys.add(&mut index, &digits.as_bytes()[end..], p);
                 }
             }
         }
     }
 
     let (fst, postings) = index.finish();
-    let chars = char_table(&member_syllables, &department_syllables, &group_syllables, &mut words);
     vec![
-        (TAG_USERIDS, userid_order(&members)),
-        (TAG_LETTERS, letter_order(&members)),
+        (TAG_USERIDS, userid_order(&members, view, directory, order)),
+        (TAG_LETTERS, letters),
         (TAG_READINGS, readings.bytes),
         (TAG_CHARS, chars),
         (TAG_WORDS, words.finish()),
         (TAG_INDEX, fst),
         (TAG_POSTINGS, postings),
     ]
+}
+
+/// The numbers of the `PHONE` keys, by their digits. There are at most 11,000 of them (runs of
+/// four digits, ends of three) and they hold most of the index's pairs (2.3 million of 5 million
+/// at 200,000 members); a table this small stays in the cache, where the index's table of a
+/// million keys does not.
+struct PhoneKeys {
+    /// The number of each key + 1 (0: not met yet): runs of four digits at 0–9999, ends of
+    /// three at 10000–10999.
+    numbers: Vec<u32>,
+}
+
+impl Default for PhoneKeys {
+    fn default() -> PhoneKeys {
+        PhoneKeys { numbers: vec![0; 11_000] }
+    }
+}
+
+impl PhoneKeys {
+    /// Adds `target` to the `PHONE` key `digits` (three or four ASCII digits).
+    fn add(&mut self, index: &mut IndexBuilder, digits: &[u8], target: u32) {
+        let value = digits.iter().fold(0, |n, d| n * 10 + usize::from(d - b'0'));
+        let slot = if digits.len() == PHONE_RUN { value } else { 10_000 + value };
+        if self.numbers[slot] == 0 {
+            self.numbers[slot] = index.key(family::PHONE, digits) + 1;
+        }
+        index.add_to(self.numbers[slot] - 1, target);
+    }
 }
 
 /// The four families a kind of name uses.
@@ -149,8 +330,9 @@ impl NameFamilies {
     };
 }
 
-/// The text keys (from every Chinese syllable) and reading keys (from every syllable) of a name.
-fn add_name_keys(index: &mut IndexBuilder, families: NameFamilies, syllables: &[Syllable], target: u32) {
+/// The text keys (from every Chinese syllable) and reading keys (from every syllable) of a name,
+/// each given to `add` with its family.
+fn add_name_keys(add: &mut impl FnMut(u8, &[u8]), families: NameFamilies, syllables: &[Syllable]) {
     for start in 0..syllables.len() {
         let (text_family, reading_family) = if start == 0 {
             (families.text_start, families.reading_start)
@@ -159,21 +341,21 @@ fn add_name_keys(index: &mut IndexBuilder, families: NameFamilies, syllables: &[
         };
         if syllables[start].text.chars().next().is_some_and(is_han) {
             let text: String = syllables[start..].iter().map(|s| s.text.as_str()).collect();
-            index.add(text_family, text.as_bytes(), target);
+            add(text_family, text.as_bytes());
         }
         // The first combination reads every syllable its first way.
         for (i, mut key) in reading_combinations(&syllables[start..]).into_iter().enumerate() {
             if i > 0 {
                 key.push(SECONDARY_READING);
             }
-            index.add(reading_family, &key, target);
+            add(reading_family, &key);
         }
     }
 }
 
 /// The `FIRST_READING` keys of a member's name: every prefix of every reading of its first
-/// syllable, if its reading keys go on past that syllable.
-fn add_first_reading_keys(index: &mut IndexBuilder, syllables: &[Syllable], target: u32) {
+/// syllable, if its reading keys go on past that syllable; each given to `add` with its family.
+fn add_first_reading_keys(add: &mut impl FnMut(u8, &[u8]), syllables: &[Syllable]) {
     let [first, second, ..] = syllables else { return };
     if second.readings.is_empty() {
         return; // the reading keys end with the first syllable
@@ -181,7 +363,7 @@ fn add_first_reading_keys(index: &mut IndexBuilder, syllables: &[Syllable], targ
     for (i, reading) in first.readings.iter().enumerate() {
         for end in 1..=reading.len() {
             let key = first_reading_key(&reading.as_bytes()[..end], end == reading.len(), i > 0);
-            index.add(family::FIRST_READING, &key, target);
+            add(family::FIRST_READING, &key);
         }
     }
 }
@@ -236,9 +418,9 @@ impl Words {
         n
     }
 
-    /// A readings record: per syllable, its character range and its readings.
-    fn encode(&mut self, syllables: &[Syllable]) -> Writer {
-        let mut w = Writer::default();
+    /// A readings record, written over `w`: per syllable, its character range and its readings.
+    fn encode(&mut self, w: &mut Writer, syllables: &[Syllable]) {
+        w.bytes.clear();
         w.uint(syllables.len() as u64);
         for s in syllables {
             w.uint(s.chars.start as u64);
@@ -248,7 +430,25 @@ impl Words {
                 w.uint(u64::from(self.number(reading)));
             }
         }
-        w
+    }
+
+    /// [`Self::encode`] for a name read by [`NameReadings`]: `record` is its readings record
+    /// with each reading as its number in `readings`.
+    fn encode_numbered(&mut self, w: &mut Writer, record: &[u32], readings: &[String]) {
+        w.bytes.clear();
+        let mut values = record.iter().map(|&v| v as usize);
+        let mut next = || values.next().expect("a record holds what its counts say");
+        let syllables = next();
+        w.uint(syllables as u64);
+        for _ in 0..syllables {
+            let (start, len, count) = (next(), next(), next());
+            w.uint(start as u64);
+            w.uint(len as u64);
+            w.uint(count as u64);
+            for _ in 0..count {
+                w.uint(u64::from(self.number(&readings[next()])));
+            }
+        }
     }
 
     /// The words section, in the order they were first numbered.
@@ -264,21 +464,19 @@ impl Words {
 /// For every Chinese character in a searchable name: the readings it has there, so that a mixed
 /// query ("张s") can spell the character out in the browser without the pinyin tables.
 fn char_table(
-    members: &[Vec<Syllable>],
+    names: &NameReadings,
     departments: &[(u32, Vec<Syllable>)],
     groups: &[(u32, Vec<Syllable>)],
     words: &mut Words,
 ) -> Vec<u8> {
-    let mut readings: BTreeMap<char, BTreeSet<&str>> = BTreeMap::new();
-    let all = members.iter().chain(departments.iter().map(|(_, s)| s)).chain(groups.iter().map(|(_, s)| s));
-    for syllables in all {
-        for s in syllables {
-            let mut chars = s.text.chars();
-            if let (Some(c), None) = (chars.next(), chars.next()) {
-                if is_han(c) {
-                    readings.entry(c).or_default().extend(s.readings.iter().map(String::as_str));
-                }
-            }
+    let mut readings: BTreeMap<char, BTreeSet<&str>> = names
+        .chars
+        .iter()
+        .map(|(&c, numbers)| (c, numbers.iter().map(|&n| names.readings[n as usize].as_str()).collect()))
+        .collect();
+    for s in departments.iter().chain(groups).flat_map(|(_, syllables)| syllables) {
+        if let Some(c) = han_character(s) {
+            readings.entry(c).or_default().extend(s.readings.iter().map(String::as_str));
         }
     }
     let mut w = Writer::default();
@@ -294,26 +492,47 @@ fn char_table(
     w.bytes
 }
 
-/// Member positions sorted by account, for looking a member up by account.
-fn userid_order(members: &[&crate::model::Member]) -> Vec<u8> {
-    let mut positions: Vec<u32> = (0..members.len() as u32).collect();
-    positions.sort_by(|&a, &b| members[a as usize].userid.cmp(&members[b as usize].userid));
+/// The Chinese character a syllable is, if it is one (rather than a Latin word).
+fn han_character(s: &Syllable) -> Option<char> {
+    let mut chars = s.text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if is_han(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// Member positions sorted by account, for looking a member up by account. `order`: the view
+/// member stored at each position.
+fn userid_order(members: &[&crate::model::Member], view: &View, directory: &Directory, order: &[usize]) -> Vec<u8> {
+    // The view lists its members by account already: where each is stored, in view order, is
+    // the answer, unless two share an account (only in a directory that was not validated).
+    let account = |i: usize| directory.userlist[view.members[i].member].userid.as_str();
+    let mut positions = vec![0u32; order.len()];
+    if (1..order.len()).all(|i| account(i - 1) < account(i)) {
+        for (p, &i) in order.iter().enumerate() {
+            positions[i] = p as u32;
+        }
+    } else {
+        positions = (0..members.len() as u32).collect();
+        positions.sort_by(|&a, &b| members[a as usize].userid.cmp(&members[b as usize].userid));
+    }
     positions.iter().flat_map(|p| p.to_le_bytes()).collect()
 }
 
 /// The A–Z bar: how many members file under each letter (A–Z, then `#`), then the member
-/// positions grouped by letter, each group in pinyin order.
-fn letter_order(members: &[&crate::model::Member]) -> Vec<u8> {
-    let bucket = |name: &str| match pinyin::surname_initial(name) {
-        Some(letter @ 'A'..='Z') => letter as usize - 'A' as usize,
-        _ => LETTER_BUCKETS - 1,
-    };
+/// positions grouped by letter, each group in pinyin order. `member_names`: the distinct name of
+/// each stored member.
+fn letter_order(members: &[&crate::model::Member], member_names: &[usize], names: &NameReadings) -> Vec<u8> {
     let mut keyed: Vec<_> = members
         .iter()
+        .zip(member_names)
         .enumerate()
-        .map(|(p, m)| ((bucket(&m.name), pinyin::pinyin_sort_key(&m.name), m.userid.as_str()), p as u32))
+        .map(|(p, (m, &n))| {
+            let name = &names.names[n];
+            ((name.bucket, name.rank, m.userid.as_str()), p as u32)
+        })
         .collect();
-    keyed.sort();
+    keyed.sort_unstable();
     let mut counts = [0u32; LETTER_BUCKETS];
     for ((b, _, _), _) in &keyed {
         counts[*b] += 1;

@@ -135,48 +135,223 @@ pub(crate) use builder::IndexBuilder;
 
 #[cfg(feature = "builder")]
 mod builder {
+    use std::collections::hash_map::RandomState;
+    use std::hash::BuildHasher;
+
     use crate::snapshot::format::Writer;
 
     /// Collects (key, target) pairs and writes the fst and the postings area.
+    ///
+    /// There are many more pairs than keys: at 200,000 members, five million pairs and one
+    /// million distinct keys (ten thousand phone runs hold 2.3 million pairs, 300 first-reading
+    /// prefixes 670,000). So each distinct key is stored once, in one buffer, and numbered as it
+    /// is first met; a pair is two numbers; only the distinct keys are sorted, and the pairs are
+    /// then put in key order by counting, which is linear. (Sorting the pairs themselves, each
+    /// with a key allocated of its own, was half the build's time and most of its memory.)
     #[derive(Default)]
     pub(crate) struct IndexBuilder {
-        pairs: Vec<(Vec<u8>, u32)>,
+        /// The distinct keys (family byte first) back to back: key `n` ends at `ends[n]` and
+        /// starts where key `n - 1` ends.
+        bytes: Vec<u8>,
+        ends: Vec<u32>,
+        /// The key numbers by hash: an open-addressing table (linear probing, at most three
+        /// quarters full, `1 << bits` long). A slot holds its key's [`hash`] and number + 1
+        /// (0 for an empty slot). A key's first slot is the top `bits` bits of its hash, so
+        /// the slots are in hash order and doubling the table moves them in one sweep, without
+        /// reading a key: at a million keys, a rehash that reads every key and writes slots at
+        /// random cost a fifth of a second.
+        slots: Vec<(u32, u32)>,
+        bits: u32,
+        /// Mixed into every hash, and different for every builder: the keys come from the
+        /// directory, and a fixed hash would let someone who knows it pick names that collide.
+        seed: u64,
+        /// (key number, target), in the order they were added.
+        pairs: Vec<(u32, u32)>,
+        /// Targets that share all their keys, kept as one list of keys and one of targets
+        /// rather than as a pair each: the members who bear a name, and the name's keys (a
+        /// third of the pairs at 200,000 members). Each entry is where its keys end in
+        /// `shared_keys` and its targets in `shared_targets`.
+        shared: Vec<(usize, usize)>,
+        shared_keys: Vec<u32>,
+        shared_targets: Vec<u32>,
     }
 
     impl IndexBuilder {
+        /// The number of a key, numbering it if it is new: for a caller that adds one key to
+        /// many targets (the keys of a name, for every member who bears it).
+        pub(crate) fn key(&mut self, family: u8, key: &[u8]) -> u32 {
+            if 4 * (self.ends.len() + 1) > 3 * self.slots.len() {
+                self.grow();
+            }
+            // The key is appended, looked up, and taken back off if it was there already.
+            let start = self.bytes.len();
+            self.bytes.push(family);
+            self.bytes.extend_from_slice(key);
+            let tag = hash(self.seed, &self.bytes[start..]);
+            let mask = self.slots.len() - 1;
+            let mut slot = (tag >> (32 - self.bits)) as usize;
+            while self.slots[slot].1 != 0 {
+                let (other, number) = (self.slots[slot].0, self.slots[slot].1 - 1);
+                if other == tag && self.key_bytes(number) == &self.bytes[start..] {
+                    self.bytes.truncate(start);
+                    return number;
+                }
+                slot = (slot + 1) & mask;
+            }
+            let number = u32::try_from(self.ends.len()).expect("fewer than 2^32 distinct keys");
+            self.ends.push(u32::try_from(self.bytes.len()).expect("keys of fewer than 4 GiB"));
+            self.slots[slot] = (tag, number + 1);
+            number
+        }
+
+        /// Adds a target to the key numbered `key` by [`Self::key`].
+        pub(crate) fn add_to(&mut self, key: u32, target: u32) {
+            self.pairs.push((key, target));
+        }
+
+        /// Adds every one of `targets` to every key numbered in `keys`.
+        pub(crate) fn add_to_all(&mut self, keys: &[u32], targets: impl IntoIterator<Item = u32>) {
+            self.shared_keys.extend_from_slice(keys);
+            self.shared_targets.extend(targets);
+            self.shared.push((self.shared_keys.len(), self.shared_targets.len()));
+        }
+
+        /// The (keys, targets) given to [`Self::add_to_all`].
+        fn shared(&self) -> impl Iterator<Item = (&[u32], &[u32])> {
+            let mut start = (0, 0);
+            self.shared.iter().map(move |&end| {
+                let (keys, targets) = std::mem::replace(&mut start, end);
+                (&self.shared_keys[keys..end.0], &self.shared_targets[targets..end.1])
+            })
+        }
+
         pub(crate) fn add(&mut self, family: u8, key: &[u8], target: u32) {
-            let mut full = Vec::with_capacity(key.len() + 1);
-            full.push(family);
-            full.extend_from_slice(key);
-            self.pairs.push((full, target));
+            let key = self.key(family, key);
+            self.add_to(key, target);
+        }
+
+        fn key_bytes(&self, number: u32) -> &[u8] {
+            let n = number as usize;
+            let start = if n == 0 { 0 } else { self.ends[n - 1] };
+            &self.bytes[start as usize..self.ends[n] as usize]
+        }
+
+        /// Doubles the table (or makes the first one) and moves every slot over.
+        fn grow(&mut self) {
+            if self.slots.is_empty() {
+                self.bits = 10;
+                self.seed = RandomState::new().hash_one(0u8);
+            } else {
+                self.bits += 1;
+            }
+            let old = std::mem::replace(&mut self.slots, vec![(0, 0); 1 << self.bits]);
+            let mask = self.slots.len() - 1;
+            for (tag, number) in old.into_iter().filter(|&(_, number)| number != 0) {
+                let mut slot = (tag >> (32 - self.bits)) as usize;
+                while self.slots[slot].1 != 0 {
+                    slot = (slot + 1) & mask;
+                }
+                self.slots[slot] = (tag, number);
+            }
         }
 
         /// The fst bytes and the postings bytes.
         pub(crate) fn finish(mut self) -> (Vec<u8>, Vec<u8>) {
-            self.pairs.sort_unstable();
-            self.pairs.dedup();
+            self.slots = Vec::new();
+            // The key numbers in key order (the fst takes keys so). Most comparisons are
+            // decided by the first eight bytes, compared as one number; only keys that share
+            // them are compared in full.
+            let mut sorted: Vec<(u64, u32)> = (0..self.ends.len() as u32)
+                .map(|n| {
+                    let mut head = [0; 8];
+                    let key = self.key_bytes(n);
+                    let len = key.len().min(8);
+                    head[..len].copy_from_slice(&key[..len]);
+                    (u64::from_be_bytes(head), n)
+                })
+                .collect();
+            sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| self.key_bytes(a.1).cmp(self.key_bytes(b.1))));
+            let order: Vec<u32> = sorted.into_iter().map(|(_, number)| number).collect();
+            // Counting sort of the targets by their key's rank: the targets of the key of rank r
+            // are `targets[start[r]..start[r + 1]]`. (u32 throughout: these arrays are as long
+            // as the keys or the pairs, millions.)
+            let mut rank = vec![0u32; order.len()];
+            for (r, &number) in order.iter().enumerate() {
+                rank[number as usize] = r as u32;
+            }
+            let mut start = vec![0u32; order.len() + 1];
+            for &(key, _) in &self.pairs {
+                start[rank[key as usize] as usize + 1] += 1;
+            }
+            for (keys, targets) in self.shared() {
+                for &key in keys {
+                    start[rank[key as usize] as usize + 1] += targets.len() as u32;
+                }
+            }
+            for r in 0..order.len() {
+                start[r + 1] = start[r].checked_add(start[r + 1]).expect("fewer than 2^32 pairs");
+            }
+            let mut targets = vec![0u32; start[order.len()] as usize];
+            let mut next = start.clone();
+            for &(key, target) in &self.pairs {
+                let r = rank[key as usize] as usize;
+                targets[next[r] as usize] = target;
+                next[r] += 1;
+            }
+            for (keys, shared) in self.shared() {
+                for &key in keys {
+                    let r = rank[key as usize] as usize;
+                    let at = next[r] as usize;
+                    targets[at..at + shared.len()].copy_from_slice(shared);
+                    next[r] += shared.len() as u32;
+                }
+            }
+            drop((std::mem::take(&mut self.pairs), std::mem::take(&mut self.shared_targets), next, rank));
+
             let mut map = fst::MapBuilder::memory();
             let mut postings = Writer::default();
-            let mut i = 0;
-            while i < self.pairs.len() {
-                let key = &self.pairs[i].0;
-                let end = i + self.pairs[i..].iter().take_while(|(k, _)| k == key).count();
-                let value = if end - i == 1 {
-                    (u64::from(self.pairs[i].1) << 1) | 1
+            for (r, &number) in order.iter().enumerate() {
+                // A key's targets in increasing order, each once (a member can give the same
+                // key twice: a phone run that repeats, two readings that spell alike).
+                let list = &mut targets[start[r] as usize..start[r + 1] as usize];
+                if list.is_empty() {
+                    continue; // numbered by `key` but given no target
+                }
+                list.sort_unstable();
+                let distinct = 1 + list.windows(2).filter(|w| w[0] != w[1]).count();
+                let value = if distinct == 1 {
+                    (u64::from(list[0]) << 1) | 1
                 } else {
                     let offset = postings.bytes.len() as u64;
-                    postings.uint((end - i) as u64);
+                    postings.uint(distinct as u64);
                     let mut previous = 0;
-                    for (_, target) in &self.pairs[i..end] {
-                        postings.uint(u64::from(target - previous));
-                        previous = *target;
+                    for (i, &target) in list.iter().enumerate() {
+                        if i == 0 || target != previous {
+                            postings.uint(u64::from(target - previous));
+                            previous = target;
+                        }
                     }
                     offset << 1
                 };
-                map.insert(key, value).expect("keys are inserted sorted and unique");
-                i = end;
+                map.insert(self.key_bytes(number), value).expect("keys are inserted sorted and unique");
             }
             (map.into_inner().expect("writing to memory cannot fail"), postings.bytes)
         }
+    }
+
+    /// The hash of a key, 32 bits: FxHash's word-at-a-time mixing, then SplitMix64's finaliser
+    /// so that the top bits the table indexes by depend on every byte. (Keys come from the
+    /// organisation's own directory and are hashed millions of times; std's SipHash, made to
+    /// resist chosen collisions, costs several times more, most of all in WebAssembly.)
+    fn hash(seed: u64, key: &[u8]) -> u32 {
+        let mut h: u64 = seed ^ key.len() as u64;
+        for word in key.chunks(8) {
+            let mut bytes = [0; 8];
+            bytes[..word.len()].copy_from_slice(word);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(bytes)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((h ^ (h >> 31)) >> 32) as u32
     }
 }

@@ -32,67 +32,69 @@ impl Built {
 pub fn build(directory: &Directory, view: &View) -> Built {
     // Members are stored in their static ranking order (see `search::build::member_order`);
     // `position[i]` is where view member `i` is stored.
-    let order = search::build::member_order(directory, view);
+    let names = search::build::NameReadings::new(directory, view);
+    let order = search::build::member_order(directory, view, &names);
     let mut position = vec![0; order.len()];
     for (p, &i) in order.iter().enumerate() {
         position[i] = p;
     }
-    let mut sections = vec![
-        (TAG_META, meta(directory)),
-        (TAG_DEPARTMENTS, departments(directory, view, &position)),
-        (TAG_MEMBERS, members(directory, view, &order)),
-        (TAG_GROUPS, groups(directory, view, &position)),
-    ];
-    sections.extend(search::build::sections(directory, view, &order));
+    // The search sections first, though they come last in the file: making the index is the
+    // build's peak of memory, and the member records need not be held through it.
+    let search_sections = search::build::sections(directory, view, &order, names);
 
-    let table_len = SECTION_ENTRY_LEN * sections.len();
-    let mut table = Vec::with_capacity(table_len);
-    let mut offset = HEADER_LEN + table_len;
-    for (tag, body) in &sections {
-        table.extend_from_slice(tag);
-        table.extend_from_slice(&(offset as u32).to_le_bytes());
-        table.extend_from_slice(&(body.len() as u32).to_le_bytes());
-        offset += body.len();
+    // The file is written in place: the header and section table are filled in at the end, and
+    // the record sections are written straight into it (the members' are nearly half the file).
+    let count = 4 + search_sections.len();
+    let mut file = Writer { bytes: vec![0; HEADER_LEN + SECTION_ENTRY_LEN * count] };
+    let mut table = Vec::with_capacity(count);
+    section(&mut file, &mut table, TAG_META, |w| meta(w, directory));
+    section(&mut file, &mut table, TAG_DEPARTMENTS, |w| departments(w, directory, view, &position));
+    section(&mut file, &mut table, TAG_MEMBERS, |w| members(w, directory, view, &order));
+    section(&mut file, &mut table, TAG_GROUPS, |w| groups(w, directory, view, &position));
+    // Each search section is let go once copied.
+    for (tag, body) in search_sections {
+        section(&mut file, &mut table, tag, |w| w.bytes.extend_from_slice(&body));
     }
-    let total = offset;
+    let mut bytes = file.bytes;
+    let total = bytes.len();
     assert!(total <= u32::MAX as usize, "a snapshot of {total} bytes exceeds the 4 GiB the format addresses");
 
-    let mut hasher = Sha256::new();
-    hasher.update(&table);
-    for (_, body) in &sections {
-        hasher.update(body);
+    for (i, (tag, offset, len)) in table.iter().enumerate() {
+        let entry = HEADER_LEN + SECTION_ENTRY_LEN * i;
+        bytes[entry..entry + 4].copy_from_slice(tag);
+        bytes[entry + 4..entry + 8].copy_from_slice(&(*offset as u32).to_le_bytes());
+        bytes[entry + 8..entry + 12].copy_from_slice(&(*len as u32).to_le_bytes());
     }
+    bytes[..8].copy_from_slice(&MAGIC);
+    bytes[8..10].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    bytes[10..12].copy_from_slice(&(count as u16).to_le_bytes());
+    bytes[12..16].copy_from_slice(&(total as u32).to_le_bytes());
+    // The class key digests the section table and the sections: everything after the header.
     let mut class_key = [0u8; 16];
-    class_key.copy_from_slice(&hasher.finalize()[..16]);
-
-    let mut bytes = Vec::with_capacity(total);
-    bytes.extend_from_slice(&MAGIC);
-    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    bytes.extend_from_slice(&(sections.len() as u16).to_le_bytes());
-    bytes.extend_from_slice(&(total as u32).to_le_bytes());
-    bytes.extend_from_slice(&[0; 4]); // the checksum, filled in below
-    bytes.extend_from_slice(&class_key);
-    bytes.extend_from_slice(&view.directory_etag);
-    bytes.extend_from_slice(&table);
-    for (_, body) in &sections {
-        bytes.extend_from_slice(body);
-    }
+    class_key.copy_from_slice(&Sha256::digest(&bytes[HEADER_LEN..])[..16]);
+    bytes[CLASS_KEY].copy_from_slice(&class_key);
+    bytes[ETAG].copy_from_slice(&view.directory_etag);
     let checksum = crc32fast::hash(&bytes[CHECKSUMMED_FROM..]);
     bytes[16..20].copy_from_slice(&checksum.to_le_bytes());
     Built { bytes, class_key }
 }
 
-fn meta(directory: &Directory) -> Vec<u8> {
-    let mut w = Writer::default();
-    w.str(&directory.corp_name);
-    w.bytes
+/// Appends a section to `file`, written by `write`, and notes its (tag, offset, length) in `table`.
+fn section(file: &mut Writer, table: &mut Vec<([u8; 4], usize, usize)>, tag: [u8; 4], write: impl FnOnce(&mut Writer)) {
+    let offset = file.bytes.len();
+    write(file);
+    table.push((tag, offset, file.bytes.len() - offset));
 }
 
-fn departments(directory: &Directory, view: &View, position: &[usize]) -> Vec<u8> {
-    let mut section = Writer::default();
+fn meta(section: &mut Writer, directory: &Directory) {
+    section.str(&directory.corp_name);
+}
+
+fn departments(section: &mut Writer, directory: &Directory, view: &View, position: &[usize]) {
+    let mut r = Writer::default(); // one record, reused
     for vd in &view.departments {
         let department = &directory.department[vd.department];
-        let mut r = Writer::default();
+        r.bytes.clear();
         r.uint(department.id.into());
         r.str(&department.name);
         r.uint(vd.parent.map_or(0, |p| p as u64 + 1));
@@ -105,19 +107,18 @@ fn departments(directory: &Directory, view: &View, position: &[usize]) -> Vec<u8
         }
         section.record(&r);
     }
-    section.bytes
 }
 
-fn members(directory: &Directory, view: &View, order: &[usize]) -> Vec<u8> {
+fn members(section: &mut Writer, directory: &Directory, view: &View, order: &[usize]) {
     let shows = |field: PolicyField| view.visible_fields.contains(&field);
     let text_fields: Vec<TextField> = TextField::ALL.into_iter().filter(|&f| shows(PolicyField::Text(f))).collect();
     let shows_gender = shows(PolicyField::Gender);
     let shows_extattr = shows(PolicyField::Extattr);
 
-    let mut section = Writer::default();
+    let mut r = Writer::default(); // one record, reused
     for vm in order.iter().map(|&i| &view.members[i]) {
         let member = &directory.userlist[vm.member];
-        let mut r = Writer::default();
+        r.bytes.clear();
         r.str(&member.userid);
         r.str(&member.name);
         let gender = if shows_gender { member.gender } else { Gender::Unknown };
@@ -132,10 +133,9 @@ fn members(directory: &Directory, view: &View, order: &[usize]) -> Vec<u8> {
             flags |= MEMBER_PINNED;
         }
         r.byte(flags);
-        let present: Vec<(TextField, &str)> =
-            text_fields.iter().filter_map(|&f| member.text(f).map(|v| (f, v))).collect();
-        r.byte(present.iter().fold(0, |mask, (f, _)| mask | f.bit()));
-        for (_, value) in &present {
+        let present = || text_fields.iter().filter_map(|&f| member.text(f).map(|v| (f, v)));
+        r.byte(present().fold(0, |mask, (f, _)| mask | f.bit()));
+        for (_, value) in present() {
             r.str(value);
         }
         r.uint(vm.memberships.len() as u64);
@@ -151,14 +151,13 @@ fn members(directory: &Directory, view: &View, order: &[usize]) -> Vec<u8> {
         }
         section.record(&r);
     }
-    section.bytes
 }
 
-fn groups(directory: &Directory, view: &View, position: &[usize]) -> Vec<u8> {
-    let mut section = Writer::default();
+fn groups(section: &mut Writer, directory: &Directory, view: &View, position: &[usize]) {
+    let mut r = Writer::default(); // one record, reused
     for vg in &view.groups {
         let group = &directory.group[vg.group];
-        let mut r = Writer::default();
+        r.bytes.clear();
         r.uint(group.id.into());
         r.str(&group.name);
         r.uint(vg.members.len() as u64);
@@ -167,5 +166,4 @@ fn groups(directory: &Directory, view: &View, position: &[usize]) -> Vec<u8> {
         }
         section.record(&r);
     }
-    section.bytes
 }

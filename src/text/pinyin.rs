@@ -236,8 +236,8 @@ pub fn surname_initial(name: &str) -> Option<char> {
     initial(name, &name_readings(name))
 }
 
-/// [`surname_initial`] of a name already read.
-fn initial(name: &str, syllables: &[Syllable]) -> Option<char> {
+/// [`surname_initial`] of a name already read: `syllables` is its [`name_readings`].
+pub(crate) fn initial(name: &str, syllables: &[Syllable]) -> Option<char> {
     let first = syllables.first()?;
     let first_char = name.chars().position(|c| !c.is_whitespace())?;
     if first.chars.start != first_char {
@@ -260,12 +260,17 @@ fn initial(name: &str, syllables: &[Syllable]) -> Option<char> {
 /// assert_eq!(names, ["安娜", "李娜", "林峰", "曾伟", "张三"]);
 /// ```
 pub fn pinyin_sort_key(name: &str) -> String {
+    sort_key(name, &name_readings(name))
+}
+
+/// [`pinyin_sort_key`] of a name already read: `syllables` is its [`name_readings`]. (The
+/// snapshot builder reads each name once and takes its key, letter and index keys from that.)
+pub(crate) fn sort_key(name: &str, syllables: &[Syllable]) -> String {
     // Syllables are separated by U+0001 and the readings end with U+0000: both sort before every
     // letter, so a syllable sorts before its own extensions (li < lin) and a name before the
     // longer names it begins (张三 < 张三丰).
-    let syllables = name_readings(name);
     let mut key = String::new();
-    if initial(name, &syllables).is_none() {
+    if initial(name, syllables).is_none() {
         key.push('\u{7F}');
     }
     for (i, s) in syllables.iter().enumerate() {

@@ -162,7 +162,7 @@ fn inspect_prints_the_table_after_the_summary_with_the_numbers_of_the_json() {
     let lines: Vec<&str> = text.lines().collect();
     // The summary comes first, as before.
     assert_eq!(lines[0], stats["corpName"].as_str().unwrap());
-    assert_eq!(lines[1], format!("  format version 4, {} bytes", bytes.len()));
+    assert_eq!(lines[1], format!("  format version 5, {} bytes", bytes.len()));
     assert!(lines[4].starts_with(&format!("  {} members, ", number(stats, "members"))), "{text}");
     assert!(lines[5].starts_with("sections ("), "{text}");
 

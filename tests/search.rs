@@ -326,6 +326,42 @@ fn phone_digits_at_a_number_s_end_and_in_repeated_runs() {
     assert!(sorted("999").is_empty());
 }
 
+/// Accounts, WeChat ids, e-mails and phone numbers are looked up in tables the engine derives from
+/// the records: a number that is the query ranks first, then numbers that begin with it, then
+/// the rest; a number of three digits is found whole; identifiers match from their start
+/// whatever their case, and a lookup by account is exact.
+#[test]
+fn identifiers_and_numbers_are_found_from_the_records() {
+    let dir = parse(directory(
+        vec![department(1, "公司", 0, 1)],
+        vec![
+            with(member("a1", "甲", &[1]), json!({"mobile": "13800138000"})),
+            with(member("a2", "乙", &[1]), json!({"telephone": "0571-1380 0138 00"})),
+            with(member("a3", "丙", &[1]), json!({"mobile": "1380013800"})),
+            with(
+                member("Boss.Li", "丁", &[1]),
+                json!({"telephone": "110", "weixin_id": "Li_Boss", "email": "Li@Example.com"}),
+            ),
+            with(member("a5", "戊", &[1]), json!({"email": "boss@example.com"})),
+        ],
+    ));
+    let snap = snapshot_of(&dir, "a1");
+    // Whole, then from the start (in static order), then inside.
+    assert_eq!(found(&snap, "1380013800"), ["a3", "a1", "a2"]);
+    assert_eq!(found(&snap, "138 0013 8000"), ["a1"]);
+    assert_eq!(found(&snap, "110"), ["Boss.Li"]);
+    let first = |q: &str| snap.search(q, &SearchOptions::default()).into_iter().next().map(|h| h.field);
+    assert_eq!(first("boss.l"), Some(Field::Account));
+    assert_eq!(first("li_b"), Some(Field::WeixinId));
+    assert_eq!(first("li@ex"), Some(Field::Email));
+    let mut bosses = found(&snap, "boss");
+    bosses.sort();
+    assert_eq!(bosses, ["Boss.Li", "a5"]);
+    let position = |account: &str| snap.find_member(account).map(|p| snap.member(p).userid.to_owned());
+    assert_eq!(position("Boss.Li").as_deref(), Some("Boss.Li"));
+    assert_eq!((position("boss.li"), position("Boss"), position("")), (None, None, None));
+}
+
 #[test]
 fn paging_returns_consecutive_slices_of_one_order() {
     let snap = open(&people());

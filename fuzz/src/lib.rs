@@ -51,9 +51,8 @@ pub fn read_everything(s: &Snapshot) {
         // A READ record is checked where it is read: one that does not decode reads as no
         // syllables.
         let _ = s.member_syllables(i);
-        // A lookup by account answers a member with that account or none: the order of the
-        // account lookup (UIDX) is not checked when opening, so a misordered one makes lookups
-        // miss (members themselves are stored in rank order, not by account).
+        // A lookup by account answers a member with that account: accounts may repeat in a
+        // hostile file, and the lookup lands on one of them.
         if let Some(p) = s.find_member(record.userid) {
             assert_eq!(s.member(p).userid, record.userid, "find_member({:?})", record.userid);
         }

@@ -115,7 +115,6 @@ fn holds(tag: &[u8; 4]) -> &'static str {
         b"DEPT" => "department records",
         b"MEMB" => "member records",
         b"GRUP" => "public groups",
-        b"UIDX" => "member positions by account",
         b"AZBR" => "the A–Z bar",
         b"READ" => "readings of names",
         b"CHAR" => "readings of characters",

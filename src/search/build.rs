@@ -7,14 +7,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-use super::index::{family, first_reading_key, IndexBuilder, PHONE_RUN, SECONDARY_READING, SYLLABLE_SEPARATOR};
-use super::tables::{
-    LETTER_BUCKETS, TAG_CHARS, TAG_INDEX, TAG_LETTERS, TAG_POSTINGS, TAG_READINGS, TAG_USERIDS, TAG_WORDS,
-};
+use super::index::{family, first_reading_key, IndexBuilder, SECONDARY_READING, SYLLABLE_SEPARATOR};
+use super::tables::{LETTER_BUCKETS, TAG_CHARS, TAG_INDEX, TAG_LETTERS, TAG_POSTINGS, TAG_READINGS, TAG_WORDS};
 use crate::fields::TextField;
 use crate::model::{Directory, PolicyField};
 use crate::snapshot::format::Writer;
-use crate::text::normalize::{is_han, normalize, phone_digits};
+use crate::text::normalize::{is_han, normalize};
 use crate::text::pinyin::{self, Syllable};
 use crate::visibility::{DepartmentRole, View};
 
@@ -232,7 +230,6 @@ pub(crate) fn sections(
     let letters = letter_order(&members, &member_names, &names);
     drop((names, department_syllables, group_syllables));
 
-    let mut phone_keys = PhoneKeys::default();
     for (p, member) in members.iter().enumerate() {
         let p = p as u32;
         if let Some(alias) = member.alias.as_deref().filter(|_| shows(PolicyField::Text(TextField::Alias))) {
@@ -241,29 +238,10 @@ pub(crate) fn sections(
                 index.add(family::ALIAS, words[start..].join("'").as_bytes(), p);
             }
         }
-        index.add(family::ACCOUNT, member.userid.to_lowercase().as_bytes(), p);
-        for (field, fam) in [(TextField::WeixinId, family::WEIXIN), (TextField::Email, family::EMAIL)] {
-            if let Some(value) = member.text(field).filter(|_| shows(PolicyField::Text(field))) {
-                index.add(fam, normalize(value).as_bytes(), p);
-            }
-        }
-        for field in [TextField::Mobile, TextField::Telephone] {
-            if let Some(value) = member.text(field).filter(|_| shows(PolicyField::Text(field))) {
-                let digits = phone_digits(value);
-                index.add(family::PHONE_FULL, digits.as_bytes(), p);
-                for run in digits.as_bytes().windows(PHONE_RUN) {
-                    phone_keys.add(&mut index, run, p);
-                }
-                if let Some(end) = digits.len().checked_sub(PHONE_RUN - 1) {
-                    phone_keys.add(&mut index, &digits.as_bytes()[end..], p);
-                }
-            }
-        }
     }
 
     let (fst, postings) = index.finish();
     vec![
-        (TAG_USERIDS, userid_order(&members, view, directory, order)),
         (TAG_LETTERS, letters),
         (TAG_READINGS, readings.bytes),
         (TAG_CHARS, chars),
@@ -271,34 +249,6 @@ pub(crate) fn sections(
         (TAG_INDEX, fst),
         (TAG_POSTINGS, postings),
     ]
-}
-
-/// The numbers of the `PHONE` keys, by their digits. There are at most 11,000 of them (runs of
-/// four digits, ends of three) and they hold most of the index's pairs (2.3 million of 5 million
-/// at 200,000 members); a table this small stays in the cache, where the index's table of a
-/// million keys does not.
-struct PhoneKeys {
-    /// The number of each key + 1 (0: not met yet): runs of four digits at 0–9999, ends of
-    /// three at 10000–10999.
-    numbers: Vec<u32>,
-}
-
-impl Default for PhoneKeys {
-    fn default() -> PhoneKeys {
-        PhoneKeys { numbers: vec![0; 11_000] }
-    }
-}
-
-impl PhoneKeys {
-    /// Adds `target` to the `PHONE` key `digits` (three or four ASCII digits).
-    fn add(&mut self, index: &mut IndexBuilder, digits: &[u8], target: u32) {
-        let value = digits.iter().fold(0, |n, d| n * 10 + usize::from(d - b'0'));
-        let slot = if digits.len() == PHONE_RUN { value } else { 10_000 + value };
-        if self.numbers[slot] == 0 {
-            self.numbers[slot] = index.key(family::PHONE, digits) + 1;
-        }
-        index.add_to(self.numbers[slot] - 1, target);
-    }
 }
 
 /// The four families a kind of name uses.
@@ -499,24 +449,6 @@ fn han_character(s: &Syllable) -> Option<char> {
         (Some(c), None) if is_han(c) => Some(c),
         _ => None,
     }
-}
-
-/// Member positions sorted by account, for looking a member up by account. `order`: the view
-/// member stored at each position.
-fn userid_order(members: &[&crate::model::Member], view: &View, directory: &Directory, order: &[usize]) -> Vec<u8> {
-    // The view lists its members by account already: where each is stored, in view order, is
-    // the answer, unless two share an account (only in a directory that was not validated).
-    let account = |i: usize| directory.userlist[view.members[i].member].userid.as_str();
-    let mut positions = vec![0u32; order.len()];
-    if (1..order.len()).all(|i| account(i - 1) < account(i)) {
-        for (p, &i) in order.iter().enumerate() {
-            positions[i] = p as u32;
-        }
-    } else {
-        positions = (0..members.len() as u32).collect();
-        positions.sort_by(|&a, &b| members[a as usize].userid.cmp(&members[b as usize].userid));
-    }
-    positions.iter().flat_map(|p| p.to_le_bytes()).collect()
 }
 
 /// The A–Z bar: how many members file under each letter (A–Z, then `#`), then the member

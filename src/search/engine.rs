@@ -34,7 +34,8 @@ use fst::{Automaton, IntoStreamer, Streamer};
 use serde::Serialize;
 
 use super::automaton::{Piece, ReadingAutomaton};
-use super::index::{family, first_reading_key, Targets, PHONE_RUN, SECONDARY_READING, SYLLABLE_SEPARATOR};
+use super::index::{family, first_reading_key, Targets, SECONDARY_READING, SYLLABLE_SEPARATOR};
+use super::lookup::{Identifier, PHONE_FIELDS, PHONE_RUN};
 use super::matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};
 use super::typo::{typo_align, within_one_edit, TypoAutomaton};
 use crate::fields::TextField;
@@ -522,21 +523,31 @@ impl Snapshot {
             }
         }
         let identifier = query.identifier.as_ref().filter(|_| gathered.open_to(Way::Identifier.band(), EXACT));
+        let lookups = &self.tables().lookups;
         if let Some(identifier) = identifier {
-            for (fam, field) in
-                [(family::ACCOUNT, Field::Account), (family::WEIXIN, Field::WeixinId), (family::EMAIL, Field::Email)]
-            {
-                self.each_prefix(fam, identifier.as_bytes(), |key, targets| {
-                    let place = place_of_match(true, key.len() == identifier.len());
+            for which in Identifier::ALL {
+                let field = match which {
+                    Identifier::Account => Field::Account,
+                    Identifier::WeixinId => Field::WeixinId,
+                    Identifier::Email => Field::Email,
+                };
+                lookups.each_identifier(self, which, identifier, |whole, targets| {
+                    let place = place_of_match(true, whole);
                     gathered.add_all(Quality::new(place, Way::Identifier), ResultKind::Member, targets, field);
                 });
             }
         }
         if let Some(digits) = &query.digits {
-            self.each_prefix(family::PHONE_FULL, digits.as_bytes(), |key, targets| {
-                let place = place_of_match(true, key.len() == digits.len());
-                gathered.add_all(Quality::new(place, Way::Phone), ResultKind::Member, targets, Field::Mobile);
-            });
+            let (candidates, _) = self.phone_candidates(digits, true);
+            for p in candidates.filter(|&p| self.holds(ResultKind::Member, p)) {
+                if !gathered.admits_from(Quality::new(EXACT, Way::Phone), ResultKind::Member, p) {
+                    break;
+                }
+                if let Some(whole) = self.phone_begins(p as usize, digits) {
+                    let quality = Quality::new(place_of_match(true, whole), Way::Phone);
+                    gathered.add(quality, ResultKind::Member, p, Field::Mobile);
+                }
+            }
         }
     }
 
@@ -552,7 +563,7 @@ impl Snapshot {
         }
         if let Some(digits) = &query.digits {
             let quality = Quality::new(INFIX, Way::Phone);
-            let (candidates, check) = self.phone_candidates(digits);
+            let (candidates, check) = self.phone_candidates(digits, false);
             // (Index targets are checked on use: a crafted index may point past the members.)
             for p in candidates.filter(|&p| self.holds(ResultKind::Member, p)) {
                 if !gathered.admits_from(quality, ResultKind::Member, p) {
@@ -568,45 +579,48 @@ impl Snapshot {
         }
     }
 
-    /// Candidates for members whose phone numbers hold `digits`, in position order, each once,
-    /// and whether each must still be checked. Three digits are the start of a run of four or
-    /// the end of a number: the lists of every key they begin, merged, are exactly their holders,
-    /// and so is the one list of four digits. Longer queries take the holders of their runs of
-    /// four, the shortest lists intersected first, until few enough are left to check one by one
-    /// (the runs may also sit apart in a number: every candidate is checked).
-    fn phone_candidates(&self, digits: &str) -> (Box<dyn Iterator<Item = u32> + '_>, bool) {
+    /// Candidates for members whose phone numbers hold `digits` — or, `from_start`, begin with
+    /// them — in position order, each once, and whether each must still be checked. Three digits
+    /// are the start of a run of four or the end of a number: the lists of every run they begin,
+    /// and of the ending, merged, are exactly their holders. Longer queries take the holders of
+    /// their runs of four (from the start: of the numbers' first four digits, and of the later
+    /// runs), the shortest lists intersected first, until few enough are left to check one by
+    /// one (the runs may also sit apart in a number: every candidate is checked).
+    fn phone_candidates(&self, digits: &str, from_start: bool) -> (Box<dyn Iterator<Item = u32> + '_>, bool) {
         /// Fewer candidates than this are cheaper to check than another list is to read.
         const FEW: usize = 32;
+        let phone_runs = self.tables().lookups.phone_runs(self);
+        let digits = digits.as_bytes();
         if digits.len() == PHONE_RUN - 1 {
-            let mut lists = Vec::new();
-            self.each_prefix(family::PHONE, digits.as_bytes(), |_, targets| lists.push(targets));
-            return (Box::new(Union::new(lists)), false);
+            return (Box::new(Union::new(phone_runs.holding_three(digits, from_start))), from_start);
         }
-        let mut runs: Vec<&[u8]> = digits.as_bytes().windows(PHONE_RUN).collect();
+        let (first, rest) = if from_start { digits.split_at(PHONE_RUN) } else { (&[][..], digits) };
+        let mut runs: Vec<&[u8]> = rest.windows(PHONE_RUN).collect();
         runs.sort_unstable();
         runs.dedup();
-        let index = self.index();
-        let mut lists = Vec::with_capacity(runs.len());
-        for run in runs {
-            let key = [&[family::PHONE][..], run].concat();
-            match index.get(key) {
-                Some(value) => lists.push(Targets::of(value, self.postings())),
+        let mut lists = Vec::with_capacity(runs.len() + 1);
+        let starting = from_start.then(|| phone_runs.starting(first));
+        for targets in starting.into_iter().chain(runs.into_iter().map(|run| phone_runs.holding(run))) {
+            match targets {
+                Some(targets) => lists.push(targets),
                 None => return (Box::new(std::iter::empty()), false), // a run nobody's number holds
             }
         }
         if digits.len() == PHONE_RUN {
-            return (Box::new(lists.remove(0)), false);
+            return (Box::new(lists.remove(0)), from_start);
         }
-        lists.sort_by_key(Targets::len);
-        let mut lists = lists.into_iter();
-        let mut candidates: Vec<u32> = lists.next().map(Iterator::collect).unwrap_or_default();
-        for list in lists {
-            if candidates.len() < FEW {
-                break;
-            }
-            candidates = intersect(&candidates, list);
+        // The shortest list first, then each next shortest, picked by hand: a handful of lists
+        // does not need a sort (whose code the browser build would carry for this alone).
+        let mut candidates: Option<Vec<u32>> = None;
+        while let Some(shortest) = (0..lists.len()).min_by_key(|&i| lists[i].len()) {
+            let list = lists.swap_remove(shortest);
+            candidates = Some(match candidates {
+                None => list.collect(),
+                Some(candidates) if candidates.len() < FEW => candidates,
+                Some(candidates) => intersect(&candidates, list),
+            });
         }
-        (Box::new(candidates.into_iter()), true)
+        (Box::new(candidates.unwrap_or_default().into_iter()), true)
     }
 
     /// Names matched by fuzzy pinyin (letters-only queries), which exact pinyin did not match.
@@ -928,6 +942,13 @@ impl Snapshot {
 
     fn align_name(&self, kind: ResultKind, position: usize, units: &[QueryUnit]) -> Option<super::matcher::Alignment> {
         align(units, &self.name_syllables(kind, position))
+    }
+
+    /// Whether one of a member's visible phone numbers begins with `digits`: None if neither
+    /// does, else whether one is `digits` whole.
+    fn phone_begins(&self, member: usize, digits: &str) -> Option<bool> {
+        let numbers = PHONE_FIELDS.iter().filter_map(|&field| self.member_text(member, field)).map(phone_digits);
+        numbers.filter(|number| number.starts_with(digits)).map(|number| number.len() == digits.len()).max()
     }
 
     /// Where the digits occur in a member's visible mobile or telephone: the field and the

@@ -9,9 +9,6 @@
 //! | `READING_START` / `READING_INFIX` | the readings of the name's syllables from the first / a later one, joined by `'`: the first reading of each (a surname's surname reading, a heteronym's most common one) | member |
 //! | the same, ending in [`SECONDARY_READING`] | the same, one key per other combination of heteronym readings (`zhang'yue` for 张乐) | member |
 //! | `ALIAS` | the alias's words as readings, from each word | member |
-//! | `ACCOUNT`, `WEIXIN`, `EMAIL` | the lower-cased value | member |
-//! | `PHONE` | every run of [`PHONE_RUN`] digits of a visible mobile or telephone, and its last digits but one (the number's end, for queries of three digits) | member |
-//! | `PHONE_FULL` | all the digits of a visible mobile or telephone | member |
 //! | `DEPARTMENT_*`, `GROUP_*` | as the four name families | department / group |
 //! | `FIRST_READING` | every prefix of each reading of a name's first syllable, and whether it is the whole reading and the syllable's first (see [`first_reading_key`]) | member |
 //!
@@ -29,13 +26,8 @@ pub(crate) mod family {
     pub const READING_START: u8 = 3;
     pub const READING_INFIX: u8 = 4;
     pub const ALIAS: u8 = 5;
-    pub const ACCOUNT: u8 = 6;
-    pub const WEIXIN: u8 = 7;
-    pub const EMAIL: u8 = 8;
-    /// Every run of four digits of a phone number, and its last three.
-    pub const PHONE: u8 = 9;
-    /// The whole digits of a phone number, for prefixes.
-    pub const PHONE_FULL: u8 = 10;
+    // 6–10 were accounts, WeChat ids, e-mails and phone digits up to format 4: since format 5
+    // they are derived from the records (see `search::lookup`).
     pub const DEPARTMENT_NAME_START: u8 = 11;
     pub const DEPARTMENT_NAME_INFIX: u8 = 12;
     pub const DEPARTMENT_READING_START: u8 = 13;
@@ -66,21 +58,20 @@ pub(crate) fn first_reading_key(prefix: &[u8], complete: bool, secondary: bool) 
 /// than a family of their own, so that a walk goes down the shared syllables once.)
 pub(crate) const SECONDARY_READING: u8 = 0x01;
 
-/// The digits in a `PHONE` key. Runs of four rather than three: a run of three is held by one
-/// number in a hundred (nearly 2,000 at 200,000 members), and a query of seven digits would
-/// intersect such lists; a run of four, by one in a thousand. A query of three digits finds its
-/// holders as the start of a run of four, or as the last three digits of a number (which the
-/// index holds for that), by the keys it begins. The index is about 4 bytes per member larger
-/// for it, gzipped.
-pub(crate) const PHONE_RUN: usize = 4;
-
 /// Separates the syllables of a reading key, as in "xi'an".
 pub(crate) const SYLLABLE_SEPARATOR: u8 = b'\'';
 
-/// The targets a key's value stands for.
+/// The targets a key's value stands for (or, since the engine gathers from them alike, the
+/// members a derived lookup of [`super::lookup`] holds).
 pub(crate) enum Targets<'a> {
     One(u32),
-    List { reader: Reader<'a>, left: usize, previous: u32 },
+    List {
+        reader: Reader<'a>,
+        left: usize,
+        previous: u32,
+    },
+    /// Members of a derived table ([`super::lookup`]), in increasing order.
+    Positions(std::slice::Iter<'a, u32>),
 }
 
 impl<'a> Targets<'a> {
@@ -95,6 +86,16 @@ impl<'a> Targets<'a> {
         let left = reader.count().unwrap_or(0);
         Targets::List { reader, left, previous: 0 }
     }
+
+    /// The `count` targets of a postings list without its count: varint gaps.
+    pub(crate) fn of_gaps(gaps: &'a [u8], count: usize) -> Targets<'a> {
+        Targets::List { reader: Reader::new(gaps), left: count, previous: 0 }
+    }
+
+    /// Some positions of a derived table, in increasing order.
+    pub(crate) fn of_positions(positions: &'a [u32]) -> Targets<'a> {
+        Targets::Positions(positions.iter())
+    }
 }
 
 impl Targets<'_> {
@@ -103,6 +104,7 @@ impl Targets<'_> {
         match self {
             Targets::One(_) => 1,
             Targets::List { left, .. } => *left,
+            Targets::Positions(positions) => positions.len(),
         }
     }
 }
@@ -126,6 +128,7 @@ impl Iterator for Targets<'_> {
                 *previous = previous.checked_add(gap)?;
                 Some(*previous)
             }
+            Targets::Positions(positions) => positions.next().copied(),
         }
     }
 }

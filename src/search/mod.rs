@@ -8,6 +8,8 @@
 //! - `automaton`: the bit-parallel automaton that walks reading keys ("zs" finds 张三): the
 //!   matcher's rule as a machine, which depends on the matcher, never the other way;
 //! - `typo`: one typo in a Latin query, as an automaton and as a rule for one name;
+//! - `lookup`: members by account, WeChat id, e-mail and phone digits, derived from the records
+//!   when a query first needs them;
 //! - `tables`: the search sections of a snapshot, checked when it is opened;
 //! - `engine`: gathering, ranking and describing results;
 //! - `browse`: the A–Z bar, departments and breadcrumbs, `@` mentions, filters;
@@ -26,6 +28,7 @@ mod browse;
 pub(crate) mod build;
 mod engine;
 pub(crate) mod index;
+mod lookup;
 mod matcher;
 // Public, but not a stable API: `tongxunlu queries` (src/cli) prints it for the JavaScript
 // benchmark, and the benchmarks and recall tests use it.

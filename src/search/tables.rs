@@ -1,11 +1,10 @@
 //! Reading the search sections of a snapshot: checking them when it is opened, and handing out
 //! what queries need. Opening checks what makes reading them safe; the contents of `READ`
-//! records, the account order of `UIDX` and the index's structure are checked where they are
-//! read (the module doc of [`crate::snapshot`] says why).
+//! records and the index's structure are checked where they are read (the module doc of
+//! [`crate::snapshot`] says why).
 //!
 //! | section | holds |
 //! |---|---|
-//! | `UIDX` | member positions sorted by account (u32 each), for lookups by account |
 //! | `AZBR` | the A–Z bar: 27 counts (A–Z, `#`), then member positions grouped by letter, each group in pinyin order (u32 each) |
 //! | `READ` | one record per member, then per listed department, then per group: each syllable's character start and length in the displayed name, and its readings as word numbers |
 //! | `CHAR` | per Chinese character of the searchable names, sorted: the character and its readings |
@@ -21,7 +20,6 @@ use crate::snapshot::format::{record_starts, u32_at, Malformed, Reader};
 use crate::snapshot::SnapshotError;
 use crate::text::normalize::normalized;
 
-pub(crate) const TAG_USERIDS: [u8; 4] = *b"UIDX";
 pub(crate) const TAG_LETTERS: [u8; 4] = *b"AZBR";
 pub(crate) const TAG_READINGS: [u8; 4] = *b"READ";
 pub(crate) const TAG_CHARS: [u8; 4] = *b"CHAR";
@@ -35,7 +33,6 @@ pub(crate) const LETTER_BUCKETS: usize = 27;
 /// What the opener learnt about the search sections.
 #[derive(Default)]
 pub(crate) struct SearchTables {
-    pub(crate) userids: Range<usize>,
     /// Where each letter's members start in the `AZBR` positions, and where the last ends.
     pub(crate) letter_starts: [u32; LETTER_BUCKETS + 1],
     pub(crate) letter_positions: usize,
@@ -54,6 +51,8 @@ pub(crate) struct SearchTables {
     pub(crate) subtree_end: Vec<u32>,
     pub(crate) direct_member_starts: Vec<u32>,
     pub(crate) direct_members: Vec<u32>,
+    /// What is derived from the records rather than stored, built as queries need it.
+    pub(crate) lookups: super::lookup::Lookups,
 }
 
 /// What the search tables are checked against: the records already opened.
@@ -105,22 +104,6 @@ impl SearchTables {
         counts: &Counts<'_>,
     ) -> Result<SearchTables, SnapshotError> {
         let members = counts.members;
-
-        // The order of the accounts is not checked: that reads the members in random order
-        // (about 15 ms in a browser at 200,000 members, as much as all other checks of the
-        // search sections together). A lookup compares the account it lands on (see
-        // `Snapshot::find_member`), so a misordered table makes lookups miss, never answer
-        // another member.
-        let userids = section(TAG_USERIDS, "UIDX")?;
-        let by_account = u32s(bytes, userids.clone())
-            .ok_or_else(|| SnapshotError::corrupt("UIDX", "its length is not a whole number of positions"))?;
-        if by_account.len() != members {
-            return Err(SnapshotError::corrupt(
-                "UIDX",
-                format!("{} positions for {members} members", by_account.len()),
-            ));
-        }
-        check_permutation(by_account, members, "UIDX")?;
 
         let letters = section(TAG_LETTERS, "AZBR")?;
         let mut all = u32s(bytes, letters.clone())
@@ -176,7 +159,6 @@ impl SearchTables {
             ));
         }
         let mut tables = SearchTables {
-            userids,
             letter_starts,
             letter_positions: letters.start + 4 * LETTER_BUCKETS,
             readings,
@@ -189,6 +171,7 @@ impl SearchTables {
             subtree_end: Vec::new(),
             direct_member_starts: Vec::new(),
             direct_members: Vec::new(),
+            lookups: Default::default(),
         };
 
         let chars_range = section(TAG_CHARS, "CHAR")?;
@@ -346,11 +329,6 @@ impl SearchTables {
             Ok(i) => self.chars[i].1.iter().map(|&w| self.word(bytes, w as usize)).collect(),
             Err(_) => Vec::new(),
         }
-    }
-
-    /// The member position at `i` of the account order.
-    pub(crate) fn by_userid(&self, bytes: &[u8], i: usize) -> usize {
-        u32_at(bytes, self.userids.start + 4 * i) as usize
     }
 
     /// The member position at `i` of the letter order.

@@ -4,7 +4,7 @@
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = [0x89, b'T', b'X', b'L', b'\r', b'\n', 0x1a, b'\n'];
 /// The layout version this crate writes and reads.
-pub const FORMAT_VERSION: u16 = 4;
+pub const FORMAT_VERSION: u16 = 5;
 
 pub(crate) const HEADER_LEN: usize = 44;
 pub(crate) const SECTION_ENTRY_LEN: usize = 12;
@@ -50,8 +50,14 @@ pub enum SnapshotError {
         /// The length the header gives.
         expected: usize,
     },
-    /// The header names a layout version other than [`FORMAT_VERSION`].
-    #[error("snapshot format version {found} is not supported (this engine reads version {FORMAT_VERSION})")]
+    /// The header names a layout version other than [`FORMAT_VERSION`]: an older one, which
+    /// only a rebuild can turn into one this engine reads, or a newer one, which needs a newer
+    /// engine (the page and the server disagree).
+    #[error("{}", if *found < FORMAT_VERSION {
+        format!("snapshot format {found} is no longer read; rebuild it")
+    } else {
+        format!("snapshot format {found} is newer than this engine reads (format {FORMAT_VERSION}); update the engine")
+    })]
     UnsupportedVersion {
         /// The version in the header.
         found: u16,
@@ -87,6 +93,15 @@ impl SnapshotError {
     }
 }
 
+/// Appends `value` to `bytes` as an LEB128 varint.
+pub(crate) fn push_varint(bytes: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        bytes.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    bytes.push(value as u8);
+}
+
 /// Appends LEB128 varints and length-prefixed strings to a buffer.
 #[cfg(feature = "builder")]
 #[derive(Default)]
@@ -96,12 +111,8 @@ pub(crate) struct Writer {
 
 #[cfg(feature = "builder")]
 impl Writer {
-    pub(crate) fn uint(&mut self, mut value: u64) {
-        while value >= 0x80 {
-            self.bytes.push((value as u8) | 0x80);
-            value >>= 7;
-        }
-        self.bytes.push(value as u8);
+    pub(crate) fn uint(&mut self, value: u64) {
+        push_varint(&mut self.bytes, value);
     }
 
     pub(crate) fn byte(&mut self, value: u8) {

@@ -5,13 +5,13 @@
 //! the bytes, so records are not parsed into objects: the opener checks the file once, notes
 //! where each record starts, and decodes a record only when it is asked for.
 //!
-//! # Layout (format version 4, [`FORMAT_VERSION`]; all integers little-endian)
+//! # Layout (format version 5, [`FORMAT_VERSION`]; all integers little-endian)
 //!
 //! ```text
 //! offset  size  field
 //!      0     8  magic: 89 'T' 'X' 'L' 0D 0A 1A 0A  (catches text-mode and truncation mangling,
 //!                                                  like PNG's)
-//!      8     2  format version (4)
+//!      8     2  format version (5)
 //!     10     2  number of sections, S
 //!     12     4  total length of the file in bytes
 //!     16     4  CRC-32 (IEEE) of every byte from offset 20 to the end
@@ -24,7 +24,7 @@
 //! Each section's tag appears once; sections lie after the section table, inside the file, and
 //! overlap none. The opener finds the sections below by their tags. A section with any other
 //! tag is held to the same rules and otherwise ignored — but that is no way for later versions
-//! to add sections: the opener reads version 4 only and refuses any other
+//! to add sections: the opener reads version 5 only and refuses any other
 //! ([`SnapshotError::UnsupportedVersion`]), so a newer layout is refused before its sections are
 //! looked at.
 //!
@@ -42,7 +42,7 @@
 //!   value).
 //! - `GRUP`: public groups with at least one visible member, in directory order. Each record:
 //!   id, name, then the member positions.
-//! - the search sections `UIDX` (lookup by account), `AZBR` (the A–Z bar), `READ` (readings of
+//! - the search sections `AZBR` (the A–Z bar), `READ` (readings of
 //!   every name), `CHAR`, `WORD`, `FST ` (the index) and `POST` (its postings): see
 //!   `search::tables`.
 //!
@@ -56,18 +56,15 @@
 //! ones are all there; every record of `DEPT`, `MEMB` and `GRUP` in full (UTF-8,
 //! positions that point at existing records, parents before children), after which reading a
 //! record cannot fail; and of the search sections, what makes reading them safe: the positions
-//! of `UIDX` and `AZBR` (each member once), the framing and number of `READ` records, every
+//! of `AZBR` (each member once), the framing and number of `READ` records, every
 //! `CHAR` and `WORD` entry, the index's header and footer. A file that fails any check is
 //! refused with a [`SnapshotError`] that says what and where; nothing panics and nothing loops
 //! on hostile input.
 //!
-//! Three things are trusted once the checksum matched, because checking them is dear (the
-//! first two were a quarter of a browser's open at 200,000 members; walking the index would cost
-//! more than all the rest), and are read defensively instead: the contents of a `READ` record,
-//! checked when it is read (one that does not decode gives its name no readings); the order of
-//! `UIDX` (a lookup compares the account it lands on, so a misordered table makes lookups
-//! miss, never answer another member); and the structure of the index (see
-//! `search::tables`). Only a buggy or hostile writer can produce any of these behind a
+//! Two things are trusted once the checksum matched, because checking them is dear (walking
+//! the index would cost more than all the rest), and are read defensively instead: the
+//! contents of a `READ` record, checked when it is read (one that does not decode gives its
+//! name no readings), and the structure of the index (see `search::tables`). Only a buggy or hostile writer can produce any of these behind a
 //! matching checksum.
 
 #[cfg(feature = "builder")]

@@ -231,9 +231,9 @@ impl Snapshot {
         let body = self.members.body(&self.bytes, position);
         let read = read_member(
             body,
-            |field, value| found = found.or((field == wanted).then_some(value)),
-            |_, _| {},
-            |_, _| {},
+            &mut |field, value| found = found.or((field == wanted).then_some(value)),
+            &mut |_, _| {},
+            &mut |_, _| {},
         );
         read.expect("records are checked when opening");
         found
@@ -244,25 +244,22 @@ impl Snapshot {
         decode_group(self.groups.body(&self.bytes, position)).expect("records are checked when opening")
     }
 
-    /// The position of the member with this account.
+    /// The position of the member with this account. (The first lookup sorts the accounts:
+    /// see `search::lookup`.)
     pub fn find_member(&self, userid: &str) -> Option<usize> {
-        let (mut low, mut high) = (0, self.member_count());
-        while low < high {
-            let mid = low + (high - low) / 2;
-            let position = self.search.by_userid(&self.bytes, mid);
-            match self.member_userid(position).cmp(userid.as_bytes()) {
-                std::cmp::Ordering::Less => low = mid + 1,
-                std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return Some(position),
-            }
-        }
-        None
+        self.search.lookups.find_account(self, userid)
     }
 
-    /// The account of the member at `position`, as bytes: UTF-8 was checked when opening, and
-    /// byte order is the order of accounts.
-    fn member_userid(&self, position: usize) -> &[u8] {
-        Reader::new(self.members.body(&self.bytes, position)).str_bytes().expect("records are checked when opening")
+    /// Calls `f` with each text field of the member at `position`, and answers the account:
+    /// one decoding of the record for what the derived lookups of search read.
+    pub(crate) fn each_member_text<'s>(&'s self, position: usize, mut f: impl FnMut(TextField, &'s str)) -> &'s str {
+        let body = self.members.body(&self.bytes, position);
+        read_member(body, &mut f, &mut |_, _| {}, &mut |_, _| {}).expect("records are checked when opening").userid
+    }
+
+    /// Only the account of the member at `position`.
+    pub(crate) fn member_account(&self, position: usize) -> &str {
+        Reader::new(self.members.body(&self.bytes, position)).str().expect("records are checked when opening")
     }
 
     /// Checks every record once, so that the accessors above cannot fail later. Returns what
@@ -293,14 +290,15 @@ impl Snapshot {
         for i in 0..members {
             let mut out_of_range = false;
             let body = self.members.body(&self.bytes, i);
-            let membership = |d: usize, _| {
+            let mut membership = |d: usize, _| {
                 if d < departments {
                     memberships.push(d as u32);
                 } else {
                     out_of_range = true;
                 }
             };
-            read_member(body, |_, _| {}, membership, |_, _| {}).map_err(|e| SnapshotError::in_record("MEMB", i, e))?;
+            read_member(body, &mut |_, _| {}, &mut membership, &mut |_, _| {})
+                .map_err(|e| SnapshotError::in_record("MEMB", i, e))?;
             if out_of_range {
                 return Err(SnapshotError::in_record("MEMB", i, Malformed::DepartmentOutOfRange));
             }
@@ -425,9 +423,9 @@ fn decode_member(body: &[u8]) -> Result<MemberRecord<'_>, Malformed> {
     let (mut fields, mut departments, mut extattr) = (Vec::new(), Vec::new(), Vec::new());
     let head = read_member(
         body,
-        |field, value| fields.push((field, value)),
-        |department, order| departments.push((department, order)),
-        |name, value| extattr.push((name, value)),
+        &mut |field, value| fields.push((field, value)),
+        &mut |department, order| departments.push((department, order)),
+        &mut |name, value| extattr.push((name, value)),
     )?;
     Ok(MemberRecord {
         userid: head.userid,
@@ -453,12 +451,13 @@ struct MemberHead<'s> {
 /// Reads and checks a member record, handing each item of its lists to a callback: the text
 /// fields, the memberships as (department position, sort number), the custom attributes. The
 /// one reading of the layout, shared by the accessor, which keeps everything, and the opener,
-/// which keeps the memberships alone and so allocates nothing per member.
+/// which keeps the memberships alone and so allocates nothing per member. (The callbacks are
+/// `dyn`: one copy of this code serves every caller, which the browser build's size counts.)
 fn read_member<'s>(
     body: &'s [u8],
-    mut field: impl FnMut(TextField, &'s str),
-    mut membership: impl FnMut(usize, u32),
-    mut attribute: impl FnMut(&'s str, &'s str),
+    field: &mut dyn FnMut(TextField, &'s str),
+    membership: &mut dyn FnMut(usize, u32),
+    attribute: &mut dyn FnMut(&'s str, &'s str),
 ) -> Result<MemberHead<'s>, Malformed> {
     let mut r = Reader::new(body);
     let userid = r.str()?;

@@ -79,12 +79,10 @@ pub(super) fn u32s(values: impl IntoIterator<Item = u32>) -> Vec<u8> {
 /// One syllable of a `READ` record: character start, character count, word numbers.
 type ReadSyllable = (u64, u64, Vec<u64>);
 
-/// The contents of the seven search sections, before encoding, so that a test can break one rule
+/// The contents of the six search sections, before encoding, so that a test can break one rule
 /// of one section and leave the rest valid (src/search/tables.rs says what each holds).
 #[derive(Debug, Clone)]
 pub(super) struct SearchParts {
-    /// `UIDX`: member positions by account.
-    pub(super) by_account: Vec<u32>,
     /// `AZBR`: how many members file under A–Z and `#`, then their positions grouped so.
     pub(super) letter_counts: [u32; LETTER_BUCKETS],
     pub(super) by_letter: Vec<u32>,
@@ -104,13 +102,10 @@ impl SearchParts {
     /// syllables, no readings or characters, and an index with no keys.
     pub(super) fn minimal(accounts: &[&[u8]], labels: &[bool], groups: usize) -> SearchParts {
         let n = accounts.len() as u32;
-        let mut by_account: Vec<u32> = (0..n).collect();
-        by_account.sort_by_key(|&p| accounts[p as usize]);
         let mut letter_counts = [0; LETTER_BUCKETS];
         letter_counts[LETTER_BUCKETS - 1] = n;
         let records = accounts.len() + labels.iter().filter(|&&label| !label).count() + groups;
         SearchParts {
-            by_account,
             letter_counts,
             by_letter: (0..n).collect(),
             readings: vec![Vec::new(); records],
@@ -154,7 +149,6 @@ impl SearchParts {
             })
             .collect();
         vec![
-            (UIDX, u32s(self.by_account.iter().copied())),
             (AZBR, u32s(self.letter_counts.iter().chain(&self.by_letter).copied())),
             (READ, readings),
             (CHAR, chars),
@@ -271,7 +265,6 @@ pub(super) fn hand_written() -> (Vec<Section>, SearchParts) {
         letter_counts[letter as usize - 'A' as usize] = 1;
     }
     let parts = SearchParts {
-        by_account: vec![1, 2, 0],
         letter_counts,
         by_letter: vec![1, 2, 0],
         readings: names.iter().map(|(read, _)| read.clone()).collect(),

@@ -46,10 +46,12 @@ fn wrong_version_is_refused_by_number() {
         bytes[8..10].copy_from_slice(&version.to_le_bytes());
         let e = Snapshot::open(bytes).unwrap_err();
         assert_eq!(e, SnapshotError::UnsupportedVersion { found: version });
-        assert_eq!(
-            message(&e),
-            format!("snapshot format version {version} is not supported (this engine reads version {FORMAT_VERSION})")
-        );
+        let expected = if version < FORMAT_VERSION {
+            format!("snapshot format {version} is no longer read; rebuild it")
+        } else {
+            format!("snapshot format {version} is newer than this engine reads (format {FORMAT_VERSION}); update the engine")
+        };
+        assert_eq!(message(&e), expected);
     }
 }
 

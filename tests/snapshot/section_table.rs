@@ -19,7 +19,7 @@ fn missing_sections_are_named() {
     let all = empty_directory();
     assert_eq!(
         all.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
-        [META, DEPT, MEMB, GRUP, UIDX, AZBR, READ, CHAR, WORD, FST, POST]
+        [META, DEPT, MEMB, GRUP, AZBR, READ, CHAR, WORD, FST, POST]
     );
     for (i, &name) in SECTION_NAMES.iter().enumerate() {
         let mut sections = all.clone();
@@ -59,7 +59,7 @@ fn sections_that_overlap_repeat_or_leave_the_file_are_refused() {
     type Damage = fn(&mut [u8]);
     let cases: [(&str, Damage); 6] = [
         ("a repeated tag", |b| b[T + 12..T + 16].copy_from_slice(b"META")),
-        ("a repeated search tag", |b| b[T + 12 * 10..T + 12 * 10 + 4].copy_from_slice(b"UIDX")),
+        ("a repeated search tag", |b| b[T + 12 * 9..T + 12 * 9 + 4].copy_from_slice(b"AZBR")),
         ("a section inside the table", |b| b[T + 4..T + 8].copy_from_slice(&0u32.to_le_bytes())),
         ("a section past the end", |b| b[T + 8..T + 12].copy_from_slice(&10_000u32.to_le_bytes())),
         ("a huge section", |b| b[T + 8..T + 12].copy_from_slice(&u32::MAX.to_le_bytes())),

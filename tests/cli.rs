@@ -1,7 +1,9 @@
 //! `tongxunlu inspect` as a user runs it (docs/cli.md#inspect): after the summary, a table of
 //! where the snapshot's bytes go — every section raw, deflated and (with `--brotli`) brotli'd,
 //! per member, and the whole file as one stream — in text and under `sections` in JSON, checked
-//! against the file's own section table, read here independently.
+//! against the file's own section table, read here independently. And signing from the command
+//! line (docs/cli.md#keygen): `keygen`, `snapshot --signing-key`, and `inspect` saying who signed
+//! and, with `--public-key`, refusing what that key did not sign.
 //!
 //! The snapshots are small (a 400-member sample): brotli at quality 11 is slow in a debug build.
 
@@ -13,6 +15,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 use tongxunlu::sample::{generate, Preset, SampleSpec};
+use tongxunlu::snapshot::signature::{self, PublicKey, SigningKey};
 use tongxunlu::snapshot::Snapshot;
 
 use crate::util::snapshot_of;
@@ -163,14 +166,15 @@ fn inspect_prints_the_table_after_the_summary_with_the_numbers_of_the_json() {
     // The summary comes first, as before.
     assert_eq!(lines[0], stats["corpName"].as_str().unwrap());
     assert_eq!(lines[1], format!("  format version 5, {} bytes", bytes.len()));
-    assert!(lines[4].starts_with(&format!("  {} members, ", number(stats, "members"))), "{text}");
-    assert!(lines[5].starts_with("sections ("), "{text}");
+    assert_eq!(lines[2], "  not signed");
+    assert!(lines[5].starts_with(&format!("  {} members, ", number(stats, "members"))), "{text}");
+    assert!(lines[6].starts_with("sections ("), "{text}");
 
     // One line per section, then the two totals: each ends in bytes, gzip and brotli, each
     // followed by its figure per member to one decimal.
     let sections = &json["sections"];
     let rows = sections["list"].as_array().unwrap();
-    let body = &lines[7..];
+    let body = &lines[8..];
     assert_eq!(body.len(), rows.len() + 2, "{text}");
     let expected = rows.iter().chain([&sections["sectionsTotal"], &sections["file"]]);
     for (line, sizes) in body.iter().zip(expected) {
@@ -209,9 +213,9 @@ fn without_brotli_the_table_gives_raw_and_gzip_sizes_only() {
 
     let text = inspect(path, &[]);
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[5].contains("--brotli adds brotli"), "{text}");
-    assert!(!lines[6].contains("brotli"), "no brotli column: {text}");
-    for (line, sizes) in lines[7..].iter().zip(rows.iter().chain([&sections["sectionsTotal"], &sections["file"]])) {
+    assert!(lines[6].contains("--brotli adds brotli"), "{text}");
+    assert!(!lines[7].contains("brotli"), "no brotli column: {text}");
+    for (line, sizes) in lines[8..].iter().zip(rows.iter().chain([&sections["sectionsTotal"], &sections["file"]])) {
         let words: Vec<&str> = line.split_whitespace().collect();
         let figures = &words[words.len() - 4..];
         assert_eq!(figures[0], number(sizes, "bytes").to_string(), "{line}");
@@ -253,4 +257,107 @@ fn inspect_lists_a_section_the_engine_does_not_read() {
     assert_eq!(extra["holds"], "(not read by this engine)");
     let text = inspect(&path, &[]);
     assert!(text.lines().any(|line| line.starts_with("  XTRA  (not read by this engine)")), "{text}");
+}
+
+/// The command's exit code, stdout and stderr, run in `dir`.
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tongxunlu")).current_dir(dir).args(args).output().unwrap();
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    (out.status.code(), text(out.stdout), text(out.stderr))
+}
+
+#[test]
+fn keygen_writes_an_owner_only_key_and_prints_its_public_half() {
+    let dir = workdir("keygen");
+    let (code, stdout, stderr) = run(&dir, &["keygen", "-o", "key.pem"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let key = SigningKey::read_pem_file(&dir.join("key.pem")).unwrap();
+    assert_eq!(stdout, format!("{}\n", key.public_key().to_base64()), "the public key alone on stdout");
+    assert_eq!(PublicKey::from_base64(&stdout).unwrap(), key.public_key());
+    assert!(stderr.contains(&format!("key id {}", key.public_key().key_id())), "{stderr}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("key.pem")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Two keys are two keys, and an existing key is never overwritten.
+    let (code, other, _) = run(&dir, &["keygen", "-o", "other.pem"]);
+    assert_eq!(code, Some(0));
+    assert_ne!(other, stdout);
+    let before = std::fs::read(dir.join("key.pem")).unwrap();
+    let (code, stdout, stderr) = run(&dir, &["keygen", "-o", "key.pem"]);
+    assert_eq!((code, stdout.as_str()), (Some(1), ""));
+    assert!(stderr.starts_with("tongxunlu: error: key.pem: ") && stderr.lines().count() == 1, "{stderr}");
+    assert_eq!(std::fs::read(dir.join("key.pem")).unwrap(), before);
+}
+
+#[test]
+fn snapshot_signs_with_a_key_and_inspect_verifies_or_refuses_in_one_line() {
+    let dir = workdir("signing");
+    let directory = generate(&SampleSpec { members: 200, seed: 2, preset: Preset::Company });
+    std::fs::write(dir.join("dir.json"), directory.to_json_pretty()).unwrap();
+    assert_eq!(run(&dir, &["keygen", "-o", "key.pem"]).0, Some(0));
+    assert_eq!(run(&dir, &["keygen", "-o", "other.pem"]).0, Some(0));
+    let key = SigningKey::read_pem_file(&dir.join("key.pem")).unwrap();
+    let (public, id) = (key.public_key().to_base64(), key.public_key().key_id());
+    let other = SigningKey::read_pem_file(&dir.join("other.pem")).unwrap().public_key();
+
+    let snapshot = |out: &str, extra: &[&str]| {
+        let (code, stdout, stderr) =
+            run(&dir, &[&["snapshot", "dir.json", "--viewer", "exec001", "-o", out], extra].concat());
+        assert_eq!(code, Some(0), "{stderr}");
+        stdout
+    };
+    let said = snapshot("signed.txl", &["--signing-key", "key.pem"]);
+    assert!(said.trim_end().ends_with(&format!("; signed, key id {id}")), "{said}");
+    assert!(!snapshot("plain.txl", &[]).contains("signed"));
+    let (signed, plain) =
+        (std::fs::read(dir.join("signed.txl")).unwrap(), std::fs::read(dir.join("plain.txl")).unwrap());
+    assert_eq!(signed, signature::sign(&plain, &key), "the unsigned snapshot, signed");
+    assert!(said.contains(&format!(": {} bytes (", signed.len())), "{said}");
+
+    let line = |file: &str, extra: &[&str]| {
+        let (code, stdout, stderr) = run(&dir, &[&["inspect", file], extra].concat());
+        assert_eq!(code, Some(0), "{stderr}");
+        stdout.lines().nth(2).unwrap().to_owned()
+    };
+    assert_eq!(
+        line("signed.txl", &[]),
+        format!("  signed, key id {id} (80 signature bytes; not verified without --public-key)")
+    );
+    assert_eq!(
+        line("signed.txl", &["--public-key", &public]),
+        format!("  signed, key id {id}: verified with --public-key")
+    );
+    assert_eq!(line("plain.txl", &[]), "  not signed");
+    let json = |file: &str, extra: &[&str]| -> Value {
+        serde_json::from_str(&run(&dir, &[&["inspect", file, "--json"], extra].concat()).1).unwrap()
+    };
+    assert_eq!(json("signed.txl", &[])["signature"], serde_json::json!({ "keyId": id.to_string(), "verified": false }));
+    assert_eq!(json("signed.txl", &["--public-key", &public])["signature"]["verified"], true);
+    assert_eq!(json("plain.txl", &[])["signature"], Value::Null);
+    assert_eq!(json("signed.txl", &[])["stats"], json("plain.txl", &[])["stats"], "the same snapshot inside");
+
+    let mut tampered = signed.clone();
+    tampered[signed.len() / 2] ^= 1;
+    std::fs::write(dir.join("tampered.txl"), &tampered).unwrap();
+    let other = other.to_base64();
+    for (file, key, says) in [
+        ("plain.txl", &public, "not signed: no signature block at the end".to_owned()),
+        ("signed.txl", &other, format!("signed by another key (key id {id}; the key given has id ")),
+        ("tampered.txl", &public, "invalid signature: the bytes were altered after they were signed".to_owned()),
+    ] {
+        let (code, stdout, stderr) = run(&dir, &["inspect", file, "--public-key", key]);
+        assert_eq!((code, stdout.as_str()), (Some(1), ""), "{file}");
+        assert!(stderr.starts_with(&format!("tongxunlu: error: {file}: {says}")), "{file}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    // A key that is not one is a usage error; a key file that is not there names it.
+    assert_eq!(run(&dir, &["inspect", "signed.txl", "--public-key", "not-a-key"]).0, Some(2));
+    let (code, _, stderr) =
+        run(&dir, &["snapshot", "dir.json", "--viewer", "exec001", "-o", "x.txl", "--signing-key", "nokey.pem"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.starts_with("tongxunlu: error: nokey.pem: "), "{stderr}");
+    assert!(!dir.join("x.txl").exists(), "nothing written without the key");
 }

@@ -1,7 +1,8 @@
 //! `tongxunlu serve` as the page and a host back end use it (docs/visibility.md, docs/cli.md): the built binary on a
 //! free port, spoken to over plain HTTP/1.1 with `std::net::TcpStream` — page and package files,
 //! no way out of their directories, each viewer's snapshot behind a signed token, one snapshot per
-//! visibility class, ETag/304, gzip, 401/403 with no data, and the demo sign-in only with --demo.
+//! visibility class, ETag/304, gzip, 401/403 with no data, the demo sign-in only with --demo, and
+//! with --signing-key snapshots that verify with the public key /config.js gives the page.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -13,6 +14,7 @@ use flate2::read::GzDecoder;
 use serde_json::Value;
 use tongxunlu::model::{Directory, Status};
 use tongxunlu::sample::{self, Preset, SampleSpec};
+use tongxunlu::snapshot::signature::{self, PublicKey, SigningKey};
 use tongxunlu::snapshot::{self, Snapshot, MAGIC};
 use tongxunlu::token::{self, Secret};
 use tongxunlu::visibility::Organisation;
@@ -511,8 +513,43 @@ fn config_js_carries_the_urls_and_the_wechat_work_settings() {
             "corpId": "ww1234\"</script>",
             "agentId": "1000002",
             "signatureUrl": "/jssdk/sign",
+            "signingKey": "",
         })
     );
+}
+
+#[test]
+fn with_a_signing_key_every_snapshot_verifies_with_the_key_in_config_js() {
+    let fixture = Fixture::new("signed");
+    let key = SigningKey::from_seed([9; 32]);
+    key.write_new_pem_file(&fixture.dir.join("key.pem")).unwrap();
+    let server = fixture.serve(&["--signing-key", "key.pem"]);
+    let public = PublicKey::from_base64(config(&server)["signingKey"].as_str().unwrap()).unwrap();
+    assert_eq!(public, key.public_key());
+    let organisation = Organisation::new(&fixture.directory);
+    for viewer in ["exec001", "staff001", "dev001"] {
+        let token = token_for(viewer);
+        let answer = server.snapshot(&token, &[]);
+        assert_eq!(answer.status, 200, "{viewer}");
+        let expected = snapshot::build(&fixture.directory, &organisation.view(viewer).unwrap());
+        let body = signature::verify(&answer.body, &public).unwrap_or_else(|e| panic!("{viewer}: {e}"));
+        assert_eq!(body, expected.bytes, "{viewer}: that viewer's own snapshot, signed");
+        assert_eq!(Snapshot::open(answer.body.clone()).unwrap().as_bytes(), &expected.bytes[..]);
+        // The ETag names the key too: the same class signed by another key is other bytes.
+        let etag = format!("\"{}-{}\"", expected.class_key_hex(), public.key_id());
+        assert_eq!(answer.header("ETag"), Some(etag.as_str()), "{viewer}");
+        assert_eq!(server.snapshot(&token, &[("If-None-Match", &etag)]).status, 304);
+        let gzipped = server.snapshot(&token, &[("Accept-Encoding", "gzip")]);
+        assert_eq!(gzipped.header("Content-Encoding"), Some("gzip"));
+        assert_eq!(gunzip(&gzipped.body), answer.body, "{viewer}: the signed bytes, gzipped");
+        assert_eq!(server.snapshot(&token, &[]).body, answer.body, "{viewer}: signed once, the same every time");
+    }
+
+    // A key file that cannot be read stops the server before it listens, naming the file.
+    let out =
+        run(&fixture, &["serve", "dir.json", "--addr", "127.0.0.1:0", "--signing-key", "no-key.pem"], Some(SECRET));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("tongxunlu: error: no-key.pem: "), "{}", stderr(&out));
 }
 
 fn run(fixture: &Fixture, args: &[&str], secret: Option<&str>) -> Output {

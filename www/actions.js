@@ -26,6 +26,7 @@ export const DEFAULT_CONFIG = Object.freeze({
   corpId: "", // WeChat Work corp id, for the JS-SDK
   agentId: "", // the app's agent id, for the JS-SDK
   signatureUrl: "", // GET ?url=<page url> → { timestamp, nonceStr, signature } for the JS-SDK
+  signingKey: "", // base64 Ed25519 public key: when set, only snapshots it signed are opened
   sdkUrl: "https://res.wx.qq.com/open/js/jweixin-1.2.0.js", // loaded in WeChat (Work) when the SDK is configured
 });
 

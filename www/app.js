@@ -8,9 +8,16 @@
 // | opens                         | is replaced by it                     | shows it                        |
 // | is 304 Not Modified           | is opened                             | shows it                        |
 // | fails to open (corrupt, cut)  | stays, untouched                      | shows it and says why           |
+// | fails its signature check     | stays, untouched                      | shows it and says why           |
 // | fails: no network             | is opened                             | shows it, 离线, with its age     |
 // | 401 / 403                     | is deleted                            | 登录已过期 / 无权查看通讯录      |
 // | anything else                 | is opened if there is one             | says the server is unavailable  |
+//
+// With `signingKey` in the config, every download is verified (verifySignature) before it is
+// opened or stored: unsigned, signed by another key, altered, or unverifiable in this browser,
+// it is refused like a corrupt one. What is stored was verified on download, under the key it is
+// tagged with (store.js); it is not verified again on each start: Cache Storage is this origin's
+// own, and whatever could rewrite it could as well rewrite the page's scripts.
 //
 // For tests and scripts, <body data-state> is loading | signin | ready | error, and
 // <body data-offline> is set while a stored snapshot is shown instead of a fresh one.
@@ -115,15 +122,89 @@ function openSnapshot(engine, bytes) {
   return engine.Directory.open(bytes); // throws an Error that says what is wrong
 }
 
+/** A download refused by its signature; `unsupported` when this browser cannot check one. */
+class SignatureRefusal extends Error {
+  constructor(message, unsupported = false) {
+    super(message);
+    this.unsupported = unsupported;
+  }
+}
+
+/**
+ * Resolves when `bytes` end in a signature block (docs/snapshot.md#signature) whose Ed25519
+ * signature of everything before it is by `signingKey` (base64 of the 32-byte public key);
+ * else rejects with a SignatureRefusal that says why, in the engine's words. The key id is
+ * compared first, so that another server's key is told apart from an alteration. A browser
+ * without Ed25519 in WebCrypto refuses too: never opened unchecked.
+ */
+async function verifySignature(bytes, signingKey) {
+  const body = bytes.length - 80; // the block: signature (64), key id (8), "TXLSIGN1"
+  if (body < 0 || String.fromCharCode(...bytes.subarray(-8)) !== "TXLSIGN1") {
+    throw new SignatureRefusal("not signed: no signature block at the end");
+  }
+  let raw = null;
+  try {
+    raw = Uint8Array.from(atob(signingKey), (c) => c.charCodeAt(0));
+  } catch {
+    // not base64: refused just below
+  }
+  if (raw?.length !== 32) throw new SignatureRefusal("the page's signingKey is not base64 of 32 bytes");
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) throw new SignatureRefusal("WebCrypto is not available (the page must be served over https)", true);
+  const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  const expected = hex(new Uint8Array(await subtle.digest("SHA-256", raw)).subarray(0, 8));
+  const found = hex(bytes.subarray(body + 64, body + 72));
+  if (found !== expected) {
+    throw new SignatureRefusal(`signed by another key (key id ${found}; the key given has id ${expected})`);
+  }
+  let valid;
+  try {
+    const key = await subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
+    valid = await subtle.verify("Ed25519", key, bytes.subarray(body, body + 64), bytes.subarray(0, body));
+  } catch (err) {
+    throw new SignatureRefusal(`this browser cannot verify Ed25519 signatures (${err?.message ?? err})`, true);
+  }
+  if (!valid) throw new SignatureRefusal("invalid signature: the bytes were altered after they were signed");
+}
+
+/** Why a download was refused, for a notice over the stored snapshot or for the error page. */
+function refusal(err) {
+  if (!(err instanceof SignatureRefusal)) {
+    return {
+      why: "bad-download",
+      notice: "新下载的通讯录已损坏，无法使用",
+      title: "通讯录快照已损坏",
+      hint: "下载的通讯录不完整或已损坏。请刷新页面重新下载；如果问题仍然存在，请联系管理员。",
+    };
+  }
+  if (err.unsupported) {
+    return {
+      why: "bad-signature",
+      notice: "此浏览器无法验证通讯录数据的签名，新下载的通讯录未使用",
+      title: "无法验证通讯录签名",
+      hint: "此浏览器不支持验证通讯录的签名（WebCrypto Ed25519），为安全起见不打开通讯录。请升级企业微信或浏览器后重试。",
+    };
+  }
+  return {
+    why: "bad-signature",
+    notice: "通讯录数据签名无效，已拒绝新下载的通讯录",
+    title: "通讯录数据签名无效",
+    hint: "下载的通讯录没有通过签名校验，可能在传输途中被改动，已拒绝打开。请刷新页面重试；如果问题仍然存在，请联系管理员。",
+  };
+}
+
 function signInAgain(cfg) {
   return cfg.demo ? { label: "重新选择演示身份", run: () => location.reload() } : undefined;
 }
 
 /** Opens the best snapshot there is for `viewer`; returns the Directory. */
 async function obtainDirectory(engine, cfg, token, viewer) {
+  const signingKey = cfg.signingKey || "";
   let stored = await loadSnapshot().catch(() => null);
-  if (stored && stored.viewer !== viewer) {
-    await clearSnapshot(); // another viewer's directory: never shown to this one
+  // Another viewer's directory is never shown to this one; one stored under another signing key
+  // (or none) was never verified with the key in force.
+  if (stored && (stored.viewer !== viewer || stored.signingKey !== signingKey)) {
+    await clearSnapshot();
     stored = null;
   }
   const openStored = async (why) => {
@@ -142,21 +223,15 @@ async function obtainDirectory(engine, cfg, token, viewer) {
   if (got.kind === "ok") {
     let dir;
     try {
+      if (signingKey) await verifySignature(got.bytes, signingKey);
       dir = openSnapshot(engine, got.bytes);
     } catch (err) {
-      if (!stored)
-        throw new PageError(
-          "通讯录快照已损坏",
-          err.message,
-          "下载的通讯录不完整或已损坏。请刷新页面重新下载；如果问题仍然存在，请联系管理员。",
-        );
-      notice(
-        "error",
-        `新下载的通讯录已损坏，无法使用（${err.message}）。仍在使用 ${age(Date.now() - stored.savedAt)}保存的通讯录。`,
-      );
-      return openStored("bad-download");
+      const refused = refusal(err);
+      if (!stored) throw new PageError(refused.title, err.message, refused.hint);
+      notice("error", `${refused.notice}（${err.message}）。仍在使用 ${age(Date.now() - stored.savedAt)}保存的通讯录。`);
+      return openStored(refused.why);
     }
-    await saveSnapshot(got.bytes, { viewer, etag: got.etag }).catch((err) =>
+    await saveSnapshot(got.bytes, { viewer, etag: got.etag, signingKey }).catch((err) =>
       console.warn("tongxunlu: snapshot not stored:", err),
     );
     return dir;

@@ -3,9 +3,11 @@
 // - the sign-in token: sessionStorage (gone with the tab). The host app's back end puts it in the
 //   URL fragment (`#token=…`, never sent to any server); the page moves it out of the URL at once
 //   so that it is not bookmarked, shared or left in the history.
-// - the last good snapshot: Cache Storage, stored only after `Directory.open` accepted it, tagged
-//   with the viewer it belongs to, its ETag and when it was saved. A snapshot of another viewer is
-//   deleted before anything is shown, so nobody sees a directory meant for someone else.
+// - the last good snapshot: Cache Storage, stored only after `Directory.open` accepted it (and,
+//   with a signing key configured, after its signature verified), tagged with the viewer it
+//   belongs to, the signing key it was verified with (or ""), its ETag and when it was saved. A
+//   snapshot of another viewer is deleted before anything is shown, so nobody sees a directory
+//   meant for someone else; so is one verified with another key than the one in force.
 // - frequent contacts (常用联系人): localStorage, per viewer, `{ userid: count }`.
 
 const TOKEN_KEY = "tongxunlu.token";
@@ -58,8 +60,8 @@ export function tokenViewer(token) {
 const hasCaches = () => typeof caches !== "undefined";
 
 /**
- * The stored snapshot: `{ bytes(), viewer, etag, savedAt }`, or null. The bytes are read only
- * when asked for: online, a fresh download usually makes them unnecessary.
+ * The stored snapshot: `{ bytes(), viewer, signingKey, etag, savedAt }`, or null. The bytes are
+ * read only when asked for: online, a fresh download usually makes them unnecessary.
  */
 export async function loadSnapshot() {
   if (!hasCaches()) return null;
@@ -69,16 +71,22 @@ export async function loadSnapshot() {
   return {
     bytes: async () => new Uint8Array(await res.arrayBuffer()),
     viewer: res.headers.get("x-viewer") ?? "",
+    signingKey: res.headers.get("x-signing-key") ?? "",
     etag: res.headers.get("etag") ?? "",
     savedAt: Number(res.headers.get("x-saved-at")) || 0,
   };
 }
 
-/** Stores a snapshot that opened successfully, replacing the previous one. */
-export async function saveSnapshot(bytes, { viewer, etag = "", savedAt = Date.now() }) {
+/** Stores a snapshot that opened successfully (verified with `signingKey`, if one), replacing the previous one. */
+export async function saveSnapshot(bytes, { viewer, signingKey = "", etag = "", savedAt = Date.now() }) {
   if (!hasCaches()) return;
   const cache = await caches.open(SNAPSHOT_CACHE);
-  const headers = { "content-type": "application/octet-stream", "x-viewer": viewer, "x-saved-at": String(savedAt) };
+  const headers = {
+    "content-type": "application/octet-stream",
+    "x-viewer": viewer,
+    "x-signing-key": signingKey,
+    "x-saved-at": String(savedAt),
+  };
   if (etag) headers.etag = etag;
   await cache.put(SNAPSHOT_KEY, new Response(bytes, { headers }));
 }

@@ -1,5 +1,5 @@
-//! `tongxunlu inspect`: what a snapshot holds, and where its bytes go — each section's size raw
-//! and compressed (docs/cli.md#inspect).
+//! `tongxunlu inspect`: what a snapshot holds, whether it is signed and by which key, and where
+//! its bytes go — each section's size raw and compressed (docs/cli.md#inspect).
 
 use std::io::Write;
 use std::path::Path;
@@ -7,9 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use serde::Serialize;
+use tongxunlu::snapshot::signature::{self, PublicKey, SignatureError};
 use tongxunlu::snapshot::Snapshot;
 
-use super::{finish_output, read_snapshot, Result};
+use super::{finish_output, open_snapshot, read, Error, Result};
 
 /// The deflate level (and gzip's) and the brotli quality and window the table reports: the
 /// smallest each offers, which is what a server precompressing a snapshot would use.
@@ -18,15 +19,20 @@ const BROTLI_QUALITY: i32 = 11;
 const BROTLI_WINDOW_BITS: i32 = 24;
 
 /// `brotli`: also compress with brotli at quality 11, which takes minutes at 200,000 members
-/// (gzip takes seconds), so only when asked.
-pub(super) fn inspect_command(path: &Path, json: bool, brotli: bool) -> Result<()> {
-    let snap = read_snapshot(path)?;
+/// (gzip takes seconds), so only when asked. `public_key`: refuse the file unless that key
+/// signed it, as a page configured with it would.
+pub(super) fn inspect_command(path: &Path, json: bool, brotli: bool, public_key: Option<&PublicKey>) -> Result<()> {
+    let bytes = read(path)?;
+    // Verified before it is opened, in the page's order.
+    let signed = signed_by(&bytes, public_key).map_err(|e| Error::in_file(path, e))?;
+    let snap = open_snapshot(path, bytes)?;
     let stats = snap.stats();
     let sections = SectionTable::of(&snap, brotli);
     let mut out = std::io::stdout().lock();
     let printed: std::io::Result<()> = if json {
         let everything = serde_json::json!({
             "stats": stats,
+            "signature": signed,
             "sections": sections,
             "departments": (0..snap.department_count()).map(|d| snap.department_info(d)).collect::<Vec<_>>(),
             "members": (0..snap.member_count()).map(|m| snap.member_info(m)).collect::<Vec<_>>(),
@@ -34,9 +40,19 @@ pub(super) fn inspect_command(path: &Path, json: bool, brotli: bool) -> Result<(
         });
         serde_json::to_writer_pretty(&mut out, &everything).map_err(std::io::Error::from).and_then(|()| writeln!(out))
     } else {
+        let signature = match &signed {
+            None => "not signed".to_owned(),
+            Some(SignedBy { key_id, verified: true }) => format!("signed, key id {key_id}: verified with --public-key"),
+            Some(SignedBy { key_id, verified: false }) => {
+                format!(
+                    "signed, key id {key_id} ({} signature bytes; not verified without --public-key)",
+                    signature::BLOCK_LEN
+                )
+            }
+        };
         writeln!(
             out,
-            "{}\n  format version {}, {} bytes\n  class key {}\n  directory etag {}\n  {} members, {} departments (+{} path labels), {} groups",
+            "{}\n  format version {}, {} bytes\n  {signature}\n  class key {}\n  directory etag {}\n  {} members, {} departments (+{} path labels), {} groups",
             stats.corp_name,
             stats.format_version,
             stats.bytes,
@@ -50,6 +66,29 @@ pub(super) fn inspect_command(path: &Path, json: bool, brotli: bool) -> Result<(
         .and_then(|()| sections.print(&mut out))
     };
     finish_output(printed)
+}
+
+/// Which key signed a file (`signature` in the JSON; null when the file is not signed).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignedBy {
+    /// The key id of the signature block, in hexadecimal.
+    key_id: String,
+    /// Whether the signature was verified: only with `--public-key`, which refuses the file
+    /// unless it is.
+    verified: bool,
+}
+
+/// Who signed `file`: verified when a key is given (and refused unless that key signed it),
+/// else as the signature block says.
+fn signed_by(file: &[u8], public_key: Option<&PublicKey>) -> std::result::Result<Option<SignedBy>, SignatureError> {
+    if let Some(key) = public_key {
+        signature::verify(file, key)?;
+        return Ok(Some(SignedBy { key_id: key.key_id().to_string(), verified: true }));
+    }
+    // A block too short to be one is left to the opener, whose error says more.
+    let block = signature::split(file).ok().and_then(|(_, block)| block);
+    Ok(block.map(|block| SignedBy { key_id: block.key_id.to_string(), verified: false }))
 }
 
 /// Where a snapshot's bytes go: every section of its table, raw and compressed.

@@ -16,6 +16,7 @@ use tongxunlu::card::{CardError, Format};
 use tongxunlu::model::{Directory, DirectoryError};
 use tongxunlu::roster::RosterError;
 use tongxunlu::sample::{self, Preset, SampleSpec};
+use tongxunlu::snapshot::signature::{PublicKey, SignatureError, SigningKey};
 use tongxunlu::snapshot::{self, Snapshot, SnapshotError};
 use tongxunlu::token::SecretError;
 use tongxunlu::visibility::{Organisation, ViewError};
@@ -25,6 +26,7 @@ mod inspect;
 mod roster;
 mod search;
 mod serve;
+mod signing;
 
 #[derive(Parser)]
 #[command(name = "tongxunlu", version, about = "Contact-directory engine for Chinese organisations")]
@@ -56,10 +58,17 @@ enum Command {
         viewer: String,
         #[arg(short, long)]
         output: PathBuf,
+        /// Sign the snapshot with this Ed25519 private key (PKCS#8 PEM, as `keygen` writes).
+        #[arg(long, value_name = "FILE")]
+        signing_key: Option<PathBuf>,
     },
     /// Print what a snapshot holds, and each section's size raw and compressed.
     Inspect {
         snapshot: PathBuf,
+        /// Refuse the snapshot unless this Ed25519 public key (base64, as `keygen` prints it)
+        /// signed it.
+        #[arg(long, value_name = "KEY", value_parser = PublicKey::from_base64)]
+        public_key: Option<PublicKey>,
         /// Everything as one JSON object: stats, the sections' sizes, departments, members with
         /// every field present, groups.
         #[arg(long)]
@@ -112,6 +121,13 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Print a viewer token for USERID, signed with the secret `serve` checks.
     Token(serve::TokenArgs),
+    /// Write a new Ed25519 key for signing snapshots (PKCS#8 PEM, owner-only) and print its
+    /// public key, for the page's `signingKey`.
+    Keygen {
+        /// The new key file; an existing file is never overwritten.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -162,6 +178,12 @@ pub enum Error {
     /// No usable token secret.
     #[error(transparent)]
     Secret(#[from] SecretError),
+    /// A signing key that cannot be had, or a snapshot whose signature is refused.
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// The operating system gave no random bytes for a new key.
+    #[error("the operating system's random source failed: {0}")]
+    Random(#[source] getrandom::Error),
     /// A member's card is too long for a QR code.
     #[error("{userid}: {source}")]
     Qr {
@@ -214,8 +236,12 @@ pub fn run() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Sample { members, seed, kind, output } => sample_command(members, seed, kind, &output),
-        Command::Snapshot { directory, viewer, output } => snapshot_command(&directory, &viewer, &output),
-        Command::Inspect { snapshot, json, brotli } => inspect::inspect_command(&snapshot, json, brotli),
+        Command::Snapshot { directory, viewer, output, signing_key } => {
+            snapshot_command(&directory, &viewer, &output, signing_key.as_deref())
+        }
+        Command::Inspect { snapshot, json, brotli, public_key } => {
+            inspect::inspect_command(&snapshot, json, brotli, public_key.as_ref())
+        }
         Command::Import(args) => roster::import_command(&args),
         Command::Export(args) => roster::export_command(&args),
         Command::Search { snapshot, query, limit, offset, json } => {
@@ -225,6 +251,7 @@ pub fn run() -> Result<()> {
         Command::Card { snapshot, userid, qr, format } => card::card_command(&snapshot, &userid, qr.as_deref(), format),
         Command::Serve(args) => serve::serve_command(&args),
         Command::Token(args) => serve::token_command(&args),
+        Command::Keygen { output } => signing::keygen_command(&output),
     }
 }
 
@@ -245,22 +272,27 @@ fn sample_command(members: usize, seed: u64, kind: Kind, output: &Path) -> Resul
     Ok(())
 }
 
-fn snapshot_command(directory: &Path, viewer: &str, output: &Path) -> Result<()> {
+fn snapshot_command(directory: &Path, viewer: &str, output: &Path, signing_key: Option<&Path>) -> Result<()> {
+    // The key first: a wrong path should not cost a build.
+    let key = signing_key.map(SigningKey::read_pem_file).transpose()?;
     let directory = read_directory(directory)?;
     let organisation = Organisation::new(&directory);
     let view = organisation.view(viewer)?;
     let built = snapshot::build(&directory, &view);
-    write(output, &built.bytes)?;
-    let gzipped = gzip(&built.bytes, flate2::Compression::best()).len();
+    let class_key = built.class_key_hex();
+    let signed = key.as_ref().map(|key| format!("; signed, key id {}", key.public_key().key_id())).unwrap_or_default();
+    let bytes = signing::signed(built.bytes, key.as_ref());
+    write(output, &bytes)?;
+    let gzipped = gzip(&bytes, flate2::Compression::best()).len();
     println!(
-        "wrote {}: {} bytes ({} gzipped, {:.1} bytes per member gzipped), {} members, {} departments; class key {}",
+        "wrote {}: {} bytes ({} gzipped, {:.1} bytes per member gzipped), {} members, {} departments; class key {}{signed}",
         output.display(),
-        built.bytes.len(),
+        bytes.len(),
         gzipped,
         gzipped as f64 / view.members.len().max(1) as f64,
         view.members.len(),
         view.departments.len(),
-        built.class_key_hex()
+        class_key,
     );
     Ok(())
 }
@@ -279,8 +311,16 @@ fn read_directory(path: &Path) -> Result<Directory> {
 }
 
 fn read_snapshot(path: &Path) -> Result<Snapshot> {
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    open_snapshot(path, read(path)?)
+}
+
+/// Opens the bytes read from `path`; an error names the file.
+fn open_snapshot(path: &Path, bytes: Vec<u8>) -> Result<Snapshot> {
     Snapshot::open(bytes).map_err(|e| Error::in_file(path, e))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| Error::io(path, e))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {

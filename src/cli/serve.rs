@@ -12,13 +12,18 @@
 //! share one built snapshot and its gzip, with the snapshot's class key as the ETag. The
 //! directory is read once at start; restart the server to publish a new one.
 //!
+//! With `--signing-key`, every snapshot is signed (src/snapshot/signature.rs) once, when it is
+//! built and cached, and `/config.js` gives the page the public key, so that a CDN or cache
+//! between the two cannot alter a snapshot unnoticed. The ETag then names the key as well: the
+//! same class signed by another key is other bytes.
+//!
 //! Routes:
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /api/snapshot` | the viewer's snapshot; `ETag: "<class key>"`, `Cache-Control: private, no-cache`, 304 on `If-None-Match` |
+//! | `GET /api/snapshot` | the viewer's snapshot; `ETag: "<class key>"` (`"<class key>-<key id>"` when signed), `Cache-Control: private, no-cache`, 304 on `If-None-Match` |
 //! | `GET /api/me` | `{"userid", "name"}` of the viewer |
-//! | `GET /config.js` | `globalThis.tongxunluConfig = {…}`: the URLs above, demo or not, the WeChat Work JS-SDK settings |
+//! | `GET /config.js` | `globalThis.tongxunluConfig = {…}`: the URLs above, demo or not, the WeChat Work JS-SDK settings, the signing key's public half |
 //! | `GET /api/demo/viewers` | with `--demo` only: the sample's personas, what each sees |
 //! | `POST /api/demo/token` | with `--demo` only: `{"userid"}` of a persona → `{"token", "expires"}` |
 //! | `GET /pkg/…` | the browser package (`--pkg`, default `pkg/web`) |
@@ -47,7 +52,7 @@ use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use tongxunlu::model::{Directory, PolicyField};
 use tongxunlu::sample::{self, Preset, SampleSpec, PERSONAS, SCHOOL_PERSONAS};
-use tongxunlu::snapshot;
+use tongxunlu::snapshot::{self, signature};
 use tongxunlu::token::{self, Secret, SecretError};
 use tongxunlu::visibility::{DepartmentRole, Organisation, View, ViewError};
 
@@ -90,6 +95,10 @@ pub struct ServeArgs {
     /// The host back end's URL that signs JS-SDK configs for the page.
     #[arg(long, default_value = "")]
     signature_url: String,
+    /// Sign every snapshot with this Ed25519 private key (PKCS#8 PEM, as `keygen` writes), and
+    /// give the page its public key in /config.js.
+    #[arg(long, value_name = "FILE")]
+    signing_key: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -123,6 +132,7 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
         }
         None => return Err(SecretError::Missing.into()),
     };
+    let signing_key = args.signing_key.as_deref().map(signature::SigningKey::read_pem_file).transpose()?;
     let organisation = Organisation::new(&directory);
     let demo = args.demo.then(|| demo_viewers(&directory, &organisation));
     let site = Site {
@@ -131,8 +141,9 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
         secret,
         www: args.www.clone(),
         pkg: args.pkg.clone(),
-        config: config_js(args),
+        config: config_js(args, signing_key.as_ref().map(|key| key.public_key())),
         demo,
+        signing_key,
         snapshots: Mutex::default(),
     };
     let server = Server::http(&args.addr).map_err(|source| Error::Listen { addr: args.addr.clone(), source })?;
@@ -151,6 +162,10 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
             viewers.iter().map(|v| v.userid).collect::<Vec<_>>().join(", ")
         ),
         None => eprintln!("viewers sign in with tokens signed by the configured secret (`tongxunlu token USERID`)"),
+    }
+    if let Some(key) = &site.signing_key {
+        let public = key.public_key();
+        eprintln!("snapshots are signed: key id {}, public key {}", public.key_id(), public.to_base64());
     }
     eprintln!("{} members, {} departments; Ctrl-C to stop", directory.userlist.len(), directory.department.len());
     println!("tongxunlu serve: listening on {url}");
@@ -181,6 +196,8 @@ struct Site<'d> {
     config: Entity,
     /// The personas offered for sign-in, in demo mode only.
     demo: Option<Vec<Persona>>,
+    /// Every snapshot served is signed with it, when there is one.
+    signing_key: Option<signature::SigningKey>,
     snapshots: Mutex<SnapshotCache>,
 }
 
@@ -306,7 +323,9 @@ fn demo_viewers(directory: &Directory, organisation: &Organisation) -> Vec<Perso
         .collect()
 }
 
-fn config_js(args: &ServeArgs) -> Entity {
+/// `signing_key`: the public half of the key snapshots are signed with; the page then opens only
+/// snapshots it signed.
+fn config_js(args: &ServeArgs, signing_key: Option<signature::PublicKey>) -> Entity {
     let config = json!({
         "snapshotUrl": "/api/snapshot",
         "meUrl": "/api/me",
@@ -316,6 +335,7 @@ fn config_js(args: &ServeArgs) -> Entity {
         "corpId": args.corp_id,
         "agentId": args.agent_id,
         "signatureUrl": args.signature_url,
+        "signingKey": signing_key.map(|key| key.to_base64()).unwrap_or_default(),
     });
     let pretty = serde_json::to_string_pretty(&config).expect("a JSON value always serialises");
     let text = format!("// Generated by `tongxunlu serve`.\nglobalThis.tongxunluConfig = {pretty};\n");
@@ -412,8 +432,12 @@ impl Site<'_> {
         // one new view may both build it, and the first to finish is kept.
         let entity = cached.unwrap_or_else(|| {
             let built = snapshot::build(self.directory, &view);
-            let etag = format!("\"{}\"", built.class_key_hex());
-            let mut entity = Entity::new(built.bytes, "application/octet-stream", etag, true);
+            let etag = match &self.signing_key {
+                Some(key) => format!("\"{}-{}\"", built.class_key_hex(), key.public_key().key_id()),
+                None => format!("\"{}\"", built.class_key_hex()),
+            };
+            let bytes = super::signing::signed(built.bytes, self.signing_key.as_ref());
+            let mut entity = Entity::new(bytes, "application/octet-stream", etag, true);
             entity.cache_control = "private, no-cache";
             entity.vary = "Authorization, Accept-Encoding";
             Arc::new(entity)

@@ -72,6 +72,7 @@ mod build;
 pub(crate) mod format;
 mod present;
 mod read;
+pub mod signature;
 
 #[cfg(feature = "builder")]
 pub use build::{build, Built};

@@ -11,7 +11,8 @@ import { pathToFileURL } from "node:url";
 import { launchBrowser, PKG_DIR, startApp } from "./harness.mjs";
 
 let engine;
-async function loadEngine() {
+/** The browser package, instantiated in Node once: the tests' independent reader of snapshots. */
+export async function loadEngine() {
   if (!engine) {
     engine = await import(pathToFileURL(path.join(PKG_DIR, "tongxunlu.js")).href);
     engine.initSync({ module: readFileSync(path.join(PKG_DIR, "tongxunlu_bg.wasm")) });

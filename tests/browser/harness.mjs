@@ -30,16 +30,18 @@ export const VIEWPORTS = {
 };
 
 /**
- * Starts `tongxunlu serve` on `directory` on a free port, with a fresh token secret. Returns
- * `{ url, token(userid, ttl), close() }`; tokens are minted by `tongxunlu token`.
+ * Starts `tongxunlu serve` on `directory` on a free port, with a fresh token secret and any
+ * `extraArgs` (`--signing-key FILE`…). Returns `{ url, token(userid, ttl), close() }`; tokens
+ * are minted by `tongxunlu token`.
  */
-export async function startApp({ directory = SAMPLE_JSON, demo = true } = {}) {
+export async function startApp({ directory = SAMPLE_JSON, demo = true, extraArgs = [] } = {}) {
   requireBuilt(path.join(PKG_DIR, "tongxunlu.js"), "make wasm-web");
   requireBuilt(directory, "make sample");
   requireBuilt(CLI, "make build");
   const env = { ...process.env, TONGXUNLU_SECRET: randomBytes(32).toString("hex") };
   const args = ["serve", directory, "--addr", "127.0.0.1:0", "--www", path.join(ROOT, "www"), "--pkg", PKG_DIR];
   if (demo) args.push("--demo");
+  args.push(...extraArgs);
   const child = spawn(CLI, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));

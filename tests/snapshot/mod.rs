@@ -29,6 +29,9 @@
 //! whose `FST ` section is a well-formed fst — one a builder wrote, or the two embedded below —
 //! whatever a hostile writer put in every other section (see [`read_everything`]).
 //!
+//! Signed files ([`signature`]): the signature block and its Ed25519 signature, verified against
+//! RFC vectors and openssl, and what the opener does with a block, whole or damaged.
+//!
 //! The cargo-fuzz targets in `fuzz/` drive the same two entry points for longer.
 
 mod assemble;
@@ -41,6 +44,7 @@ mod records;
 mod round_trip;
 mod search_sections;
 mod section_table;
+mod signature;
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;

@@ -186,6 +186,12 @@ impl JsDirectory {
         Snapshot::open(bytes).map(|snapshot| JsDirectory { snapshot }).map_err(|e| JsError::new(&e.to_string()))
     }
 
+    /// Builds now what the first search by account, WeChat id, e-mail or phone digits would
+    /// otherwise build: for the page to call while it is idle after opening.
+    pub fn prepare(&self) {
+        self.snapshot.prepare_search();
+    }
+
     /// `{ formatVersion, bytes, classKey, directoryEtag, corpName, departments, labels, members, groups }`.
     #[wasm_bindgen(unchecked_return_type = "Stats")]
     pub fn stats(&self) -> Result<JsValue, JsError> {

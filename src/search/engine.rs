@@ -499,6 +499,14 @@ impl Snapshot {
             .collect()
     }
 
+    /// Builds now what search would otherwise build at the first query that needs it: the
+    /// lookups by account, WeChat id, e-mail and phone digits it derives from the records
+    /// (docs/search.md). For a page to call once the directory is on screen, so that no keystroke
+    /// waits for them. Calling it again does nothing.
+    pub fn prepare_search(&self) {
+        self.tables().lookups.prepare(self);
+    }
+
     /// Matches from the first syllable of names, and the prefix-only fields.
     fn gather_from_start(&self, query: &Query, gathered: &mut Gathered) {
         let kinds = [

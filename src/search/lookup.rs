@@ -18,8 +18,8 @@
 //!   begin with it, as gap-coded lists in position order (the postings format of
 //!   [`super::index`]). Every phone query takes its candidates from them.
 //!
-//! The three identifier tables are built together, and the runs apart, each from one reading of
-//! the member records.
+//! Each is built apart, from one reading of the member records, when first needed — or all at
+//! once when the caller has time to spare ([`Lookups::prepare`]).
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -62,10 +62,11 @@ impl Identifier {
     }
 }
 
-/// The derived lookups of one snapshot, built when first asked for.
+/// The derived lookups of one snapshot, each built when first asked for (or by
+/// [`Lookups::prepare`]).
 #[derive(Default)]
 pub(crate) struct Lookups {
-    identifiers: OnceLock<[SortedKeys; 3]>,
+    identifiers: [OnceLock<SortedKeys>; 3],
     phone_runs: OnceLock<PhoneRuns>,
 }
 
@@ -79,15 +80,13 @@ impl Lookups {
         prefix: &str,
         f: impl FnMut(bool, Targets<'s>),
     ) {
-        let tables = self.identifiers.get_or_init(|| identifier_tables(snapshot));
-        tables[which as usize].each_prefix(snapshot, which, prefix.as_bytes(), f);
+        self.table(snapshot, which).each_prefix(snapshot, which, prefix.as_bytes(), f);
     }
 
     /// The position of the member whose account is `userid`, exactly.
     pub(crate) fn find_account(&self, snapshot: &Snapshot, userid: &str) -> Option<usize> {
-        let tables = self.identifiers.get_or_init(|| identifier_tables(snapshot));
         let wanted = folded(userid);
-        let accounts = &tables[Identifier::Account as usize].positions;
+        let accounts = &self.table(snapshot, Identifier::Account).positions;
         let key = |position: u32| Identifier::Account.key(snapshot, position as usize).unwrap_or_default();
         let first = accounts.partition_point(|&p| key(p) < wanted);
         // Accounts that differ in case only fold alike: the one asked for is among them.
@@ -102,23 +101,29 @@ impl Lookups {
     pub(crate) fn phone_runs(&self, snapshot: &Snapshot) -> &PhoneRuns {
         self.phone_runs.get_or_init(|| PhoneRuns::build(snapshot))
     }
-}
 
-/// The tables of accounts, WeChat ids and e-mails, from one reading of the members.
-fn identifier_tables(snapshot: &Snapshot) -> [SortedKeys; 3] {
-    let mut keys: [KeysToSort; 3] = Default::default();
-    for position in 0..snapshot.member_count() {
-        let account = snapshot.each_member_text(position, |field, text| {
-            let which = match field {
-                TextField::WeixinId => Identifier::WeixinId,
-                TextField::Email => Identifier::Email,
-                _ => return,
-            };
-            keys[which as usize].push(&folded(text), position as u32);
-        });
-        keys[Identifier::Account as usize].push(&folded(account), position as u32);
+    /// Builds every lookup not built yet, for a caller with time to spare now (a page once it
+    /// has shown the directory) rather than at the first keystroke that needs one.
+    pub(crate) fn prepare(&self, snapshot: &Snapshot) {
+        for which in Identifier::ALL {
+            self.table(snapshot, which);
+        }
+        self.phone_runs(snapshot);
     }
-    keys.map(KeysToSort::sort)
+
+    /// One identifier's table, each built apart (the account's first of all, for lookups by
+    /// account), so that no more is built, nor held at once while building, than is asked for.
+    fn table(&self, snapshot: &Snapshot, which: Identifier) -> &SortedKeys {
+        self.identifiers[which as usize].get_or_init(|| {
+            let mut keys = KeysToSort::default();
+            for position in 0..snapshot.member_count() {
+                if let Some(key) = which.key(snapshot, position) {
+                    keys.push(&key, position as u32);
+                }
+            }
+            keys.sort()
+        })
+    }
 }
 
 /// `text` as queries are folded (see [`normalized`]).

@@ -75,6 +75,21 @@ test("the browser build answers exactly as the Node build", async () => {
   });
 });
 
+test("prepare() builds ahead what search derives, and answers stay the same", async () => {
+  const web = await loadWebPkg();
+  const queries = ["zhang", "exec001", "138", "0001", "13800", "wei@", ...agreementQueries().slice(0, 40)];
+  withDirectory(web.Directory, bytes, (fresh) => {
+    withDirectory(web.Directory, bytes, (prepared) => {
+      prepared.prepare();
+      prepared.prepare(); // again: nothing more to do
+      for (const q of queries) {
+        assert.deepEqual(prepared.search(q, { limit: 20 }), fresh.search(q, { limit: 20 }), `search ${JSON.stringify(q)}`);
+      }
+      assert.deepEqual(prepared.member("exec001"), fresh.member("exec001"));
+    });
+  });
+});
+
 test("search results are plain objects with what the page highlights", () => {
   const hits = dir.search("zhangs");
   assert.ok(hits.length > 0);
@@ -321,6 +336,7 @@ test("every method of a freed Directory throws an Error", () => {
     mecard: () => freed.mecard("staff001"),
     qrSvg: () => freed.qrSvg("staff001"),
     qrMatrix: () => freed.qrMatrix("staff001"),
+    prepare: () => freed.prepare(),
   };
   const methods = Object.getOwnPropertyNames(Directory.prototype).filter((n) => !["constructor", "free"].includes(n) && !n.startsWith("__") && typeof Directory.prototype[n] === "function");
   assert.deepEqual(Object.keys(calls).sort(), methods.sort(), "every method is called here");

@@ -220,7 +220,7 @@ bench-js: $(PKG_JSON) $(CLI) tools-node
 
 # Every fuzz target of fuzz/ for FUZZ_SECONDS each, on a freshly seeded corpus (needs nightly).
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := open_snapshot_fixed_checksum open_snapshot import_csv import_xlsx import_xlsx_cells
+FUZZ_TARGETS := open_snapshot_fixed_checksum open_snapshot apply_delta import_csv import_xlsx import_xlsx_cells
 
 fuzz:
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal

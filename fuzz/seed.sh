@@ -4,6 +4,7 @@
 # come from the same fixtures as the property tests:
 # - the snapshot opener's targets (tests/snapshot): valid snapshots built from small directories,
 #   hostile but well-framed ones, and edge cases;
+# - apply_delta (tests/snapshot/fuzz_seeds.rs): patches from its base snapshot to others;
 # - the roster importer's targets, import_csv, import_xlsx and import_xlsx_cells (tests/roster).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -10,8 +10,9 @@
 //! - [`visibility`] (feature `builder`): what one viewer may see (docs/visibility.md). Runs where the whole
 //!   directory is known.
 //! - [`snapshot`]: the compact binary a viewer's page receives (docs/snapshot.md) — built natively from a
-//!   [`visibility::View`], opened anywhere (natively and in WebAssembly) without parsing it, and
-//!   optionally signed (Ed25519) so that a page opens only what its server built.
+//!   [`visibility::View`], opened anywhere (natively and in WebAssembly) without parsing it,
+//!   optionally signed (Ed25519) so that a page opens only what its server built; and
+//!   [`snapshot::delta`], the patch that brings a page's copy up to date by difference.
 //! - [`search`]: every way of finding a colleague in an opened snapshot (docs/search.md) — names,
 //!   pinyin, initials, fuzzy pinyin, typos, accounts, phone digits — ranked, with highlights;
 //!   and the A–Z bar, browsing, `@` mentions and filters.

@@ -1,9 +1,13 @@
-//! `tongxunlu inspect` as a user runs it (docs/cli.md#inspect): after the summary, a table of
-//! where the snapshot's bytes go — every section raw, deflated and (with `--brotli`) brotli'd,
-//! per member, and the whole file as one stream — in text and under `sections` in JSON, checked
-//! against the file's own section table, read here independently. And signing from the command
-//! line (docs/cli.md#keygen): `keygen`, `snapshot --signing-key`, and `inspect` saying who signed
-//! and, with `--public-key`, refusing what that key did not sign.
+//! The commands about snapshot files as a user runs them:
+//!
+//! - `tongxunlu inspect` (docs/cli.md#inspect): after the summary, a table of where the
+//!   snapshot's bytes go — every section raw, deflated and (with `--brotli`) brotli'd, per
+//!   member, and the whole file as one stream — in text and under `sections` in JSON, checked
+//!   against the file's own section table, read here independently;
+//! - signing (docs/cli.md#keygen): `keygen`, `snapshot --signing-key`, and `inspect` saying who
+//!   signed and, with `--public-key`, refusing what that key did not sign;
+//! - `tongxunlu delta` (docs/cli.md#delta): its last line says how many bytes a page fetches, as
+//!   gzip computes them here, and the patch it writes makes the new file from the old one.
 //!
 //! The snapshots are small (a 400-member sample): brotli at quality 11 is slow in a debug build.
 
@@ -16,7 +20,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use tongxunlu::sample::{generate, Preset, SampleSpec};
 use tongxunlu::snapshot::signature::{self, PublicKey, SigningKey};
-use tongxunlu::snapshot::Snapshot;
+use tongxunlu::snapshot::{delta, Snapshot};
 
 use crate::util::snapshot_of;
 
@@ -360,4 +364,116 @@ fn snapshot_signs_with_a_key_and_inspect_verifies_or_refuses_in_one_line() {
     assert_eq!(code, Some(1));
     assert!(stderr.starts_with("tongxunlu: error: nokey.pem: "), "{stderr}");
     assert!(!dir.join("x.txl").exists(), "nothing written without the key");
+}
+
+// ---- delta ------------------------------------------------------------------------------------
+
+/// `tongxunlu delta ARGS…`: its exit status, stdout and stderr.
+fn delta_run(args: &[&std::ffi::OsStr]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tongxunlu")).arg("delta").args(args).output().unwrap();
+    (out.status.success(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+/// The small snapshot's directory after a few members changed their mobile or position, and one
+/// left, as the executive sees it.
+fn changed_snapshot() -> &'static (PathBuf, Vec<u8>) {
+    static FILE: OnceLock<(PathBuf, Vec<u8>)> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let mut dir = generate(&SampleSpec { members: 400, seed: 1, preset: Preset::Company });
+        for (n, member) in dir.userlist.iter_mut().skip(50).step_by(97).enumerate() {
+            member.mobile = Some(format!("1990000{n:04}"));
+            member.position = Some("客户经理".to_owned());
+        }
+        let gone = dir.userlist.remove(200).userid;
+        for department in &mut dir.department {
+            department.department_leader.retain(|account| *account != gone);
+        }
+        for group in &mut dir.group {
+            group.userid.retain(|account| *account != gone);
+        }
+        dir.validate().unwrap();
+        let bytes = snapshot_of(&dir, "exec001").as_bytes().to_vec();
+        let path = workdir("changed").join("changed.txl");
+        std::fs::write(&path, &bytes).unwrap();
+        (path, bytes)
+    })
+}
+
+/// The two numbers of the last line, `N bytes to fetch of M`, which must have exactly that form.
+fn fetch_line(stdout: &str) -> (usize, usize) {
+    let last = stdout.lines().last().unwrap_or_default();
+    let words: Vec<&str> = last.split(' ').collect();
+    match words[..] {
+        [n, "bytes", "to", "fetch", "of", m] => (n.parse().unwrap(), m.parse().unwrap()),
+        _ => panic!("the last line is not `N bytes to fetch of M`: {last:?}"),
+    }
+}
+
+#[test]
+fn delta_prints_what_a_page_fetches_and_writes_a_patch_that_makes_the_new_file() {
+    let (old, old_bytes) = small_snapshot();
+    let (new, new_bytes) = changed_snapshot();
+    let patch_path = workdir("delta").join("patch.txd");
+    let (ok, stdout, stderr) = delta_run(&[old.as_os_str(), new.as_os_str(), "-o".as_ref(), patch_path.as_os_str()]);
+    assert!(ok, "{stdout}{stderr}");
+    let patch = std::fs::read(&patch_path).unwrap();
+    assert_eq!(delta::apply_checked(old_bytes, &patch).unwrap(), *new_bytes);
+    // gzip -9 of the patch, of the new file: what a server sends.
+    let (to_fetch, of) = fetch_line(&stdout);
+    assert_eq!((to_fetch, of), (gzipped_len(&patch), gzipped_len(new_bytes)), "{stdout}");
+    assert!(to_fetch < of, "{stdout}");
+    let info = delta::info(&patch).unwrap();
+    for figure in [
+        format!("patch: {} bytes raw, written to {}", patch.len(), patch_path.display()),
+        format!("{} copies of {} bytes", info.copies, info.copied),
+        format!("{} insertions of {} bytes", info.insertions, info.inserted),
+    ] {
+        assert!(stdout.contains(&figure), "{figure:?} is not in:\n{stdout}");
+    }
+
+    // The same figures as JSON; a file to itself is a patch of one copy.
+    let (ok, stdout, stderr) = delta_run(&[old.as_os_str(), new.as_os_str(), "--json".as_ref()]);
+    assert!(ok, "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(number(&json, "patchBytes"), patch.len());
+    assert_eq!((number(&json, "toFetch"), number(&json, "of")), (to_fetch, of));
+    assert_eq!(json["summary"], format!("{to_fetch} bytes to fetch of {of}"));
+    assert_eq!(json["compression"], "gzip -9");
+    let (ok, stdout, _) = delta_run(&[old.as_os_str(), old.as_os_str(), "--json".as_ref()]);
+    assert!(ok);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((number(&json, "copies"), number(&json, "insertions")), (1, 0));
+    assert_eq!(number(&json, "copied"), old_bytes.len());
+}
+
+#[test]
+fn delta_with_brotli_compresses_both_sides_with_brotli() {
+    let (old, _) = small_snapshot();
+    let (new, new_bytes) = changed_snapshot();
+    let (ok, stdout, stderr) = delta_run(&[old.as_os_str(), new.as_os_str(), "--brotli".as_ref()]);
+    assert!(ok, "{stderr}");
+    let (to_fetch, of) = fetch_line(&stdout);
+    assert!(to_fetch < of && of < gzipped_len(new_bytes), "{stdout}");
+    assert!(stdout.contains(&format!("brotli -q 11: patch {to_fetch} bytes, new file {of} bytes")), "{stdout}");
+}
+
+#[test]
+fn delta_of_a_file_that_is_not_a_snapshot_is_a_one_line_error() {
+    let (old, _) = small_snapshot();
+    let dir = workdir("delta_refused");
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "not a snapshot\n").unwrap();
+    let missing = dir.join("missing.txl");
+    for (args, expected) in [
+        ([old.as_os_str(), text.as_os_str()], format!("{}: not a tongxunlu snapshot", text.display())),
+        ([text.as_os_str(), old.as_os_str()], format!("{}: not a tongxunlu snapshot", text.display())),
+        ([old.as_os_str(), missing.as_os_str()], format!("{}: ", missing.display())),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_tongxunlu")).arg("delta").args(args).output().unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with(&format!("tongxunlu: error: {expected}")), "{stderr}");
+    }
 }

@@ -1,8 +1,13 @@
 //! What the fuzz targets share: open the bytes and, if they open, read every record through
-//! every accessor — after a successful open nothing may panic either.
+//! every accessor — after a successful open nothing may panic either; and apply the bytes as a
+//! patch to a fixed base.
+
+use std::sync::OnceLock;
 
 use tongxunlu::fields::TextField;
-use tongxunlu::snapshot::Snapshot;
+use tongxunlu::sample::{generate, Preset, SampleSpec};
+use tongxunlu::snapshot::{self, delta, Snapshot};
+use tongxunlu::visibility::Organisation;
 
 /// Opens `bytes`; if they open, reads everything. Returns whether they opened.
 pub fn open_and_read(bytes: &[u8]) -> bool {
@@ -79,4 +84,45 @@ pub fn fix_length_and_checksum(bytes: &mut [u8]) {
     bytes[12..16].copy_from_slice(&len.to_le_bytes());
     let crc = crc32fast::hash(&bytes[20..]);
     bytes[16..20].copy_from_slice(&crc.to_le_bytes());
+}
+
+/// The base `apply_delta` applies every input to: the snapshot of a 30-member company sample
+/// (seed 1) as `exec001` sees it. tests/snapshot/fuzz_seeds.rs makes the seed patches from the
+/// same base, so the two must change together.
+pub fn delta_base() -> &'static [u8] {
+    static BASE: OnceLock<Vec<u8>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let directory = generate(&SampleSpec { members: 30, seed: 1, preset: Preset::Company });
+        let view = Organisation::new(&directory).view("exec001").expect("the sample's executive signs in");
+        snapshot::build(&directory, &view).bytes
+    })
+}
+
+/// Applies `patch` to [`delta_base`]: an error whose message is one line of text, or bytes of
+/// exactly the length the patch declares, within the limit, which `apply_checked` gives too
+/// unless a digest differs. Returns whether it applied.
+pub fn apply_patch(patch: &[u8]) -> bool {
+    let base = delta_base();
+    match delta::apply(base, patch) {
+        Ok(made) => {
+            let info = delta::info(patch).expect("a patch that applies reads");
+            assert_eq!(made.len() as u64, info.result_len);
+            assert_eq!(info.copied + info.inserted, info.result_len);
+            assert!(info.result_len <= delta::result_limit(base.len() as u64, patch.len() as u64));
+            match delta::apply_checked(base, patch) {
+                Ok(checked) => assert_eq!(checked, made),
+                Err(e) => assert!(
+                    matches!(e, delta::DeltaError::BaseDigest { .. } | delta::DeltaError::ResultDigest { .. }),
+                    "{e}"
+                ),
+            }
+            true
+        }
+        Err(e) => {
+            let message = e.to_string();
+            assert!(!message.is_empty() && !message.chars().any(char::is_control), "{e:?} displays as {message:?}");
+            assert!(delta::info(patch).is_err() || matches!(e, delta::DeltaError::BaseLength { .. }), "{e}");
+            false
+        }
+    }
 }

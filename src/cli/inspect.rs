@@ -280,7 +280,7 @@ fn deflate_len(bytes: &[u8], gzip: bool) -> usize {
 
 /// The length of `bytes` compressed by brotli at quality 11 with a 16 MB window (what the
 /// `brotli` command uses for a file that large).
-fn brotli_len(bytes: &[u8]) -> usize {
+pub(super) fn brotli_len(bytes: &[u8]) -> usize {
     let params = brotli::enc::BrotliEncoderParams {
         quality: BROTLI_QUALITY,
         lgwin: BROTLI_WINDOW_BITS,

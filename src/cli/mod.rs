@@ -22,6 +22,7 @@ use tongxunlu::token::SecretError;
 use tongxunlu::visibility::{Organisation, ViewError};
 
 mod card;
+mod delta;
 mod inspect;
 mod roster;
 mod search;
@@ -75,6 +76,21 @@ enum Command {
         json: bool,
         /// Also give each section's size compressed with brotli (quality 11): slow, minutes at
         /// 200,000 members.
+        #[arg(long)]
+        brotli: bool,
+    },
+    /// Make the patch that turns one snapshot into another, check it, and say how much of the
+    /// new one a page holding the old one fetches.
+    Delta {
+        old: PathBuf,
+        new: PathBuf,
+        /// Write the patch to this file.
+        #[arg(short, long, value_name = "PATCH.txd")]
+        output: Option<PathBuf>,
+        /// The figures as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Compress with brotli (quality 11) instead of gzip -9: slow, minutes at 200,000 members.
         #[arg(long)]
         brotli: bool,
     },
@@ -202,6 +218,18 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The patch `delta` made does not give the new snapshot back: a bug in the differ.
+    #[error("the patch from {} to {} does not give the new file back{}", old.display(), new.display(),
+            source.as_ref().map_or_else(String::new, |e| format!(": {e}")))]
+    BadPatch {
+        /// The old snapshot.
+        old: PathBuf,
+        /// The new snapshot.
+        new: PathBuf,
+        /// Why applying it failed, if it did; None when it made other bytes.
+        #[source]
+        source: Option<tongxunlu::snapshot::delta::DeltaError>,
+    },
     /// `import` was given neither a roster nor WeChat Work data.
     #[error("give a roster file, or --wecom-departments and --wecom-users")]
     NoImportInput,
@@ -241,6 +269,9 @@ pub fn run() -> Result<()> {
         }
         Command::Inspect { snapshot, json, brotli, public_key } => {
             inspect::inspect_command(&snapshot, json, brotli, public_key.as_ref())
+        }
+        Command::Delta { old, new, output, json, brotli } => {
+            delta::delta_command(&old, &new, output.as_deref(), json, brotli)
         }
         Command::Import(args) => roster::import_command(&args),
         Command::Export(args) => roster::export_command(&args),

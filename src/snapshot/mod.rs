@@ -69,6 +69,7 @@
 
 #[cfg(feature = "builder")]
 mod build;
+pub mod delta;
 pub(crate) mod format;
 mod present;
 mod read;

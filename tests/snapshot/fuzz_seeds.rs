@@ -46,3 +46,38 @@ fn write_fuzz_seed_corpus() {
     }
     eprintln!("wrote {} seeds for each target under {}", seeds.len(), std::path::Path::new(&root).display());
 }
+
+/// Writes the seeds of `apply_delta` (fuzz/fuzz_targets/apply_delta.rs): patches from its base —
+/// the 30-member company sample (seed 1) as `exec001` sees it, built the same way in
+/// fuzz/src/lib.rs — to the snapshots of edited directories, to itself, to nothing, and to bytes
+/// of its own, so that mutations start from patches that apply.
+#[test]
+#[ignore = "writes files; run by fuzz/seed.sh"]
+fn write_fuzz_seed_corpus_of_apply_delta() {
+    use tongxunlu::sample::{generate, Preset, SampleSpec};
+    use tongxunlu::snapshot::delta;
+    let Some(root) = std::env::var_os("TONGXUNLU_FUZZ_CORPUS") else {
+        panic!("set TONGXUNLU_FUZZ_CORPUS to the fuzz corpus folder (fuzz/corpus)");
+    };
+    let build = |dir: &Directory| snapshot::build(dir, &Organisation::new(dir).view("exec001").unwrap()).bytes;
+    let directory = generate(&SampleSpec { members: 30, seed: 1, preset: Preset::Company });
+    let base = build(&directory);
+    let mut results = vec![base.clone(), Vec::new(), b"not a snapshot at all".to_vec()];
+    for members in [29, 31, 40] {
+        results.push(build(&generate(&SampleSpec { members, seed: 1, preset: Preset::Company })));
+    }
+    let mut edited = directory.clone();
+    for (n, member) in edited.userlist.iter_mut().skip(3).step_by(7).enumerate() {
+        member.mobile = Some(format!("1990000{n:04}"));
+    }
+    results.push(build(&edited));
+    results.push([&base[..base.len() / 2], b"inserted", &base[base.len() / 2..]].concat());
+    let dir = std::path::Path::new(&root).join("apply_delta");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, result) in results.iter().enumerate() {
+        let patch = delta::diff(&base, result);
+        assert_eq!(delta::apply(&base, &patch).unwrap(), *result);
+        std::fs::write(dir.join(format!("seed-{i:03}.txd")), patch).unwrap();
+    }
+    eprintln!("wrote {} seeds under {}", results.len(), dir.display());
+}

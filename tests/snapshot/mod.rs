@@ -14,6 +14,8 @@
 //!   accessor of a snapshot that opened works for every record ([`props`]);
 //! - (d) round trip: a random valid directory and viewer, built, opened and read back, equal what
 //!   the view says, and every member is found by account and by name ([`round_trip`]).
+//! - Updates by difference: a patch between two builds makes the new one exactly, and a
+//!   damaged or hostile patch is a clean error ([`delta`]).
 //!
 //! The snapshots these start from: files written by hand ([`assemble`]), a hostile writer's
 //! ([`hostile`]), mutations of valid ones ([`mutation`]), and random valid directories
@@ -35,6 +37,7 @@
 //! The cargo-fuzz targets in `fuzz/` drive the same two entry points for longer.
 
 mod assemble;
+mod delta;
 mod fuzz_seeds;
 mod header;
 mod hostile;

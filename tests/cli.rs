@@ -22,17 +22,10 @@ use tongxunlu::sample::{generate, Preset, SampleSpec};
 use tongxunlu::snapshot::signature::{self, PublicKey, SigningKey};
 use tongxunlu::snapshot::{delta, Snapshot};
 
-use crate::util::snapshot_of;
+use crate::util::{snapshot_of, workdir};
 
 const HEADER_LEN: usize = 44;
 const ENTRY_LEN: usize = 12;
-
-fn workdir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli_inspect").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// `tongxunlu inspect FILE OPTIONS…`'s standard output; the command must succeed.
 fn inspect(file: &Path, options: &[&str]) -> String {
@@ -48,7 +41,7 @@ fn small_snapshot() -> &'static (PathBuf, Vec<u8>) {
     FILE.get_or_init(|| {
         let dir = generate(&SampleSpec { members: 400, seed: 1, preset: Preset::Company });
         let bytes = snapshot_of(&dir, "exec001").as_bytes().to_vec();
-        let path = workdir("small").join("small.txl");
+        let path = workdir("cli", "small").join("small.txl");
         std::fs::write(&path, &bytes).unwrap();
         (path, bytes)
     })
@@ -252,7 +245,7 @@ fn inspect_lists_a_section_the_engine_does_not_read() {
     let crc = crc32fast::hash(&file[20..]);
     file[16..20].copy_from_slice(&crc.to_le_bytes());
 
-    let path = workdir("extra").join("extra.txl");
+    let path = workdir("cli", "extra").join("extra.txl");
     std::fs::write(&path, &file).unwrap();
     let json: Value = serde_json::from_str(&inspect(&path, &["--json", "--brotli"])).unwrap();
     assert_consistent(&json["sections"], &file);
@@ -272,7 +265,7 @@ fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
 
 #[test]
 fn keygen_writes_an_owner_only_key_and_prints_its_public_half() {
-    let dir = workdir("keygen");
+    let dir = workdir("cli", "keygen");
     let (code, stdout, stderr) = run(&dir, &["keygen", "-o", "key.pem"]);
     assert_eq!(code, Some(0), "{stderr}");
     let key = SigningKey::read_pem_file(&dir.join("key.pem")).unwrap();
@@ -298,7 +291,7 @@ fn keygen_writes_an_owner_only_key_and_prints_its_public_half() {
 
 #[test]
 fn snapshot_signs_with_a_key_and_inspect_verifies_or_refuses_in_one_line() {
-    let dir = workdir("signing");
+    let dir = workdir("cli", "signing");
     let directory = generate(&SampleSpec { members: 200, seed: 2, preset: Preset::Company });
     std::fs::write(dir.join("dir.json"), directory.to_json_pretty()).unwrap();
     assert_eq!(run(&dir, &["keygen", "-o", "key.pem"]).0, Some(0));
@@ -393,7 +386,7 @@ fn changed_snapshot() -> &'static (PathBuf, Vec<u8>) {
         }
         dir.validate().unwrap();
         let bytes = snapshot_of(&dir, "exec001").as_bytes().to_vec();
-        let path = workdir("changed").join("changed.txl");
+        let path = workdir("cli", "changed").join("changed.txl");
         std::fs::write(&path, &bytes).unwrap();
         (path, bytes)
     })
@@ -413,7 +406,7 @@ fn fetch_line(stdout: &str) -> (usize, usize) {
 fn delta_prints_what_a_page_fetches_and_writes_a_patch_that_makes_the_new_file() {
     let (old, old_bytes) = small_snapshot();
     let (new, new_bytes) = changed_snapshot();
-    let patch_path = workdir("delta").join("patch.txd");
+    let patch_path = workdir("cli", "delta").join("patch.txd");
     let (ok, stdout, stderr) = delta_run(&[old.as_os_str(), new.as_os_str(), "-o".as_ref(), patch_path.as_os_str()]);
     assert!(ok, "{stdout}{stderr}");
     let patch = std::fs::read(&patch_path).unwrap();
@@ -460,7 +453,7 @@ fn delta_with_brotli_compresses_both_sides_with_brotli() {
 #[test]
 fn delta_of_a_file_that_is_not_a_snapshot_is_a_one_line_error() {
     let (old, _) = small_snapshot();
-    let dir = workdir("delta_refused");
+    let dir = workdir("cli", "delta_refused");
     let text = dir.join("notes.txt");
     std::fs::write(&text, "not a snapshot\n").unwrap();
     let missing = dir.join("missing.txl");

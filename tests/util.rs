@@ -21,6 +21,15 @@ use tongxunlu::visibility::{Organisation, View};
 
 // ---- directories with the seed's permission recipes -------------------------------------------
 
+/// A fresh, empty directory for one test's files: `area/name` under the integration tests'
+/// temporary directory (emptied first, so that a run never sees the last one's files).
+pub fn workdir(area: &str, name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(area).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// A member record with a unique mobile derived from the account.
 pub fn member(userid: &str, name: &str, departments: &[u32]) -> Value {
     let digits: u64 = userid.bytes().fold(7, |h, b| (h * 131 + b as u64) % 100_000_000);

@@ -1,17 +1,12 @@
 //! `tongxunlu import` and `tongxunlu export` as a user runs them (docs/cli.md): the summary, the exit
 //! code, the directory and errors files written, and one-line errors for bad input.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use tongxunlu::model::Directory;
 
-fn workdir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("roster_cli").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use crate::util::workdir;
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tongxunlu")).current_dir(dir).args(args).output().unwrap()
@@ -27,7 +22,7 @@ fn read_directory(path: &Path) -> Directory {
 
 #[test]
 fn import_prints_a_summary_writes_the_good_rows_and_the_bad_ones_to_fix() {
-    let dir = workdir("summary");
+    let dir = workdir("roster_cli", "summary");
     std::fs::write(
         dir.join("roster.csv"),
         "姓名,账号,手机,部门\n王五,wangwu,13700137000,示例公司->技术部\n赵六,zhaoliu,1.36E+10,示例公司->销售部\n",
@@ -64,7 +59,7 @@ fn import_prints_a_summary_writes_the_good_rows_and_the_bad_ones_to_fix() {
 
 #[test]
 fn export_edit_and_import_with_update_through_the_cli() {
-    let dir = workdir("update");
+    let dir = workdir("roster_cli", "update");
     assert!(run(&dir, &["sample", "--members", "300", "--seed", "5", "-o", "dir.json"]).status.success());
     let out = run(&dir, &["export", "dir.json", "-o", "roster.xlsx"]);
     assert_eq!(text(&out.stdout), "wrote roster.xlsx: 300 members\n");
@@ -76,7 +71,7 @@ fn export_edit_and_import_with_update_through_the_cli() {
 
 #[test]
 fn bad_input_is_one_line_and_a_non_zero_exit() {
-    let dir = workdir("bad");
+    let dir = workdir("roster_cli", "bad");
     let big = std::fs::File::create(dir.join("big.csv")).unwrap();
     big.set_len(11 * 1024 * 1024).unwrap();
     std::fs::write(dir.join("roster.ods"), "x").unwrap();
@@ -100,7 +95,7 @@ fn bad_input_is_one_line_and_a_non_zero_exit() {
 
 #[test]
 fn wecom_data_imports_through_the_cli() {
-    let dir = workdir("wecom");
+    let dir = workdir("roster_cli", "wecom");
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/roster");
     let departments = data.join("wecom_department_list.json");
     let users = data.join("wecom_user_list.json");

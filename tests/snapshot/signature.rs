@@ -6,7 +6,7 @@
 //! and refuses a damaged block as bytes after the end; key files are the PKCS#8 PEM openssl
 //! reads and writes, and their errors name the file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -19,6 +19,7 @@ use tongxunlu::snapshot::{Snapshot, SnapshotError};
 
 use super::assemble::*;
 use super::*;
+use crate::util::workdir;
 
 fn unhex(text: &str) -> Vec<u8> {
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
@@ -55,13 +56,6 @@ fn key(n: u8) -> SigningKey {
 /// The key id by its definition: the first 8 bytes of the SHA-256 of the public key.
 fn key_id_of(public: &[u8]) -> KeyId {
     KeyId(Sha256::digest(public)[..8].try_into().unwrap())
-}
-
-fn workdir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("signature").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// The first base snapshot signed with [`key`]`(1)`, built once for the property below.
@@ -240,7 +234,7 @@ fn public_keys_are_base64_of_32_bytes_that_are_a_strong_point() {
 
 #[test]
 fn the_rfc_8410_private_key_loads_and_is_written_back_byte_for_byte() {
-    let dir = workdir("rfc8410");
+    let dir = workdir("signature", "rfc8410");
     let path = dir.join("key.pem");
     std::fs::write(&path, RFC8410_PRIVATE_KEY).unwrap();
     let key = SigningKey::read_pem_file(&path).unwrap();
@@ -253,7 +247,7 @@ fn the_rfc_8410_private_key_loads_and_is_written_back_byte_for_byte() {
 
 #[test]
 fn a_new_key_file_is_for_its_owner_only_and_never_overwritten() {
-    let dir = workdir("new");
+    let dir = workdir("signature", "new");
     let path = dir.join("key.pem");
     let key = key(4);
     key.write_new_pem_file(&path).unwrap();
@@ -276,7 +270,7 @@ fn a_new_key_file_is_for_its_owner_only_and_never_overwritten() {
 
 #[test]
 fn key_file_errors_name_the_file() {
-    let dir = workdir("errors");
+    let dir = workdir("signature", "errors");
     let missing = dir.join("no-such-key.pem");
     let e = SigningKey::read_pem_file(&missing).unwrap_err();
     assert!(matches!(&e, SignatureError::KeyFile { path, .. } if path == &missing));
@@ -314,7 +308,7 @@ fn openssl_and_this_crate_read_each_others_keys_and_sign_alike() {
         assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         out.stdout
     };
-    let dir = workdir("openssl");
+    let dir = workdir("signature", "openssl");
     let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
     let body = &base(0).bytes;
     std::fs::write(path("body"), body).unwrap();

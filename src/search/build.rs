@@ -37,7 +37,7 @@ pub(crate) struct NameReadings {
     keys: Vec<u32>,
     /// The readings record of each name, back to back (name `n`'s ends at
     /// `names[n].record_end`), as numbers: what [`Words::encode`] writes, but with each reading
-    /// as its number in `readings` (the words section numbers them later, in member order).
+    /// as its number in `readings` (the words section numbers them again later, see [`Words`]).
     records: Vec<u32>,
     /// The distinct readings of the names, numbered as first met.
     readings: Vec<String>,
@@ -189,7 +189,18 @@ pub(crate) fn sections(
         .map(|(p, g)| (p as u32, pinyin::text_readings(&directory.group[g.group].name)))
         .collect();
 
-    let mut words = Words::default();
+    let words = Words::new(
+        names
+            .readings
+            .iter()
+            .chain(
+                department_syllables
+                    .iter()
+                    .chain(&group_syllables)
+                    .flat_map(|(_, syllables)| syllables.iter().flat_map(|s| &s.readings)),
+            )
+            .map(String::as_str),
+    );
     let mut readings = Writer::default();
     let mut scratch = Writer::default();
     // Where each distinct name's readings record was first written: later bearers copy it.
@@ -226,7 +237,7 @@ pub(crate) fn sections(
         words.encode(&mut scratch, syllables);
         readings.record(&scratch);
     }
-    let chars = char_table(&names, &department_syllables, &group_syllables, &mut words);
+    let chars = char_table(&names, &department_syllables, &group_syllables, &words);
     let letters = letter_order(&members, &member_names, &names);
     drop((names, department_syllables, group_syllables));
 
@@ -350,26 +361,40 @@ fn latin_words(text: &str) -> Vec<String> {
     normalize(text).split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
-/// Distinct reading strings, numbered in the order they are first met.
-#[derive(Default)]
+/// The distinct reading strings of the searchable names, numbered in the order the members'
+/// names first use them, the members taken by account (then departments, then groups).
+///
+/// Numbered in an order that a directory change barely moves: numbered as the snapshot's
+/// member order met them, one person joining or moving near the top renumbered the words after
+/// theirs, and with them nearly every `READ` record, which made an update by difference
+/// (docs/snapshot.md#differences) send most of that section again. Accounts never change, the
+/// common readings are met among the first few members, and a change can only renumber a
+/// reading that someone joining or leaving was the first to use: a rare one. (Sorted order was
+/// as stable but gave the common readings two-byte numbers, a tenth more bytes for `READ`.)
 struct Words {
-    seen: BTreeMap<String, u32>,
-    pending: Vec<String>,
+    numbers: HashMap<String, u32>,
+    in_order: Vec<String>,
 }
 
 impl Words {
-    fn number(&mut self, word: &str) -> u32 {
-        if let Some(&n) = self.seen.get(word) {
-            return n;
+    /// Numbers `all` as first met.
+    fn new<'a>(all: impl IntoIterator<Item = &'a str>) -> Words {
+        let mut words = Words { numbers: HashMap::new(), in_order: Vec::new() };
+        for word in all {
+            if !words.numbers.contains_key(word) {
+                words.numbers.insert(word.to_owned(), words.in_order.len() as u32);
+                words.in_order.push(word.to_owned());
+            }
         }
-        let n = self.pending.len() as u32;
-        self.seen.insert(word.to_owned(), n);
-        self.pending.push(word.to_owned());
-        n
+        words
+    }
+
+    fn number(&self, word: &str) -> u32 {
+        self.numbers[word]
     }
 
     /// A readings record, written over `w`: per syllable, its character range and its readings.
-    fn encode(&mut self, w: &mut Writer, syllables: &[Syllable]) {
+    fn encode(&self, w: &mut Writer, syllables: &[Syllable]) {
         w.bytes.clear();
         w.uint(syllables.len() as u64);
         for s in syllables {
@@ -384,7 +409,7 @@ impl Words {
 
     /// [`Self::encode`] for a name read by [`NameReadings`]: `record` is its readings record
     /// with each reading as its number in `readings`.
-    fn encode_numbered(&mut self, w: &mut Writer, record: &[u32], readings: &[String]) {
+    fn encode_numbered(&self, w: &mut Writer, record: &[u32], readings: &[String]) {
         w.bytes.clear();
         let mut values = record.iter().map(|&v| v as usize);
         let mut next = || values.next().expect("a record holds what its counts say");
@@ -401,10 +426,10 @@ impl Words {
         }
     }
 
-    /// The words section, in the order they were first numbered.
+    /// The words section, in number order.
     fn finish(self) -> Vec<u8> {
         let mut w = Writer::default();
-        for word in &self.pending {
+        for word in &self.in_order {
             w.str(word);
         }
         w.bytes
@@ -417,7 +442,7 @@ fn char_table(
     names: &NameReadings,
     departments: &[(u32, Vec<Syllable>)],
     groups: &[(u32, Vec<Syllable>)],
-    words: &mut Words,
+    words: &Words,
 ) -> Vec<u8> {
     let mut readings: BTreeMap<char, BTreeSet<&str>> = names
         .chars

@@ -53,18 +53,19 @@
 //!
 //! Magic, version (exactly [`FORMAT_VERSION`]), length (a short file is reported as truncated at
 //! its length), checksum, then every section: bounds, overlaps and repeated tags, that the known
-//! ones are all there; every record of `DEPT`, `MEMB` and `GRUP` in full (UTF-8,
-//! positions that point at existing records, parents before children), after which reading a
-//! record cannot fail; and of the search sections, what makes reading them safe: the positions
+//! ones are all there; every record of `DEPT`, `MEMB` and `GRUP` in full (UTF-8 but for the
+//! members' texts, positions that point at existing records, parents before children), after
+//! which reading a record cannot fail; and of the search sections, what makes reading them safe: the positions
 //! of `AZBR` (each member once), the framing and number of `READ` records, every
 //! `CHAR` and `WORD` entry, the index's header and footer. A file that fails any check is
 //! refused with a [`SnapshotError`] that says what and where; nothing panics and nothing loops
 //! on hostile input.
 //!
-//! Two things are trusted once the checksum matched, because checking them is dear (walking
-//! the index would cost more than all the rest), and are read defensively instead: the
-//! contents of a `READ` record, checked when it is read (one that does not decode gives its
-//! name no readings), and the structure of the index (see `search::tables`). Only a buggy or hostile writer can produce any of these behind a
+//! Three things are trusted once the checksum matched, because checking them is dear (walking
+//! the index would cost more than all the rest), and are read defensively instead: the texts
+//! of the member records, checked to be UTF-8 when one is read (one that is not reads as
+//! U+FFFD), the contents of a `READ` record, checked when it is read (one that does not decode
+//! gives its name no readings), and the structure of the index (see `search::tables`). Only a buggy or hostile writer can produce any of these behind a
 //! matching checksum.
 
 #[cfg(feature = "builder")]

@@ -226,7 +226,7 @@ impl Snapshot {
     /// candidates are looked at and few kept.
     pub(crate) fn member_name(&self, position: usize) -> &str {
         let mut r = Reader::new(self.members.body(&self.bytes, position));
-        r.str_bytes().and_then(|_userid| r.str()).expect("records are checked when opening")
+        stored_text(r.str_bytes().and_then(|_userid| r.str_bytes()).expect("records are checked when opening"))
     }
 
     /// Only one text field of the member at `position`: [`Self::member`] without allocating.
@@ -240,7 +240,7 @@ impl Snapshot {
             &mut |_, _| {},
         );
         read.expect("records are checked when opening");
-        found
+        found.map(stored_text)
     }
 
     /// The group at `position` (0 ≤ position < [`Self::group_count`]).
@@ -258,12 +258,17 @@ impl Snapshot {
     /// one decoding of the record for what the derived lookups of search read.
     pub(crate) fn each_member_text<'s>(&'s self, position: usize, mut f: impl FnMut(TextField, &'s str)) -> &'s str {
         let body = self.members.body(&self.bytes, position);
-        read_member(body, &mut f, &mut |_, _| {}, &mut |_, _| {}).expect("records are checked when opening").userid
+        let head = read_member(body, &mut |field, value| f(field, stored_text(value)), &mut |_, _| {}, &mut |_, _| {});
+        stored_text(head.expect("records are checked when opening").userid)
     }
 
     /// Only the account of the member at `position`.
     pub(crate) fn member_account(&self, position: usize) -> &str {
-        Reader::new(self.members.body(&self.bytes, position)).str().expect("records are checked when opening")
+        stored_text(
+            Reader::new(self.members.body(&self.bytes, position))
+                .str_bytes()
+                .expect("records are checked when opening"),
+        )
     }
 
     /// Checks every record once, so that the accessors above cannot fail later. Returns what
@@ -427,13 +432,13 @@ fn decode_member(body: &[u8]) -> Result<MemberRecord<'_>, Malformed> {
     let (mut fields, mut departments, mut extattr) = (Vec::new(), Vec::new(), Vec::new());
     let head = read_member(
         body,
-        &mut |field, value| fields.push((field, value)),
+        &mut |field, value| fields.push((field, stored_text(value))),
         &mut |department, order| departments.push((department, order)),
-        &mut |name, value| extattr.push((name, value)),
+        &mut |name, value| extattr.push((stored_text(name), stored_text(value))),
     )?;
     Ok(MemberRecord {
-        userid: head.userid,
-        name: head.name,
+        userid: stored_text(head.userid),
+        name: stored_text(head.name),
         gender: head.gender,
         disabled: head.flags & MEMBER_DISABLED != 0,
         followed: head.flags & MEMBER_FOLLOWED != 0,
@@ -444,12 +449,21 @@ fn decode_member(body: &[u8]) -> Result<MemberRecord<'_>, Malformed> {
     })
 }
 
-/// What a member record holds besides its lists.
+/// What a member record holds besides its lists; the texts as stored (see [`stored_text`]).
 struct MemberHead<'s> {
-    userid: &'s str,
-    name: &'s str,
+    userid: &'s [u8],
+    name: &'s [u8],
     flags: u8,
     gender: Gender,
+}
+
+/// A text of a member record, as read. Unlike every other string of a snapshot, these are not
+/// checked to be UTF-8 when it is opened but here, when one is read: they are most of the file,
+/// and checking each one took a fifth of opening a large directory in the browser, to look at
+/// texts of which a session shows a few hundred. One that is not UTF-8 — which only a buggy or
+/// hostile writer can produce behind a matching checksum — reads as U+FFFD.
+fn stored_text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or("\u{FFFD}")
 }
 
 /// Reads and checks a member record, handing each item of its lists to a callback: the text
@@ -459,13 +473,13 @@ struct MemberHead<'s> {
 /// `dyn`: one copy of this code serves every caller, which the browser build's size counts.)
 fn read_member<'s>(
     body: &'s [u8],
-    field: &mut dyn FnMut(TextField, &'s str),
+    field: &mut dyn FnMut(TextField, &'s [u8]),
     membership: &mut dyn FnMut(usize, u32),
-    attribute: &mut dyn FnMut(&'s str, &'s str),
+    attribute: &mut dyn FnMut(&'s [u8], &'s [u8]),
 ) -> Result<MemberHead<'s>, Malformed> {
     let mut r = Reader::new(body);
-    let userid = r.str()?;
-    let name = r.str()?;
+    let userid = r.str_bytes()?;
+    let name = r.str_bytes()?;
     let flags = r.byte()?;
     if flags & !MEMBER_KNOWN_FLAGS != 0 {
         return Err(Malformed::UnknownMemberFlags);
@@ -474,7 +488,7 @@ fn read_member<'s>(
     let mask = r.byte()?;
     for f in TextField::ALL {
         if mask & f.bit() != 0 {
-            field(f, r.str()?);
+            field(f, r.str_bytes()?);
         }
     }
     for _ in 0..r.count()? {
@@ -482,7 +496,7 @@ fn read_member<'s>(
         membership(department, r.uint()?.try_into().map_err(|_| Malformed::SortNumberOutOfRange)?);
     }
     for _ in 0..r.count()? {
-        attribute(r.str()?, r.str()?);
+        attribute(r.str_bytes()?, r.str_bytes()?);
     }
     finish(&r)?;
     Ok(MemberHead { userid, name, flags, gender })

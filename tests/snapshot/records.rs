@@ -51,13 +51,6 @@ fn broken_records_name_their_section_and_record() {
             "DEPT",
         ),
         (
-            "an account that is not UTF-8",
-            dept(0),
-            record(&[T::Raw(vec![1, 0xff]), T::S("甲".into()), T::B(0), T::B(0), T::U(0), T::U(0)]),
-            vec![],
-            "MEMB",
-        ),
-        (
             "an unknown gender",
             dept(0),
             record(&[T::S("a".into()), T::S("甲".into()), T::B(3 << 4), T::B(0), T::U(0), T::U(0)]),
@@ -104,6 +97,39 @@ fn broken_records_name_their_section_and_record() {
         let m = assert_corrupt(what, records_snapshot(departments, members, groups), section);
         assert!(m.contains("record "), "{what}: {m}");
     }
+}
+
+/// A member's texts are checked to be UTF-8 when read rather than when the snapshot is opened
+/// (docs/snapshot.md#what-opening-checks): a record whose account, name or attribute is not
+/// UTF-8 opens, reads that text as U+FFFD and every other as stored, and nothing panics,
+/// whichever accessor or search reads it.
+#[test]
+fn member_texts_that_are_not_utf8_read_as_the_replacement_character() {
+    let broken = |bytes: &[u8]| T::Raw([&[bytes.len() as u8], bytes].concat());
+    let members = [
+        record(&[broken(&[0xff, b'a']), T::S("甲".into()), T::B(0), T::B(0), T::U(0), T::U(0)]),
+        record(&[T::S("b".into()), broken(&[0xe5, 0xbc]), T::B(0), T::B(0), T::U(1), T::U(0), T::U(7), T::U(0)]),
+        record(&[
+            T::S("c".into()),
+            T::S("丙".into()),
+            T::B(0),
+            T::B(0),
+            T::U(1),
+            T::U(0),
+            T::U(0),
+            T::U(1),
+            T::S("工号".into()),
+            broken(&[0xc0, 0x80]),
+        ]),
+    ]
+    .concat();
+    let s = Snapshot::open(records_snapshot(dept_record(0, "部", 0), members, vec![])).unwrap();
+    read_everything(&s, true);
+    assert_eq!(s.member(2).extattr, [("工号", "\u{FFFD}")]);
+    assert_eq!((s.member(0).userid, s.member(0).name), ("\u{FFFD}", "甲"));
+    assert_eq!((s.member(1).userid, s.member(1).name), ("b", "\u{FFFD}"));
+    assert_eq!((s.member(2).userid, s.member(2).name), ("c", "丙"));
+    assert_eq!((s.find_member("b"), s.find_member("c")), (Some(1), Some(2)));
 }
 
 /// Accounts that repeat (only a buggy or hostile writer stores two members with one account)

@@ -138,6 +138,7 @@ $(WEB_PKG): $(RUST_SRCS) $(PKG_BUILD) | tools-rust tools-node
 	rm -rf pkg/web
 	$(WASM_BINDGEN) --target web --out-dir pkg/web $(WEB_WASM)
 	$(NODE) $(PKG_BUILD) optimize pkg/web/tongxunlu_bg.wasm $(WEB_WASM_OPT)
+	$(NODE) $(PKG_BUILD) strip-docs pkg/web/tongxunlu.js
 
 $(NODE_PKG): $(RUST_SRCS) $(PKG_BUILD) | tools-rust tools-node
 	CARGO_TARGET_DIR=$(NODE_TARGET_DIR) $(CARGO) build --release --target $(WASM_TARGET) --lib \

@@ -2,8 +2,9 @@
 //!
 //! Results cross the boundary as plain JavaScript objects (through `serde-wasm-bindgen`, from
 //! the same serialisable descriptions the CLI prints), and failures as `Error`s whose message is
-//! the Rust error's sentence. The browser build carries only the opener; the Node build
-//! (`--features wasm,builder`) adds `build_snapshot` (`buildSnapshot`).
+//! the Rust error's sentence. The browser build carries the opener and `apply_patch`
+//! (`applyPatch`, to update a snapshot by difference); the Node build (`--features
+//! wasm,builder`) adds `build_snapshot` (`buildSnapshot`).
 //!
 //! Options objects coming *in* are read field by field with `js_sys` rather than deserialised
 //! with serde: serde's deserializer, and the float formatting its error messages bring along,
@@ -388,6 +389,18 @@ impl JsDirectory {
     fn members(&self, positions: impl IntoIterator<Item = usize>) -> Result<JsValue, JsError> {
         to_js(&positions.into_iter().map(|m| self.snapshot.member_info(m)).collect::<Vec<_>>())
     }
+}
+
+/// The snapshot a patch from `tongxunlu serve` makes of `base`, the snapshot it was made from
+/// (docs/snapshot.md#differences), or throws an `Error` that says what is wrong with the patch
+/// (`patch corrupted at byte 57: a copy reaches outside the base`). The patch's structure and
+/// lengths are checked here; its SHA-256 digests are not, as the browser build has no SHA-256:
+/// compare the result's with the digest the patch declares (the page does, with WebCrypto).
+#[wasm_bindgen(js_name = applyPatch)]
+pub fn apply_patch(base: &[u8], patch: &[u8]) -> Result<js_sys::Uint8Array, JsError> {
+    // Copied out as a `Uint8Array` rather than returned as a `Vec<u8>`, whose glue the browser
+    // build would carry for this one function.
+    Ok(crate::snapshot::delta::apply(base, patch)?.as_slice().into())
 }
 
 /// Builds the snapshot `viewer` may see from a directory file's JSON text (Node build only).

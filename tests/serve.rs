@@ -2,20 +2,24 @@
 //! free port, spoken to over plain HTTP/1.1 with `std::net::TcpStream` — page and package files,
 //! no way out of their directories, each viewer's snapshot behind a signed token, one snapshot per
 //! visibility class, ETag/304, gzip, 401/403 with no data, the demo sign-in only with --demo, and
-//! with --signing-key snapshots that verify with the public key /config.js gives the page.
+//! with --signing-key snapshots that verify with the public key /config.js gives the page; a
+//! directory file that changes is read again (a bad one is reported and the last good one kept),
+//! and a page holding what it was served before gets a patch (`226 IM Used`) from that alone.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use flate2::read::GzDecoder;
 use serde_json::Value;
 use tongxunlu::model::{Directory, Status};
 use tongxunlu::sample::{self, Preset, SampleSpec};
 use tongxunlu::snapshot::signature::{self, PublicKey, SigningKey};
-use tongxunlu::snapshot::{self, Snapshot, MAGIC};
+use tongxunlu::snapshot::{self, delta, Snapshot, MAGIC};
 use tongxunlu::token::{self, Secret};
 use tongxunlu::visibility::Organisation;
 
@@ -80,14 +84,32 @@ impl Fixture {
             .command(&args)
             .env(token::SECRET_ENV, SECRET)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let url = line.trim().strip_prefix("tongxunlu serve: listening on ").unwrap_or_else(|| panic!("{line:?}"));
         let addr = url.strip_prefix("http://").unwrap().trim_end_matches('/').to_owned();
-        Served { child, addr }
+        // Read as it comes, so that the server never waits on a full pipe.
+        let log = Arc::new(Mutex::new(String::new()));
+        let (stderr, sink) = (child.stderr.take().unwrap(), log.clone());
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(|line| line.ok()) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        Served { child, addr, log }
+    }
+
+    /// Replaces the directory file in one step (a rename), as a tool that publishes it should,
+    /// so that the server never reads half a file.
+    fn publish(&self, json: &str) {
+        let staged = self.dir.join("dir.json.new");
+        std::fs::write(&staged, json).unwrap();
+        std::fs::rename(&staged, self.dir.join("dir.json")).unwrap();
     }
 
     fn wasm(&self) -> Vec<u8> {
@@ -110,6 +132,8 @@ fn wasm_like() -> Vec<u8> {
 struct Served {
     child: Child,
     addr: String,
+    /// What it wrote to stderr so far.
+    log: Arc<Mutex<String>>,
 }
 
 impl Drop for Served {
@@ -188,6 +212,16 @@ impl Served {
         let mut all = vec![("Authorization", bearer.as_str())];
         all.extend_from_slice(headers);
         self.get("/api/snapshot", &all)
+    }
+
+    /// Waits until the log has a line containing `text` (the server watches its file about once
+    /// a second); panics with the log after 20 s.
+    fn wait_for_log(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.log.lock().unwrap().contains(text) {
+            assert!(Instant::now() < deadline, "no {text:?} in the log:\n{}", self.log.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -598,4 +632,144 @@ fn the_token_command_mints_what_serve_accepts_and_short_secrets_are_refused() {
     }
     let out = run(&fixture, &["serve", "no-such.json", "--addr", "127.0.0.1:0"], Some(SECRET));
     assert!(stderr(&out).starts_with("tongxunlu: error: no-such.json: "), "{}", stderr(&out));
+}
+
+/// The fixture's directory after a small change: a new mobile for staff001's first colleagues
+/// and for someone only exec001 sees, a new position, and a newcomer (a copy of a member).
+fn changed(directory: &Directory) -> Directory {
+    let mut changed = directory.clone();
+    for (n, member) in changed.userlist.iter_mut().skip(60).step_by(50).enumerate() {
+        member.mobile = Some(format!("1370000{n:04}"));
+    }
+    changed.userlist[7].position = Some("首席体验官".into());
+    let mut newcomer = changed.userlist[12].clone();
+    newcomer.userid = "newcomer001".into();
+    newcomer.mobile = Some("13700009999".into());
+    newcomer.email = Some("newcomer001@example.com".into());
+    changed.userlist.push(newcomer);
+    changed
+}
+
+fn etag_of(answer: &Answer) -> String {
+    answer.header("ETag").unwrap().to_owned()
+}
+
+#[test]
+fn a_changed_directory_file_is_served_and_a_page_gets_a_patch_from_what_it_was_served() {
+    let fixture = Fixture::new("reload");
+    let server = fixture.serve(&[]);
+    let (staff, exec, dev) = (token_for("staff001"), token_for("exec001"), token_for("dev001"));
+    let staff_before = server.snapshot(&staff, &[]);
+    let exec_before = server.snapshot(&exec, &[]);
+    assert_eq!((staff_before.status, exec_before.status), (200, 200));
+    let (staff_etag, exec_etag) = (etag_of(&staff_before), etag_of(&exec_before));
+    // dev001 asks for nothing before the change: the server never served them a snapshot.
+
+    let directory = changed(&fixture.directory);
+    fixture.publish(&directory.to_json_pretty());
+    server.wait_for_log("read dir.json again: 401 members");
+    let organisation = Organisation::new(&directory);
+    let expected = |viewer: &str| snapshot::build(&directory, &organisation.view(viewer).unwrap());
+
+    let staff_now = server.snapshot(&staff, &[]);
+    assert_eq!(staff_now.status, 200);
+    assert_eq!(staff_now.body, expected("staff001").bytes, "the new directory's snapshot");
+    let new_etag = etag_of(&staff_now);
+    assert_ne!(new_etag, staff_etag);
+    assert!(Snapshot::open(staff_now.body.clone()).unwrap().find_member("newcomer001").is_some());
+
+    // What staff001 was served before, with A-IM: a patch to exactly the new bytes.
+    let offered = [("If-None-Match", staff_etag.as_str()), ("A-IM", "txldif")];
+    let patch = server.snapshot(&staff, &offered);
+    assert_eq!(patch.status, 226, "{}", String::from_utf8_lossy(&patch.body));
+    assert_eq!(patch.header("IM"), Some("txldif"));
+    assert_eq!(patch.header("Delta-Base"), Some(staff_etag.as_str()));
+    assert_eq!(patch.header("ETag"), Some(new_etag.as_str()));
+    assert_eq!(patch.header("Cache-Control"), Some("private, no-cache"));
+    assert_eq!(patch.header("Vary"), Some("Authorization, Accept-Encoding, A-IM"));
+    assert_eq!(patch.header("Content-Encoding"), None);
+    assert_eq!(delta::apply_checked(&staff_before.body, &patch.body).unwrap(), staff_now.body);
+    assert!(patch.body.len() * 2 < staff_now.body.len(), "{} of {} bytes", patch.body.len(), staff_now.body.len());
+    // Gzipped when accepted, as snapshots are; offered among other manipulations, or as `*`.
+    let gzipped = server.snapshot(&staff, &[offered[0], ("A-IM", "vcdiff, txldif;q=0.5"), ("Accept-Encoding", "gzip")]);
+    assert_eq!((gzipped.status, gzipped.header("Content-Encoding")), (226, Some("gzip")));
+    assert_eq!(gunzip(&gzipped.body), patch.body, "made once, the same every time");
+    assert_eq!(server.snapshot(&staff, &[offered[0], ("A-IM", "*")]).status, 226);
+
+    // No patch without A-IM, for a refused one, or for the current ETag (304 as ever).
+    for (what, headers) in [
+        ("no A-IM", vec![offered[0]]),
+        ("A-IM of another kind", vec![offered[0], ("A-IM", "vcdiff")]),
+        ("txldif refused", vec![offered[0], ("A-IM", "txldif;q=0")]),
+    ] {
+        let answer = server.snapshot(&staff, &headers);
+        assert_eq!((answer.status, &answer.body), (200, &staff_now.body), "{what}");
+    }
+    let current = server.snapshot(&staff, &[("If-None-Match", &new_etag), ("A-IM", "txldif")]);
+    assert_eq!((current.status, current.body.len()), (304, 0));
+
+    // Never a patch from a snapshot this viewer was not served: another viewer's previous one
+    // (which would show something of what that viewer sees), one of a viewer with no snapshot
+    // before the change, or an ETag the server never gave.
+    for (what, token, held, now) in [
+        ("staff001 holding exec001's", &staff, &exec_etag, &staff_now.body),
+        ("exec001 holding staff001's", &exec, &staff_etag, &expected("exec001").bytes),
+        ("dev001, not served before", &dev, &staff_etag, &expected("dev001").bytes),
+        ("an unknown ETag", &staff, &"\"0123456789abcdef\"".to_owned(), &staff_now.body),
+    ] {
+        let answer = server.snapshot(token, &[("If-None-Match", held), ("A-IM", "txldif")]);
+        assert_eq!(answer.status, 200, "{what}");
+        assert_eq!(&answer.body, now, "{what}: the whole snapshot");
+        assert_eq!(answer.header("IM"), None, "{what}");
+    }
+    // exec001's own previous snapshot patches to exec001's new one.
+    let exec_patch = server.snapshot(&exec, &[("If-None-Match", &exec_etag), ("A-IM", "txldif")]);
+    assert_eq!(exec_patch.status, 226);
+    assert_eq!(delta::apply_checked(&exec_before.body, &exec_patch.body).unwrap(), expected("exec001").bytes);
+}
+
+#[test]
+fn a_directory_file_that_does_not_read_is_reported_and_the_last_good_one_stays_in_service() {
+    let fixture = Fixture::new("reload-invalid");
+    let server = fixture.serve(&[]);
+    let staff = token_for("staff001");
+    let before = server.snapshot(&staff, &[]);
+
+    // Two members with one account: a file `tongxunlu` refuses.
+    let mut duplicate = fixture.directory.clone();
+    duplicate.userlist[9].userid = duplicate.userlist[8].userid.clone();
+    for (what, json) in [("a repeated account", duplicate.to_json_pretty()), ("half a file", "{\"userlist\": [".into())]
+    {
+        fixture.publish(&json);
+        server.wait_for_log("still serving the directory read before");
+        let line = server.log.lock().unwrap().lines().find(|l| l.contains("still serving")).unwrap().to_owned();
+        assert!(line.starts_with("tongxunlu serve: dir.json: "), "{what}: {line}");
+        assert!(line.ends_with(" — still serving the directory read before"), "{what}: {line}");
+        let now = server.snapshot(&staff, &[]);
+        assert_eq!((now.status, &now.body), (200, &before.body), "{what}: the last good directory");
+        server.log.lock().unwrap().clear();
+    }
+    // Fixed, the file is taken again.
+    fixture.publish(&changed(&fixture.directory).to_json_pretty());
+    server.wait_for_log("read dir.json again: 401 members");
+    assert_ne!(etag_of(&server.snapshot(&staff, &[])), etag_of(&before));
+}
+
+#[test]
+fn with_a_signing_key_a_patch_makes_the_new_signed_snapshot() {
+    let fixture = Fixture::new("reload-signed");
+    let key = SigningKey::from_seed([7; 32]);
+    key.write_new_pem_file(&fixture.dir.join("key.pem")).unwrap();
+    let server = fixture.serve(&["--signing-key", "key.pem"]);
+    let token = token_for("dev001");
+    let before = server.snapshot(&token, &[]);
+    fixture.publish(&changed(&fixture.directory).to_json_pretty());
+    server.wait_for_log("read dir.json again: 401 members");
+    let now = server.snapshot(&token, &[]);
+    let patch = server.snapshot(&token, &[("If-None-Match", &etag_of(&before)), ("A-IM", "txldif")]);
+    assert_eq!(patch.status, 226);
+    assert_eq!(patch.header("ETag"), now.header("ETag"));
+    let made = delta::apply_checked(&before.body, &patch.body).unwrap();
+    assert_eq!(made, now.body, "the new snapshot, signed");
+    signature::verify(&made, &key.public_key()).unwrap();
 }

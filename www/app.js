@@ -7,6 +7,8 @@
 // |-------------------------------|---------------------------------------|---------------------------------|
 // | opens                         | is replaced by it                     | shows it                        |
 // | is 304 Not Modified           | is opened                             | shows it                        |
+// | is a patch (226) that applies | is replaced by the result             | shows it                        |
+// | is a patch that fails         | stays; a whole snapshot is fetched    | says so, then as for that fetch |
 // | fails to open (corrupt, cut)  | stays, untouched                      | shows it and says why           |
 // | fails its signature check     | stays, untouched                      | shows it and says why           |
 // | fails: no network             | is opened                             | shows it, 离线, with its age     |
@@ -18,6 +20,14 @@
 // it is refused like a corrupt one. What is stored was verified on download, under the key it is
 // tagged with (store.js); it is not verified again on each start: Cache Storage is this origin's
 // own, and whatever could rewrite it could as well rewrite the page's scripts.
+//
+// Updates by difference (docs/snapshot.md#differences): holding a stored snapshot, the page asks
+// with `A-IM: txldif`, and a server that still knows that snapshot answers `226 IM Used` with a
+// patch from it to the current one. The patch is applied to the stored bytes (the engine's
+// applyPatch checks its structure), the result must have the SHA-256 the patch declares
+// (WebCrypto), and then it is treated exactly as a downloaded snapshot: verified when there is a
+// signing key, opened, and only then stored. A patch that fails any of that is dropped, the page
+// says so, and fetches the whole snapshot once, without `A-IM`.
 //
 // For tests and scripts, <body data-state> is loading | signin | ready | error, and
 // <body data-offline> is set while a stored snapshot is shown instead of a fresh one.
@@ -65,11 +75,16 @@ function showError(err) {
   setState("error");
 }
 
-/** A message above the directory while it stays usable (offline, a bad download). */
+/**
+ * A message above the directory while it stays usable (offline, a bad download). A second one
+ * in the same load (a refused patch, then a failed retry) is added to the first, and an error
+ * stays an error.
+ */
 function notice(kind, text) {
   const el = $("#notice");
-  el.dataset.kind = kind;
-  el.textContent = text;
+  const first = el.hidden;
+  el.dataset.kind = first || el.dataset.kind !== "error" ? kind : "error";
+  el.textContent = first ? text : `${el.textContent} ${text}`;
   el.hidden = false;
 }
 
@@ -96,10 +111,21 @@ async function loadEngine() {
   }
 }
 
-/** `{ kind: "ok", bytes, etag } | { kind: "not-modified" } | { kind: "offline", error } | { kind: "http", status, error }`. */
-async function download(cfg, token, etag) {
+/** The instance manipulation (RFC 3229) the server's patches are: `tongxunlu` patch format 1. */
+const PATCH_IM = "txldif";
+
+/**
+ * `{ kind: "ok", bytes, etag } | { kind: "patch", bytes, etag, im, base } | { kind: "not-modified" } |
+ * { kind: "offline", error } | { kind: "http", status, error }`. With `patch`, a patch from the
+ * snapshot `etag` names is welcome instead of the whole snapshot (`base`: the ETag of the
+ * snapshot the server made it from).
+ */
+async function download(cfg, token, etag, patch) {
   const headers = { authorization: `Bearer ${token}` };
   if (etag) headers["if-none-match"] = etag;
+  // A patch is checked with WebCrypto, which a page served over plain http lacks.
+  const offered = Boolean(etag && patch && globalThis.crypto?.subtle);
+  if (offered) headers["a-im"] = PATCH_IM;
   let res;
   try {
     res = await fetch(cfg.snapshotUrl, { headers, cache: "no-store" });
@@ -107,15 +133,54 @@ async function download(cfg, token, etag) {
     return { kind: "offline", error: err };
   }
   if (res.status === 304) return { kind: "not-modified" };
+  if (res.status === 226 && !offered) return { kind: "http", status: 226, error: "a patch that was not asked for" };
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
     return { kind: "http", status: res.status, error: body?.error ?? res.statusText };
   }
   try {
-    return { kind: "ok", bytes: new Uint8Array(await res.arrayBuffer()), etag: res.headers.get("etag") ?? "" };
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const got = { bytes, etag: res.headers.get("etag") ?? "" };
+    if (res.status !== 226) return { kind: "ok", ...got };
+    return { kind: "patch", ...got, im: res.headers.get("im"), base: res.headers.get("delta-base") };
   } catch (err) {
     return { kind: "offline", error: err }; // the connection dropped mid-download
   }
+}
+
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
+/**
+ * The SHA-256 a patch declares for the bytes it makes, in hex (docs/snapshot.md#differences: the
+ * 8-byte magic, the base's varint length and 32-byte digest, the result's varint length, then
+ * its digest); the engine's applyPatch checks the rest of the header.
+ */
+function declaredResultDigest(patch) {
+  let at = 8;
+  const skipVarint = () => {
+    while (at < patch.length && patch[at] & 0x80) at++;
+    at++;
+  };
+  skipVarint();
+  at += 32;
+  skipVarint();
+  if (at + 32 > patch.length) throw new Error("the patch ends inside its header");
+  return hex(patch.subarray(at, at + 32));
+}
+
+/**
+ * The snapshot `patch` makes of `base`, with the SHA-256 it declares; else throws why not. Only
+ * asked for where WebCrypto is (see download).
+ */
+async function applyPatch(engine, base, patch) {
+  const bytes = engine.applyPatch(base, patch); // throws an Error that says what is wrong
+  const expected = declaredResultDigest(patch);
+  const found = hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+  if (found !== expected) {
+    // The first 16 digits say enough for a message a person reads.
+    throw new Error(`the patched snapshot's SHA-256 is ${found.slice(0, 16)}…, not the ${expected.slice(0, 16)}… declared`);
+  }
+  return bytes;
 }
 
 function openSnapshot(engine, bytes) {
@@ -151,7 +216,6 @@ async function verifySignature(bytes, signingKey) {
   if (raw?.length !== 32) throw new SignatureRefusal("the page's signingKey is not base64 of 32 bytes");
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) throw new SignatureRefusal("WebCrypto is not available (the page must be served over https)", true);
-  const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
   const expected = hex(new Uint8Array(await subtle.digest("SHA-256", raw)).subarray(0, 8));
   const found = hex(bytes.subarray(body + 64, body + 72));
   if (found !== expected) {
@@ -218,23 +282,39 @@ async function obtainDirectory(engine, cfg, token, viewer) {
     }
   };
 
+  /** Verifies (with a signing key) and opens downloaded bytes, then stores them; else throws. */
+  const adopt = async (bytes, etag) => {
+    if (signingKey) await verifySignature(bytes, signingKey);
+    const dir = openSnapshot(engine, bytes);
+    await saveSnapshot(bytes, { viewer, etag, signingKey }).catch((err) =>
+      console.warn("tongxunlu: snapshot not stored:", err),
+    );
+    return dir;
+  };
+
   status("正在下载通讯录…");
-  const got = await download(cfg, token, stored?.etag);
-  if (got.kind === "ok") {
-    let dir;
+  let got = await download(cfg, token, stored?.etag, true);
+  if (got.kind === "patch") {
     try {
-      if (signingKey) await verifySignature(got.bytes, signingKey);
-      dir = openSnapshot(engine, got.bytes);
+      if (got.im !== PATCH_IM || got.base !== stored.etag) {
+        throw new Error(`a ${got.im} patch from ${got.base}, not a ${PATCH_IM} patch from ${stored.etag}`);
+      }
+      return await adopt(await applyPatch(engine, await stored.bytes(), got.bytes), got.etag);
+    } catch (err) {
+      console.warn("tongxunlu: patch refused:", err);
+      notice("error", `通讯录增量更新未通过校验，已丢弃（${err.message}），改为下载完整的通讯录。`);
+      got = await download(cfg, token, stored.etag, false);
+    }
+  }
+  if (got.kind === "ok") {
+    try {
+      return await adopt(got.bytes, got.etag);
     } catch (err) {
       const refused = refusal(err);
       if (!stored) throw new PageError(refused.title, err.message, refused.hint);
       notice("error", `${refused.notice}（${err.message}）。仍在使用 ${age(Date.now() - stored.savedAt)}保存的通讯录。`);
       return openStored(refused.why);
     }
-    await saveSnapshot(got.bytes, { viewer, etag: got.etag, signingKey }).catch((err) =>
-      console.warn("tongxunlu: snapshot not stored:", err),
-    );
-    return dir;
   }
   if (got.kind === "not-modified" && stored) return openStored("");
   if (got.kind === "http" && (got.status === 401 || got.status === 403)) {

@@ -61,15 +61,17 @@ const hasCaches = () => typeof caches !== "undefined";
 
 /**
  * The stored snapshot: `{ bytes(), viewer, signingKey, etag, savedAt }`, or null. The bytes are
- * read only when asked for: online, a fresh download usually makes them unnecessary.
+ * read only when asked for: online, a fresh download usually makes them unnecessary. They are
+ * read once (a response's body can be): a refused patch needs them again to open them.
  */
 export async function loadSnapshot() {
   if (!hasCaches()) return null;
   const cache = await caches.open(SNAPSHOT_CACHE);
   const res = await cache.match(SNAPSHOT_KEY);
   if (!res) return null;
+  let bytes;
   return {
-    bytes: async () => new Uint8Array(await res.arrayBuffer()),
+    bytes: () => (bytes ??= res.arrayBuffer().then((buffer) => new Uint8Array(buffer))),
     viewer: res.headers.get("x-viewer") ?? "",
     signingKey: res.headers.get("x-signing-key") ?? "",
     etag: res.headers.get("etag") ?? "",

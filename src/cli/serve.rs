@@ -9,8 +9,24 @@
 //!
 //! Snapshots are built once per *view*, not per person: a view is fingerprinted (SHA-256 of its
 //! contents, so two different views cannot share an entry) and viewers whose views are equal
-//! share one built snapshot and its gzip, with the snapshot's class key as the ETag. The
-//! directory is read once at start; restart the server to publish a new one.
+//! share one built snapshot and its gzip, with the snapshot's class key as the ETag.
+//!
+//! The directory file is watched: about once a second its modification time and length are
+//! compared with the last seen, and when they change it is read and validated again. A file that
+//! reads is swapped in as a new *generation* — the directory, its visibility index and an empty
+//! snapshot cache, owned together ([`Generation`]), so that dropping the generation before the
+//! last frees all of it; one that does not read is reported on one line and the current
+//! generation stays in service. (The built-in sample of the demo has no file to watch.)
+//!
+//! When the directory changes, a page holding the snapshot it was served before should fetch
+//! only what changed (docs/snapshot.md#differences). So each viewer's snapshot of the previous
+//! generation is kept, and a request that names it in `If-None-Match` and offers `A-IM: txldif`
+//! gets a patch ([`delta::diff`]) from it to the current one, as RFC 3229's `226 IM Used`. The
+//! base of a patch is always the snapshot *this viewer* was served, looked up by viewer and never
+//! by ETag alone: a patch from another class's snapshot would tell something of what that class
+//! sees to someone who may not see it. Each patch is made once per pair of snapshots and cached
+//! with the generation. One generation back is all that is kept: a page that slept through two
+//! changes, or whose snapshot the server never served (a restart), gets the whole snapshot.
 //!
 //! With `--signing-key`, every snapshot is signed (src/snapshot/signature.rs) once, when it is
 //! built and cached, and `/config.js` gives the page the public key, so that a CDN or cache
@@ -22,6 +38,7 @@
 //! | route | answer |
 //! |---|---|
 //! | `GET /api/snapshot` | the viewer's snapshot; `ETag: "<class key>"` (`"<class key>-<key id>"` when signed), `Cache-Control: private, no-cache`, 304 on `If-None-Match` |
+//! | `GET /api/snapshot` with `A-IM: txldif` | as above; when `If-None-Match` names the snapshot this viewer was served from the previous generation, `226 IM Used` with `IM: txldif`, `Delta-Base: "<its ETag>"`, the new `ETag` and the patch from it as the body |
 //! | `GET /api/me` | `{"userid", "name"}` of the viewer |
 //! | `GET /config.js` | `globalThis.tongxunluConfig = {…}`: the URLs above, demo or not, the WeChat Work JS-SDK settings, the signing key's public half |
 //! | `GET /api/demo/viewers` | with `--demo` only: the sample's personas, what each sees |
@@ -42,7 +59,7 @@ use std::fs;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 use clap::Args;
 use flate2::Compression;
@@ -52,7 +69,7 @@ use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use tongxunlu::model::{Directory, PolicyField};
 use tongxunlu::sample::{self, Preset, SampleSpec, PERSONAS, SCHOOL_PERSONAS};
-use tongxunlu::snapshot::{self, signature};
+use tongxunlu::snapshot::{self, delta, signature};
 use tongxunlu::token::{self, Secret, SecretError};
 use tongxunlu::visibility::{DepartmentRole, Organisation, View, ViewError};
 
@@ -66,6 +83,10 @@ const DEMO_TOKEN_TTL: u64 = 8 * 3600;
 const WORKERS: usize = 4;
 /// The largest request body read (the demo sign-in's `{"userid": …}`).
 const MAX_BODY: u64 = 4096;
+/// How often the directory file's modification time and length are looked at.
+const WATCH_INTERVAL: Duration = Duration::from_secs(1);
+/// The instance manipulation (RFC 3229) of a patch from `delta::diff`, in `A-IM` and `IM`.
+const DELTA_IM: &str = "txldif";
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -120,6 +141,8 @@ pub fn token_command(args: &TokenArgs) -> Result<()> {
 }
 
 pub fn serve_command(args: &ServeArgs) -> Result<()> {
+    // Taken before the file is read, so that a change while it is read is seen by the watcher.
+    let stamp = args.directory.as_deref().and_then(file_stamp);
     let directory = match &args.directory {
         Some(path) => super::read_directory(path)?,
         None => sample::generate(&DEFAULT_SAMPLE),
@@ -133,18 +156,15 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
         None => return Err(SecretError::Missing.into()),
     };
     let signing_key = args.signing_key.as_deref().map(signature::SigningKey::read_pem_file).transpose()?;
-    let organisation = Organisation::new(&directory);
-    let demo = args.demo.then(|| demo_viewers(&directory, &organisation));
+    let generation = Generation::new(directory, args.demo);
     let site = Site {
-        directory: &directory,
-        organisation,
+        generations: Mutex::new(Generations { current: Arc::new(generation), previous: HashMap::new() }),
         secret,
         www: args.www.clone(),
         pkg: args.pkg.clone(),
         config: config_js(args, signing_key.as_ref().map(|key| key.public_key())),
-        demo,
+        demo: args.demo,
         signing_key,
-        snapshots: Mutex::default(),
     };
     let server = Server::http(&args.addr).map_err(|source| Error::Listen { addr: args.addr.clone(), source })?;
     let url = match server.server_addr().to_ip() {
@@ -156,7 +176,8 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
             eprintln!("warning: {} is missing — run `make demo` (or pass --www/--pkg)", dir.join(file).display());
         }
     }
-    match &site.demo {
+    let current = site.current();
+    match &current.demo {
         Some(viewers) => eprintln!(
             "DEMO MODE: anyone can sign in as {} — never use --demo with a real directory",
             viewers.iter().map(|v| v.userid).collect::<Vec<_>>().join(", ")
@@ -167,9 +188,14 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
         let public = key.public_key();
         eprintln!("snapshots are signed: key id {}, public key {}", public.key_id(), public.to_base64());
     }
-    eprintln!("{} members, {} departments; Ctrl-C to stop", directory.userlist.len(), directory.department.len());
+    eprintln!("{}; Ctrl-C to stop", current.describe());
+    drop(current);
     println!("tongxunlu serve: listening on {url}");
     std::thread::scope(|scope| {
+        if let Some(path) = &args.directory {
+            let site = &site;
+            scope.spawn(move || site.watch(path, stamp));
+        }
         for _ in 0..WORKERS {
             scope.spawn(|| loop {
                 match server.recv() {
@@ -185,20 +211,119 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
     Ok(())
 }
 
+/// When a file was last modified and how long it is, or None when it cannot be read: what the
+/// watcher compares to notice a new directory file without reading it.
+type FileStamp = Option<(SystemTime, u64)>;
+
+fn file_stamp(path: &Path) -> FileStamp {
+    let metadata = fs::metadata(path).ok()?;
+    Some((metadata.modified().ok()?, metadata.len()))
+}
+
 /// Everything a request may need, shared by the worker threads.
-struct Site<'d> {
-    directory: &'d Directory,
-    organisation: Organisation<'d>,
+struct Site {
+    generations: Mutex<Generations>,
     secret: Secret,
     www: PathBuf,
     pkg: PathBuf,
     /// The body of `/config.js`.
     config: Entity,
-    /// The personas offered for sign-in, in demo mode only.
-    demo: Option<Vec<Persona>>,
+    /// Whether the demo sign-in is on (`--demo`).
+    demo: bool,
     /// Every snapshot served is signed with it, when there is one.
     signing_key: Option<signature::SigningKey>,
+}
+
+/// The generation in service, and what is left of the one before it.
+struct Generations {
+    current: Arc<Generation>,
+    /// The snapshot each viewer was served from the previous generation, by viewer: what their
+    /// page may still hold, and so the only base a patch for them is made from.
+    previous: HashMap<String, Arc<Entity>>,
+}
+
+self_cell::self_cell!(
+    /// A directory and its visibility index, which borrows it: owned together, so that a new
+    /// version of the file can be swapped in and the old one dropped whole.
+    struct Indexed {
+        owner: Directory,
+        #[covariant]
+        dependent: Organisation,
+    }
+);
+
+/// One version of the directory file as it is served, with the snapshots built from it.
+struct Generation {
+    indexed: Indexed,
+    /// The personas offered for sign-in, in demo mode only.
+    demo: Option<Vec<Persona>>,
     snapshots: Mutex<SnapshotCache>,
+}
+
+impl Generation {
+    fn new(directory: Directory, demo: bool) -> Generation {
+        let indexed = Indexed::new(directory, |directory| Organisation::new(directory));
+        let demo = demo.then(|| demo_viewers(indexed.borrow_owner(), indexed.borrow_dependent()));
+        Generation { indexed, demo, snapshots: Mutex::default() }
+    }
+
+    fn directory(&self) -> &Directory {
+        self.indexed.borrow_owner()
+    }
+
+    /// What the log says about it: `5000 members, 61 departments`.
+    fn describe(&self) -> String {
+        let directory = self.directory();
+        format!("{} members, {} departments", directory.userlist.len(), directory.department.len())
+    }
+
+    /// The snapshot `viewer` may see, built at most once per distinct view and signed with
+    /// `signing_key` if there is one.
+    fn snapshot_for(
+        &self,
+        viewer: &str,
+        signing_key: Option<&signature::SigningKey>,
+    ) -> std::result::Result<Arc<Entity>, ViewError> {
+        if let Some(entity) = self.cache().by_viewer.get(viewer) {
+            return Ok(entity.clone());
+        }
+        let view = self.indexed.borrow_dependent().view(viewer)?;
+        let fingerprint = view_fingerprint(&view);
+        let cached = self.cache().by_view.get(&fingerprint).cloned();
+        // Built outside the lock, so other viewers are not kept waiting; two first requests for
+        // one new view may both build it, and the first to finish is kept.
+        let entity = cached.unwrap_or_else(|| {
+            let built = snapshot::build(self.directory(), &view);
+            let etag = match signing_key {
+                Some(key) => format!("\"{}-{}\"", built.class_key_hex(), key.public_key().key_id()),
+                None => format!("\"{}\"", built.class_key_hex()),
+            };
+            let bytes = super::signing::signed(built.bytes, signing_key);
+            Arc::new(Entity::snapshot(bytes, etag, "Authorization, Accept-Encoding"))
+        });
+        let mut cache = self.cache();
+        let entity = cache.by_view.entry(fingerprint).or_insert(entity).clone();
+        cache.by_viewer.insert(viewer.to_owned(), entity.clone());
+        Ok(entity)
+    }
+
+    /// The patch from `base`, a snapshot of the previous generation, to `snapshot`, one of
+    /// this one; made once per pair (outside the lock, as snapshots are).
+    fn patch(&self, base: &Entity, snapshot: &Entity) -> Arc<Entity> {
+        let key = (base.etag.clone(), snapshot.etag.clone());
+        if let Some(patch) = self.cache().patches.get(&key) {
+            return patch.clone();
+        }
+        let bytes = delta::diff(&base.identity, &snapshot.identity);
+        // The response differs by A-IM too: without it the same request gets the snapshot.
+        let patch = Arc::new(Entity::snapshot(bytes, snapshot.etag.clone(), "Authorization, Accept-Encoding, A-IM"));
+        self.cache().patches.entry(key).or_insert(patch).clone()
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, SnapshotCache> {
+        // The cache holds only finished entries, so one left by a panicked thread is still sound.
+        self.snapshots.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 #[derive(Default)]
@@ -207,6 +332,8 @@ struct SnapshotCache {
     by_view: HashMap<[u8; 32], Arc<Entity>>,
     /// By viewer, so a viewer's later requests skip working out their view.
     by_viewer: HashMap<String, Arc<Entity>>,
+    /// Patches by the ETags of their base (of the previous generation) and result (of this one).
+    patches: HashMap<(String, String), Arc<Entity>>,
 }
 
 /// One thing served, as it goes out: its bytes, their gzip when worth sending, and the headers
@@ -236,6 +363,16 @@ impl Entity {
             etag,
             identity: Arc::from(bytes),
             gzip,
+        }
+    }
+
+    /// A snapshot or a patch: one viewer's, so private; `vary` names the request headers it
+    /// depends on.
+    fn snapshot(bytes: Vec<u8>, etag: String, vary: &'static str) -> Entity {
+        Entity {
+            cache_control: "private, no-cache",
+            vary,
+            ..Entity::new(bytes, "application/octet-stream", etag, true)
         }
     }
 
@@ -342,7 +479,7 @@ fn config_js(args: &ServeArgs, signing_key: Option<signature::PublicKey>) -> Ent
     Entity::file(text.into_bytes(), "text/javascript; charset=utf-8")
 }
 
-impl Site<'_> {
+impl Site {
     fn handle(&self, mut request: Request) {
         let started = Instant::now();
         let method = request.method().clone();
@@ -367,7 +504,7 @@ impl Site<'_> {
         let demo_route = path.starts_with("/api/demo/");
         match path {
             _ if !path.starts_with('/') => Reply::error(400, "bad request target"),
-            _ if demo_route && self.demo.is_none() => Reply::error(404, "the demo sign-in is off (start with --demo)"),
+            _ if demo_route && !self.demo => Reply::error(404, "the demo sign-in is off (start with --demo)"),
             "/api/demo/token" if *method == Method::Post => self.demo_token(request),
             "/api/demo/token" => Reply::method_not_allowed("POST"),
             _ if !readable => Reply::method_not_allowed("GET, HEAD"),
@@ -401,10 +538,28 @@ impl Site<'_> {
             Ok(viewer) => viewer,
             Err(reply) => return reply,
         };
-        match self.snapshot_for(&viewer) {
-            Ok(entity) => Reply::entity(&entity, request),
-            Err(refused) => Reply::error(403, &refused.to_string()),
-        }
+        let (generation, served_before) = {
+            let generations = self.generations();
+            (generations.current.clone(), generations.previous.get(&viewer).cloned())
+        };
+        let entity = match generation.snapshot_for(&viewer, self.signing_key.as_ref()) {
+            Ok(entity) => entity,
+            Err(refused) => return Reply::error(403, &refused.to_string()),
+        };
+        let held = header(request, "If-None-Match");
+        let patchable = served_before.filter(|base| {
+            held.is_some_and(|tags| etag_matches(tags, &base.etag) && !etag_matches(tags, &entity.etag))
+                && header(request, "A-IM").is_some_and(|offered| accepts(offered, DELTA_IM))
+        });
+        let Some(base) = patchable else {
+            return Reply::entity(&entity, request);
+        };
+        // Not If-None-Match's match, checked just above: a 200 of the patch, made a 226.
+        let mut reply = Reply::entity(&generation.patch(&base, &entity), request);
+        reply.status = 226;
+        reply.headers.push(("IM", DELTA_IM.into()));
+        reply.headers.push(("Delta-Base", base.etag.clone()));
+        reply
     }
 
     fn me(&self, request: &Request) -> Reply {
@@ -412,49 +567,56 @@ impl Site<'_> {
             Ok(viewer) => viewer,
             Err(reply) => return reply,
         };
+        let generation = self.current();
         // The same refusals as the snapshot's; and the page asks for that next, so it is ready.
-        if let Err(refused) = self.snapshot_for(&viewer) {
+        if let Err(refused) = generation.snapshot_for(&viewer, self.signing_key.as_ref()) {
             return Reply::error(403, &refused.to_string());
         }
-        let name = self.directory.userlist.iter().find(|m| m.userid == viewer).map(|m| m.name.as_str());
+        let name = generation.directory().userlist.iter().find(|m| m.userid == viewer).map(|m| m.name.as_str());
         Reply::json(200, &json!({ "userid": viewer, "name": name }))
     }
 
-    /// The snapshot `viewer` may see, built at most once per distinct view.
-    fn snapshot_for(&self, viewer: &str) -> std::result::Result<Arc<Entity>, ViewError> {
-        if let Some(entity) = self.cache().by_viewer.get(viewer) {
-            return Ok(entity.clone());
-        }
-        let view = self.organisation.view(viewer)?;
-        let fingerprint = view_fingerprint(&view);
-        let cached = self.cache().by_view.get(&fingerprint).cloned();
-        // Built outside the lock, so other viewers are not kept waiting; two first requests for
-        // one new view may both build it, and the first to finish is kept.
-        let entity = cached.unwrap_or_else(|| {
-            let built = snapshot::build(self.directory, &view);
-            let etag = match &self.signing_key {
-                Some(key) => format!("\"{}-{}\"", built.class_key_hex(), key.public_key().key_id()),
-                None => format!("\"{}\"", built.class_key_hex()),
-            };
-            let bytes = super::signing::signed(built.bytes, self.signing_key.as_ref());
-            let mut entity = Entity::new(bytes, "application/octet-stream", etag, true);
-            entity.cache_control = "private, no-cache";
-            entity.vary = "Authorization, Accept-Encoding";
-            Arc::new(entity)
-        });
-        let mut cache = self.cache();
-        let entity = cache.by_view.entry(fingerprint).or_insert(entity).clone();
-        cache.by_viewer.insert(viewer.to_owned(), entity.clone());
-        Ok(entity)
+    fn generations(&self) -> std::sync::MutexGuard<'_, Generations> {
+        // Swapped whole under the lock, so one left by a panicked thread is still sound.
+        self.generations.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn cache(&self) -> std::sync::MutexGuard<'_, SnapshotCache> {
-        // The cache holds only finished entries, so one left by a panicked thread is still sound.
-        self.snapshots.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn current(&self) -> Arc<Generation> {
+        self.generations().current.clone()
+    }
+
+    /// Reads the directory file again whenever its modification time or length changes from
+    /// `seen`, checking about once a second; never returns.
+    fn watch(&self, path: &Path, mut seen: FileStamp) {
+        loop {
+            std::thread::sleep(WATCH_INTERVAL);
+            let stamp = file_stamp(path);
+            if stamp == seen {
+                continue;
+            }
+            // Remembered even when the file does not read, so that it is reported once; a
+            // writer that finishes later changes the stamp again.
+            seen = stamp;
+            match super::read_directory(path) {
+                Ok(directory) => self.publish(Generation::new(directory, self.demo), path),
+                Err(e) => eprintln!("tongxunlu serve: {e} — still serving the directory read before"),
+            }
+        }
+    }
+
+    /// Puts `generation` in service; the current one's snapshots become the previous ones.
+    fn publish(&self, generation: Generation, path: &Path) {
+        let description = generation.describe();
+        let mut generations = self.generations();
+        let before = std::mem::replace(&mut generations.current, Arc::new(generation));
+        generations.previous = before.cache().by_viewer.clone();
+        drop(generations);
+        eprintln!("tongxunlu serve: read {} again: {description}", path.display());
     }
 
     fn demo_viewers(&self) -> Reply {
         let viewers: Vec<Value> = self
+            .current()
             .demo
             .iter()
             .flatten()
@@ -479,7 +641,8 @@ impl Site<'_> {
             Ok(_) => return Reply::error(400, "expected {\"userid\": \"…\"}"),
             Err(e) => return Reply::error(400, &format!("the body is not JSON: {e}")),
         };
-        let personas = self.demo.as_deref().unwrap_or_default();
+        let generation = self.current();
+        let personas = generation.demo.as_deref().unwrap_or_default();
         if !personas.iter().any(|p| p.userid == userid) {
             let offered: Vec<&str> = personas.iter().map(|p| p.userid).collect();
             return Reply::error(403, &format!("the demo signs in only {}", offered.join(", ")));
@@ -594,17 +757,23 @@ fn header<'r>(request: &'r Request, name: &'static str) -> Option<&'r str> {
     request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
 }
 
-/// Whether an `Accept-Encoding` value allows gzip (named, or `*`, with a non-zero q).
+/// Whether an `Accept-Encoding` value allows gzip.
 fn accepts_gzip(accept_encoding: &str) -> bool {
-    accept_encoding.split(',').any(|item| {
+    accepts(accept_encoding, "gzip")
+}
+
+/// Whether a list of codings with q-values (`Accept-Encoding`, `A-IM`) allows `coding`: named,
+/// or `*`, with a non-zero q.
+fn accepts(list: &str, coding: &str) -> bool {
+    list.split(',').any(|item| {
         let mut parts = item.split(';');
-        let coding = parts.next().unwrap_or("").trim();
+        let name = parts.next().unwrap_or("").trim();
         let refused = parts.any(|p| {
             let p = p.trim();
             p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")).and_then(|q| q.trim().parse::<f32>().ok())
                 == Some(0.0)
         });
-        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
     })
 }
 

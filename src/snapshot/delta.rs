@@ -211,6 +211,7 @@ enum Op<'a> {
 }
 
 /// Reads a patch's operations, checking each against the declared base length.
+#[derive(Clone)]
 struct Ops<'a> {
     reader: Reader<'a>,
     base_len: u64,
@@ -352,10 +353,12 @@ pub fn apply(base: &[u8], patch: &[u8]) -> Result<Vec<u8>, DeltaError> {
     if header.base_len != base.len() as u64 {
         return Err(DeltaError::BaseLength { expected: header.base_len, found: base.len() });
     }
-    let info = count(header, ops)?;
+    // The checking pass reads a copy of the operations' reader, so the making pass starts where
+    // it started.
+    let info = count(header, ops.clone())?;
     // Checked against the limit and the operations, so the allocation is what they make.
     let mut out = Vec::with_capacity(info.result_len as usize);
-    let (_, mut ops) = read_header(patch)?;
+    let mut ops = ops;
     while let Some((_, op)) = ops.next_op()? {
         match op {
             // Inside the base, whose length the header's was checked against.

@@ -132,6 +132,7 @@ impl Writer {
 }
 
 /// Reads what [`Writer`] wrote, failing (never panicking) on anything malformed.
+#[derive(Clone)]
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,

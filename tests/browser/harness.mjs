@@ -141,4 +141,28 @@ export function results(page) {
   );
 }
 
+/** What the page stored: `{ viewer, etag, bytes, sha }` (bytes: the length), or null. */
+export const stored = (page) =>
+  page.evaluate(async () => {
+    const res = await (await caches.open("tongxunlu-snapshot")).match("/tongxunlu/last-snapshot");
+    if (!res) return null;
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const sha = [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join("");
+    return { viewer: res.headers.get("x-viewer"), etag: res.headers.get("etag"), bytes: bytes.length, sha };
+  });
+
+/** Resolves once the service worker controls the page, so that a reload offline is served by it. */
+export async function serviceWorkerInControl(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }),
+      );
+    }
+  });
+}
+
 export const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });

@@ -5,36 +5,23 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { load, newPage, results, search, settled, shot, signedIn } from "./harness.mjs";
+import {
+  load,
+  newPage,
+  results,
+  search,
+  serviceWorkerInControl,
+  settled,
+  shot,
+  signedIn,
+  stored,
+} from "./harness.mjs";
 import { snapshotOf, suite } from "./common.mjs";
 
 let good; // exec001's snapshot bytes as the server sends them
 const env = suite({}, async ({ app }) => {
   good = (await snapshotOf(app, "exec001")).bytes;
 });
-
-/** What the page stored: `{ viewer, bytes, sha }`, or null. */
-const stored = (page) =>
-  page.evaluate(async () => {
-    const res = await (await caches.open("tongxunlu-snapshot")).match("/tongxunlu/last-snapshot");
-    if (!res) return null;
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    const sha = [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
-      .map((b) => b.toString(16).padStart(2, "0"))
-      .join("");
-    return { viewer: res.headers.get("x-viewer"), bytes: bytes.length, sha };
-  });
-
-async function serviceWorkerInControl(page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((resolve) =>
-        navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }),
-      );
-    }
-  });
-}
 
 describe("offline", () => {
   for (const kind of ["phone", "pc"]) {

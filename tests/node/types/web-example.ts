@@ -4,6 +4,7 @@
 
 import init, {
   Directory,
+  applyPatch,
   initSync,
   type CardFormat,
   type Children,
@@ -71,6 +72,9 @@ export async function page(snapshot: Uint8Array, wasm: BufferSource): Promise<st
   const modules: Uint8Array = matrix.modules;
   out.push(vcard, mecard, svg, `${matrix.size + matrix.quietZone} ${matrix.errorCorrection} ${modules.length}`);
 
+  const updated: Uint8Array = applyPatch(snapshot, modules);
+  out.push(`${Directory.open(updated).stats().members}`);
+
   // @ts-expect-error a member may be absent
   out.push(dir.member("nobody").name);
   // @ts-expect-error limit is a number
@@ -83,6 +87,8 @@ export async function page(snapshot: Uint8Array, wasm: BufferSource): Promise<st
   dir.qrSvg("zhangsan001", "jpeg");
   // @ts-expect-error a search hit is not any: it has no `foo`
   out.push(hits[0]?.foo);
+  // @ts-expect-error a patch is bytes
+  applyPatch(snapshot, "patch");
   // @ts-expect-error the browser build cannot build snapshots
   import("../../../pkg/web/tongxunlu.js").then((m) => m.buildSnapshot);
 

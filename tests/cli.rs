@@ -162,7 +162,7 @@ fn inspect_prints_the_table_after_the_summary_with_the_numbers_of_the_json() {
     let lines: Vec<&str> = text.lines().collect();
     // The summary comes first, as before.
     assert_eq!(lines[0], stats["corpName"].as_str().unwrap());
-    assert_eq!(lines[1], format!("  format version 5, {} bytes", bytes.len()));
+    assert_eq!(lines[1], format!("  format version 6, {} bytes", bytes.len()));
     assert_eq!(lines[2], "  not signed");
     assert!(lines[5].starts_with(&format!("  {} members, ", number(stats, "members"))), "{text}");
     assert!(lines[6].starts_with("sections ("), "{text}");
@@ -242,8 +242,8 @@ fn inspect_lists_a_section_the_engine_does_not_read() {
     }
     let length = file.len() as u32;
     file[12..16].copy_from_slice(&length.to_le_bytes());
-    let crc = crc32fast::hash(&file[20..]);
-    file[16..20].copy_from_slice(&crc.to_le_bytes());
+    let checksum = xxhash_rust::xxh3::xxh3_64(&file[20..]) as u32;
+    file[16..20].copy_from_slice(&checksum.to_le_bytes());
 
     let path = workdir("cli", "extra").join("extra.txl");
     std::fs::write(&path, &file).unwrap();

@@ -73,7 +73,7 @@ pub fn read_everything(s: &Snapshot) {
     }
 }
 
-/// Rewrites the length field (bytes 12..16) and the CRC-32 (bytes 16..20, over bytes 20..) so
+/// Rewrites the length field (bytes 12..16) and the checksum (bytes 16..20, over bytes 20..) so
 /// that the header checks pass and the input reaches the section and record checks. A valid
 /// snapshot is left as it is.
 pub fn fix_length_and_checksum(bytes: &mut [u8]) {
@@ -82,8 +82,8 @@ pub fn fix_length_and_checksum(bytes: &mut [u8]) {
     }
     let len = bytes.len() as u32;
     bytes[12..16].copy_from_slice(&len.to_le_bytes());
-    let crc = crc32fast::hash(&bytes[20..]);
-    bytes[16..20].copy_from_slice(&crc.to_le_bytes());
+    let checksum = xxhash_rust::xxh3::xxh3_64(&bytes[20..]) as u32;
+    bytes[16..20].copy_from_slice(&checksum.to_le_bytes());
 }
 
 /// The base `apply_delta` applies every input to: the snapshot of a 30-member company sample

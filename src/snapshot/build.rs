@@ -74,7 +74,7 @@ pub fn build(directory: &Directory, view: &View) -> Built {
     class_key.copy_from_slice(&Sha256::digest(&bytes[HEADER_LEN..])[..16]);
     bytes[CLASS_KEY].copy_from_slice(&class_key);
     bytes[ETAG].copy_from_slice(&view.directory_etag);
-    let checksum = crc32fast::hash(&bytes[CHECKSUMMED_FROM..]);
+    let checksum = super::format::checksum(&bytes[CHECKSUMMED_FROM..]);
     bytes[16..20].copy_from_slice(&checksum.to_le_bytes());
     Built { bytes, class_key }
 }

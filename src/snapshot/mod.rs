@@ -5,16 +5,17 @@
 //! the bytes, so records are not parsed into objects: the opener checks the file once, notes
 //! where each record starts, and decodes a record only when it is asked for.
 //!
-//! # Layout (format version 5, [`FORMAT_VERSION`]; all integers little-endian)
+//! # Layout (format version 6, [`FORMAT_VERSION`]; all integers little-endian)
 //!
 //! ```text
 //! offset  size  field
 //!      0     8  magic: 89 'T' 'X' 'L' 0D 0A 1A 0A  (catches text-mode and truncation mangling,
 //!                                                  like PNG's)
-//!      8     2  format version (5)
+//!      8     2  format version (6)
 //!     10     2  number of sections, S
 //!     12     4  total length of the file in bytes
-//!     16     4  CRC-32 (IEEE) of every byte from offset 20 to the end
+//!     16     4  checksum: the low 32 bits of the XXH3-64 (seed 0) of every byte from
+//!                offset 20 to the end
 //!     20    16  visibility-class key: SHA-256 of the section table and sections, first 16 bytes
 //!     36     8  directory etag: digest of the whole directory the snapshot was cut from
 //!     44  12·S  section table: tag (4 ASCII bytes), offset (u32), length (u32)
@@ -24,7 +25,7 @@
 //! Each section's tag appears once; sections lie after the section table, inside the file, and
 //! overlap none. The opener finds the sections below by their tags. A section with any other
 //! tag is held to the same rules and otherwise ignored — but that is no way for later versions
-//! to add sections: the opener reads version 5 only and refuses any other
+//! to add sections: the opener reads version 6 only and refuses any other
 //! ([`SnapshotError::UnsupportedVersion`]), so a newer layout is refused before its sections are
 //! looked at.
 //!

@@ -365,7 +365,7 @@ fn check_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
         return Err(SnapshotError::TrailingBytes { length: bytes.len(), expected });
     }
     let stored = u32_at(bytes, 16);
-    let computed = crc32fast::hash(&bytes[CHECKSUMMED_FROM..]);
+    let computed = checksum(&bytes[CHECKSUMMED_FROM..]);
     if stored != computed {
         return Err(SnapshotError::ChecksumMismatch { stored, computed });
     }

@@ -73,11 +73,11 @@ fn trailing_bytes_are_refused() {
 #[test]
 fn checksum_mismatch_names_both_sums() {
     let good = &base(0).bytes;
-    let stored = u32::from_le_bytes(good[CRC_AT].try_into().unwrap());
+    let stored = u32::from_le_bytes(good[CHECKSUM_AT].try_into().unwrap());
     let mut bytes = good.clone();
     let last = bytes.len() - 1;
     bytes[last] ^= 0x40;
-    let computed = crc_of(&bytes);
+    let computed = checksum_of(&bytes);
     let e = Snapshot::open(bytes).unwrap_err();
     assert_eq!(e, SnapshotError::ChecksumMismatch { stored, computed });
     assert_eq!(

@@ -61,8 +61,8 @@ use tongxunlu::visibility::Organisation;
 
 /// The header is this long; a file shorter than that cannot say how long it should be.
 const HEADER_LEN: usize = 44;
-/// Bytes 16..20 hold the CRC-32 of everything from byte 20 on.
-const CRC_AT: std::ops::Range<usize> = 16..20;
+/// Bytes 16..20 hold the checksum of everything from byte 20 on: the low 32 bits of its XXH3-64.
+const CHECKSUM_AT: std::ops::Range<usize> = 16..20;
 const LENGTH_AT: std::ops::Range<usize> = 12..16;
 
 /// The tags of the record sections and of the search sections, in the order the builder writes
@@ -138,8 +138,8 @@ const PROBE_POSTINGS: [u8; 16] = [3, 0, 1, 2, 2, 1, 3, 3, 2, 232, 7, 255, 255, 2
 
 // ---- helpers ----------------------------------------------------------------------------------
 
-fn crc_of(bytes: &[u8]) -> u32 {
-    crc32fast::hash(&bytes[20..])
+fn checksum_of(bytes: &[u8]) -> u32 {
+    xxhash_rust::xxh3::xxh3_64(&bytes[20..]) as u32
 }
 
 /// Rewrites the length field (when asked) and the checksum so that the header checks pass.
@@ -151,8 +151,8 @@ fn fix_up(bytes: &mut [u8], length: bool) {
         let len = bytes.len() as u32;
         bytes[LENGTH_AT].copy_from_slice(&len.to_le_bytes());
     }
-    let crc = crc_of(bytes);
-    bytes[CRC_AT].copy_from_slice(&crc.to_le_bytes());
+    let checksum = checksum_of(bytes);
+    bytes[CHECKSUM_AT].copy_from_slice(&checksum.to_le_bytes());
 }
 
 /// The body of the section tagged `tag`, if the table (read with bounds checks) has it.

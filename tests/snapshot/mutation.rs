@@ -113,8 +113,8 @@ pub(super) fn expected_error(good: &[u8], mutated: &[u8]) -> Option<SnapshotErro
         });
     }
     if differs(16..mutated.len()) {
-        let stored = u32::from_le_bytes(mutated[CRC_AT].try_into().unwrap());
-        return Some(SnapshotError::ChecksumMismatch { stored, computed: crc_of(mutated) });
+        let stored = u32::from_le_bytes(mutated[CHECKSUM_AT].try_into().unwrap());
+        return Some(SnapshotError::ChecksumMismatch { stored, computed: checksum_of(mutated) });
     }
     None
 }

@@ -534,11 +534,7 @@ impl Snapshot {
         let lookups = &self.tables().lookups;
         if let Some(identifier) = identifier {
             for which in Identifier::ALL {
-                let field = match which {
-                    Identifier::Account => Field::Account,
-                    Identifier::WeixinId => Field::WeixinId,
-                    Identifier::Email => Field::Email,
-                };
+                let field = which.field();
                 lookups.each_identifier(self, which, identifier, |whole, targets| {
                     let place = place_of_match(true, whole);
                     gathered.add_all(Quality::new(place, Way::Identifier), ResultKind::Member, targets, field);
@@ -546,6 +542,8 @@ impl Snapshot {
             }
         }
         if let Some(digits) = &query.digits {
+            // Every candidate is checked below whether or not the lists say it must be:
+            // `phone_begins` also tells whether the number is the whole of it.
             let (candidates, _) = self.phone_candidates(digits, true);
             for p in candidates.filter(|&p| self.holds(ResultKind::Member, p)) {
                 if !gathered.admits_from(Quality::new(EXACT, Way::Phone), ResultKind::Member, p) {

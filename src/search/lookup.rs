@@ -24,6 +24,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+use super::engine::Field;
 use super::index::Targets;
 use crate::fields::TextField;
 use crate::snapshot::format::push_varint;
@@ -59,6 +60,15 @@ impl Identifier {
             Identifier::Email => snapshot.member_text(position, TextField::Email)?,
         };
         Some(folded(text))
+    }
+
+    /// The field a result found by this identifier matched in.
+    pub(crate) fn field(self) -> Field {
+        match self {
+            Identifier::Account => Field::Account,
+            Identifier::WeixinId => Field::WeixinId,
+            Identifier::Email => Field::Email,
+        }
     }
 }
 
@@ -137,10 +147,13 @@ fn folded(text: &str) -> Cow<'_, [u8]> {
 /// The members of a table being built, each with its key.
 ///
 /// Each is stored as its key followed by the member's position in four big-endian bytes, so
-/// that plain byte order is the table's order: by key, then by position. (A key is never
-/// followed by a zero byte, as the position's first byte is: a shorter key sorts before the keys
-/// it begins.) Sorting byte strings also shares its code with the rest of the engine, which the
-/// browser build's size budget counts.
+/// that plain byte order is the table's order: by key, then by position. That holds while the
+/// byte after a key sorts below any byte a longer key could go on with there: the position's
+/// first byte is zero for the first 2^24 members, and keys hold no NUL. Past either limit
+/// (16.7 million members; a NUL in an account, WeChat id or e-mail, which nothing in the
+/// directory file forbids) a key may sort after a longer one it begins, and a lookup may miss a
+/// member — a wrong answer, never a panic. Sorting byte strings also shares its code with the
+/// rest of the engine, which the browser build's size budget counts.
 #[derive(Default)]
 struct KeysToSort {
     bytes: Vec<u8>,

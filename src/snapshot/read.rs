@@ -14,7 +14,9 @@ use crate::search::tables::{Counts, Memberships, SearchTables};
 
 /// An opened snapshot.
 pub struct Snapshot {
-    bytes: Box<[u8]>,
+    /// A `Vec` rather than a boxed slice: cutting a signature block off the end must not
+    /// reallocate (and so perhaps copy) the whole file to drop its last 80 bytes.
+    bytes: Vec<u8>,
     version: u16,
     corp_name: Range<usize>,
     departments: Table,
@@ -115,7 +117,6 @@ impl Snapshot {
         // without verifying it: that is for whoever holds the key (signature.rs).
         let mut bytes = bytes.into().into_vec();
         bytes.truncate(super::signature::snapshot_len(&bytes));
-        let bytes = bytes.into_boxed_slice();
         let header = check_header(&bytes)?;
         let sections = read_section_table(&bytes, header.section_count)?;
         let section = |tag: [u8; 4], name: &'static str| {

@@ -60,7 +60,7 @@ fn search_benches(c: &mut Criterion) {
         let org = Organisation::new(&dir);
         let bytes = build(&dir, &org.view("exec001").expect("the sample's viewer exists")).bytes;
         let snap = Snapshot::open(bytes).expect("a built snapshot opens");
-        let queries = query_set(&snap, 97);
+        let queries = query_set(snap.searcher(), 97);
 
         let mut by_kind: BTreeMap<&str, (Vec<Duration>, f64)> = BTreeMap::new();
         let mut all = Vec::new();

@@ -15,7 +15,9 @@
 //!   [`snapshot::delta`], the patch that brings a page's copy up to date by difference.
 //! - [`search`]: every way of finding a colleague in an opened snapshot (docs/search.md) — names,
 //!   pinyin, initials, fuzzy pinyin, typos, accounts, phone digits — ranked, with highlights;
-//!   and the A–Z bar, browsing, `@` mentions and filters.
+//!   and the A–Z bar, browsing, `@` mentions and filters. It is the snapshot's index layer: it
+//!   reads the snapshot's records and never the other way; [`snapshot::Snapshot`] composes the
+//!   two.
 //! - [`text`]: normalisation of names and queries (both sides), and readings (pinyin) of names
 //!   (builder only).
 //! - [`card`]: a member's business card from a snapshot — vCard 3.0, MECARD and their QR code

@@ -26,7 +26,7 @@ use super::{finish_output, read_snapshot, Result};
 pub(super) fn queries_command(path: &Path, every: usize) -> Result<()> {
     let snapshot = read_snapshot(path)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let printed = tongxunlu::search::queries::query_set(&snapshot, every).iter().try_for_each(|case| {
+    let printed = tongxunlu::search::queries::query_set(snapshot.searcher(), every).iter().try_for_each(|case| {
         serde_json::to_writer(&mut out, case).map_err(std::io::Error::from)?;
         writeln!(out)
     });

@@ -6,10 +6,9 @@
 
 use serde::Serialize;
 
-use super::engine::{Hit, ResultKind, SearchOptions};
+use super::engine::{Hit, ResultKind, SearchOptions, Searcher};
 use super::tables::LETTER_BUCKETS;
 use crate::fields::{Gender, TextField};
-use crate::snapshot::Snapshot;
 
 /// One letter of the A–Z bar and how many members file under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,7 +54,7 @@ fn letter_of(bucket: usize) -> char {
     }
 }
 
-impl Snapshot {
+impl Searcher<'_> {
     /// The letters that have members, A–Z then `#`, with their counts.
     pub fn initials(&self) -> Vec<Initial> {
         let starts = &self.tables().letter_starts;
@@ -74,24 +73,33 @@ impl Snapshot {
         };
         let tables = self.tables();
         let (start, end) = (tables.letter_starts[bucket] as usize, tables.letter_starts[bucket + 1] as usize);
-        (start.saturating_add(offset).min(end)..end).take(limit).map(|i| tables.by_letter(self.as_bytes(), i)).collect()
+        (start.saturating_add(offset).min(end)..end)
+            .take(limit)
+            .map(|i| tables.by_letter(self.records().bytes(), i))
+            .collect()
     }
 
     /// A department's child departments (in sort order) and the members directly in it, by
     /// their sort number in it, then their rank.
     pub fn children(&self, department: usize) -> (Vec<usize>, Vec<usize>) {
         let tables = self.tables();
-        if department >= self.department_count() {
+        if department >= self.records().department_count() {
             return (Vec::new(), Vec::new());
         }
         let end = tables.subtree_end[department] as usize;
-        let children = (department + 1..end).filter(|&d| self.department(d).parent == Some(department)).collect();
+        let children =
+            (department + 1..end).filter(|&d| self.records().department(d).parent == Some(department)).collect();
         let (from, to) = (tables.direct_member_starts[department], tables.direct_member_starts[department + 1]);
         let mut members: Vec<(u32, usize)> = tables.direct_members[from as usize..to as usize]
             .iter()
             .map(|&m| {
-                let order =
-                    self.member(m as usize).departments.iter().find(|(d, _)| *d == department).map_or(0, |&(_, o)| o);
+                let order = self
+                    .records()
+                    .member(m as usize)
+                    .departments
+                    .iter()
+                    .find(|(d, _)| *d == department)
+                    .map_or(0, |&(_, o)| o);
                 (order, m as usize)
             })
             .collect();
@@ -103,10 +111,10 @@ impl Snapshot {
     /// breadcrumb.
     pub fn breadcrumbs(&self, department: usize) -> Vec<usize> {
         let mut path = Vec::new();
-        let mut at = (department < self.department_count()).then_some(department);
+        let mut at = (department < self.records().department_count()).then_some(department);
         while let Some(d) = at {
             path.push(d);
-            at = self.department(d).parent;
+            at = self.records().department(d).parent;
         }
         path.reverse();
         path
@@ -136,14 +144,14 @@ impl Snapshot {
     pub fn filter(&self, filter: &Filter) -> Vec<usize> {
         let subtree = filter
             .department
-            .filter(|&d| d < self.department_count())
+            .filter(|&d| d < self.records().department_count())
             .map(|d| d..self.tables().subtree_end[d] as usize);
         if filter.department.is_some() && subtree.is_none() {
             return Vec::new();
         }
-        (0..self.member_count())
+        (0..self.records().member_count())
             .filter(|&m| {
-                let member = self.member(m);
+                let member = self.records().member(m);
                 filter.gender.is_none_or(|g| member.gender == g)
                     && filter.followed.is_none_or(|f| member.followed == f)
                     && subtree.as_ref().is_none_or(|range| member.departments.iter().any(|(d, _)| range.contains(d)))

@@ -37,9 +37,10 @@ use super::automaton::{Piece, ReadingAutomaton};
 use super::index::{family, first_reading_key, Targets, SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::lookup::{Identifier, PHONE_FIELDS, PHONE_RUN};
 use super::matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};
+use super::tables::SearchTables;
 use super::typo::{typo_align, within_one_edit, TypoAutomaton};
 use crate::fields::TextField;
-use crate::snapshot::Snapshot;
+use crate::snapshot::records::Records;
 use crate::text::normalize::{is_han, is_phone_digit, normalize, phone_digits, to_simplified};
 
 /// What to return and how to rank it.
@@ -397,7 +398,7 @@ impl Gathered {
 
     fn add(&mut self, quality: Quality, kind: ResultKind, position: u32, field: Field) {
         if position >= self.counts[kind as usize] {
-            return; // a target the records do not have: see `Snapshot::holds`
+            return; // a target the records do not have: see `Searcher::holds`
         }
         let rank = self.rank(quality, kind, position);
         if kind == ResultKind::Department {
@@ -446,19 +447,33 @@ impl Gathered {
     }
 }
 
-impl Snapshot {
-    /// Finds members, departments and groups by whatever the user typed (docs/search.md).
-    ///
-    /// ```
-    /// # use tongxunlu::{model::Directory, visibility::Organisation, snapshot::{self, Snapshot}, search::SearchOptions};
-    /// # let dir = Directory::from_json(r#"{"department": [{"id": 1, "name": "公司", "parentid": 0}],
-    /// #   "userlist": [{"userid": "zs", "name": "张三", "department": [1], "mobile": "13800138000"}]}"#)?;
-    /// # let snap = Snapshot::open(snapshot::build(&dir, &Organisation::new(&dir).view("zs")?).bytes)?;
-    /// let hits = snap.search("zhangs", &SearchOptions::default());
-    /// assert_eq!(snap.member(hits[0].position).name, "张三");
-    /// assert_eq!(hits[0].ranges, [(0, 2)]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
+/// The search layer over one opened snapshot: its records and its search tables, borrowed.
+/// Every search and browse answer is a method of it, and those of
+/// [`Snapshot`](crate::snapshot::Snapshot) forward here.
+#[derive(Clone, Copy)]
+pub struct Searcher<'a> {
+    records: &'a Records,
+    tables: &'a SearchTables,
+}
+
+impl<'a> Searcher<'a> {
+    /// The search layer over `records` and the search `tables` opened with them.
+    pub(crate) fn new(records: &'a Records, tables: &'a SearchTables) -> Searcher<'a> {
+        Searcher { records, tables }
+    }
+
+    /// The records searched.
+    pub(crate) fn records(&self) -> &'a Records {
+        self.records
+    }
+
+    /// The search tables opened with them.
+    pub(crate) fn tables(&self) -> &'a SearchTables {
+        self.tables
+    }
+
+    /// Finds members, departments and groups by whatever the user typed (docs/search.md), best
+    /// first: see the module doc for the ranking.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Vec<Hit> {
         let query = Query::parse(query);
         let wanted = options.offset.saturating_add(options.limit);
@@ -473,7 +488,11 @@ impl Snapshot {
             .enumerate()
             .map(|(rank, position)| (position as u32, rank.min(u16::MAX as usize - 1) as u16))
             .collect();
-        let counts = [self.member_count() as u32, self.department_count() as u32, self.group_count() as u32];
+        let counts = [
+            self.records.member_count() as u32,
+            self.records.department_count() as u32,
+            self.records.group_count() as u32,
+        ];
         let mut gathered = Gathered::new(counts, frequent, wanted);
 
         self.gather_from_start(&query, &mut gathered);
@@ -501,10 +520,15 @@ impl Snapshot {
 
     /// Builds now what search would otherwise build at the first query that needs it: the
     /// lookups by account, WeChat id, e-mail and phone digits it derives from the records
-    /// (docs/search.md). For a page to call once the directory is on screen, so that no keystroke
-    /// waits for them. Calling it again does nothing.
-    pub fn prepare_search(&self) {
-        self.tables().lookups.prepare(self);
+    /// (docs/search.md). Calling it again does nothing.
+    pub fn prepare(&self) {
+        self.tables.lookups.prepare(self.records);
+    }
+
+    /// The position of the member with this account. (The first lookup sorts the accounts:
+    /// see `search::lookup`.)
+    pub fn find_member(&self, userid: &str) -> Option<usize> {
+        self.tables.lookups.find_account(self.records, userid)
     }
 
     /// Matches from the first syllable of names, and the prefix-only fields.
@@ -531,11 +555,11 @@ impl Snapshot {
             }
         }
         let identifier = query.identifier.as_ref().filter(|_| gathered.open_to(Way::Identifier.band(), EXACT));
-        let lookups = &self.tables().lookups;
+        let lookups = &self.tables.lookups;
         if let Some(identifier) = identifier {
             for which in Identifier::ALL {
                 let field = which.field();
-                lookups.each_identifier(self, which, identifier, |whole, targets| {
+                lookups.each_identifier(self.records, which, identifier, |whole, targets| {
                     let place = place_of_match(true, whole);
                     gathered.add_all(Quality::new(place, Way::Identifier), ResultKind::Member, targets, field);
                 });
@@ -595,7 +619,7 @@ impl Snapshot {
     fn phone_candidates(&self, digits: &str, from_start: bool) -> (Box<dyn Iterator<Item = u32> + '_>, bool) {
         /// Fewer candidates than this are cheaper to check than another list is to read.
         const FEW: usize = 32;
-        let phone_runs = self.tables().lookups.phone_runs(self);
+        let phone_runs = self.tables.lookups.phone_runs(self.records);
         let digits = digits.as_bytes();
         if digits.len() == PHONE_RUN - 1 {
             return (Box::new(Union::new(phone_runs.holding_three(digits, from_start))), from_start);
@@ -803,7 +827,7 @@ impl Snapshot {
                     }
                 }
                 QueryUnit::Han(c) => {
-                    let readings = self.tables().char_readings(self.as_bytes(), c);
+                    let readings = self.tables.char_readings(self.records.bytes(), c);
                     let mut next = Vec::new();
                     for s in &spellings {
                         for reading in &readings {
@@ -837,7 +861,7 @@ impl Snapshot {
                 place == EXACT || (place == PREFIX && way_of(rank) == Way::Name && typed_characters >= 2)
             })
             .collect();
-        let tables = self.tables();
+        let tables = self.tables;
         for (d, rank) in departments {
             let d = d as usize;
             let (start, end) =
@@ -849,11 +873,11 @@ impl Snapshot {
     }
 
     fn index(&self) -> fst::Map<&[u8]> {
-        fst::Map::new(&self.as_bytes()[self.tables().index.clone()]).expect("the index is checked when opening")
+        fst::Map::new(&self.records.bytes()[self.tables.index.clone()]).expect("the index is checked when opening")
     }
 
     fn postings(&self) -> &[u8] {
-        &self.as_bytes()[self.tables().postings.clone()]
+        &self.records.bytes()[self.tables.postings.clone()]
     }
 
     /// Calls `f(key without its family byte, targets)` for every key of `family` starting with
@@ -884,13 +908,10 @@ impl Snapshot {
         });
     }
 
-    /// Every key of the search index, family byte first, in order: for audits such as the
-    /// privacy tests, which look for hidden values in the keys as well as in the raw bytes (the
-    /// fst stores keys compressed, so a scan of the bytes alone cannot rule them out). Only with
-    /// the `internals` feature: nothing in the crate needs it.
+    /// Every key of the search index, family byte first, in order (see
+    /// [`Snapshot::index_keys`](crate::snapshot::Snapshot::index_keys)).
     #[cfg(feature = "internals")]
-    #[doc(hidden)]
-    pub fn index_keys(&self) -> Vec<Vec<u8>> {
+    pub(crate) fn index_keys(&self) -> Vec<Vec<u8>> {
         let map = self.index();
         let mut stream = map.keys();
         let mut keys = Vec::new();
@@ -903,47 +924,39 @@ impl Snapshot {
     /// Whether the snapshot has a record at this position (index targets are checked on use).
     fn holds(&self, kind: ResultKind, position: u32) -> bool {
         let count = match kind {
-            ResultKind::Member => self.member_count(),
-            ResultKind::Department => self.department_count(),
-            ResultKind::Group => self.group_count(),
+            ResultKind::Member => self.records.member_count(),
+            ResultKind::Department => self.records.department_count(),
+            ResultKind::Group => self.records.group_count(),
         };
         (position as usize) < count
     }
 
-    /// The syllables of a member's name as the snapshot reads it: what search matches against.
-    /// Public with the `internals` feature, for the tests and fuzz targets that check the
-    /// matcher against it.
-    #[cfg(feature = "internals")]
-    #[doc(hidden)]
-    pub fn member_syllables(&self, position: usize) -> Vec<Syllable<'_>> {
-        self.name_syllables(ResultKind::Member, position)
-    }
-
-    /// The syllables of a member's name as the snapshot reads it (the query set's readings).
-    #[cfg(all(feature = "builder", not(feature = "internals")))]
-    pub(crate) fn member_syllables(&self, position: usize) -> Vec<Syllable<'_>> {
+    /// The syllables of a member's name as the snapshot reads it: what search matches against,
+    /// and the query set's readings.
+    #[cfg(any(feature = "builder", feature = "internals"))]
+    pub(crate) fn member_syllables(&self, position: usize) -> Vec<Syllable<'a>> {
         self.name_syllables(ResultKind::Member, position)
     }
 
     /// The name of a member, department or group.
-    fn name_of(&self, kind: ResultKind, position: usize) -> &str {
+    fn name_of(&self, kind: ResultKind, position: usize) -> &'a str {
         match kind {
-            ResultKind::Member => self.member_name(position),
-            ResultKind::Department => self.department(position).name,
-            ResultKind::Group => self.group(position).name,
+            ResultKind::Member => self.records.member_name(position),
+            ResultKind::Department => self.records.department(position).name,
+            ResultKind::Group => self.records.group(position).name,
         }
     }
 
     /// The syllables of a member's, department's or group's name.
-    fn name_syllables(&self, kind: ResultKind, position: usize) -> Vec<Syllable<'_>> {
-        let tables = self.tables();
+    fn name_syllables(&self, kind: ResultKind, position: usize) -> Vec<Syllable<'a>> {
+        let tables = self.tables;
         let record = match kind {
             ResultKind::Member => Some(tables.member_record(position)),
             ResultKind::Department => tables.department_record(position),
             ResultKind::Group => Some(tables.group_record(position)),
         };
         let name = self.name_of(kind, position);
-        record.and_then(|r| tables.read_syllables(self.as_bytes(), r, name).ok()).unwrap_or_default()
+        record.and_then(|r| tables.read_syllables(self.records.bytes(), r, name).ok()).unwrap_or_default()
     }
 
     fn align_name(&self, kind: ResultKind, position: usize, units: &[QueryUnit]) -> Option<super::matcher::Alignment> {
@@ -953,7 +966,8 @@ impl Snapshot {
     /// Whether one of a member's visible phone numbers begins with `digits`: None if neither
     /// does, else whether one is `digits` whole.
     fn phone_begins(&self, member: usize, digits: &str) -> Option<bool> {
-        let numbers = PHONE_FIELDS.iter().filter_map(|&field| self.member_text(member, field)).map(phone_digits);
+        let numbers =
+            PHONE_FIELDS.iter().filter_map(|&field| self.records.member_text(member, field)).map(phone_digits);
         numbers.filter(|number| number.starts_with(digits)).map(|number| number.len() == digits.len()).max()
     }
 
@@ -961,7 +975,7 @@ impl Snapshot {
     /// character range in its displayed text.
     fn phone_match(&self, member: usize, digits: &str) -> Option<(Field, (u32, u32))> {
         for (field, which) in [(TextField::Mobile, Field::Mobile), (TextField::Telephone, Field::Telephone)] {
-            let Some(shown) = self.member_text(member, field) else { continue };
+            let Some(shown) = self.records.member_text(member, field) else { continue };
             let national = phone_digits(shown);
             let Some(at) = national.find(digits) else { continue };
             // Map digit positions of the national number back to characters of the displayed
@@ -1002,6 +1016,7 @@ impl Snapshot {
                 rule(&syllables).map(|a| a.char_ranges(&syllables)).unwrap_or_default()
             }
             Field::Alias => self
+                .records
                 .member(position)
                 .text(TextField::Alias)
                 .and_then(|alias| {

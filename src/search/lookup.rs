@@ -28,7 +28,7 @@ use super::engine::Field;
 use super::index::Targets;
 use crate::fields::TextField;
 use crate::snapshot::format::push_varint;
-use crate::snapshot::Snapshot;
+use crate::snapshot::records::Records;
 use crate::text::normalize::{normalized, phone_digits};
 
 /// The digits of a run. Runs of four rather than three: a run of three is held by one number in
@@ -53,11 +53,11 @@ impl Identifier {
 
     /// The value of this identifier of the member at `position`, as a query would be folded to
     /// match it; None when the member has none.
-    fn key(self, snapshot: &Snapshot, position: usize) -> Option<Cow<'_, [u8]>> {
+    fn key(self, records: &Records, position: usize) -> Option<Cow<'_, [u8]>> {
         let text = match self {
-            Identifier::Account => snapshot.member_account(position),
-            Identifier::WeixinId => snapshot.member_text(position, TextField::WeixinId)?,
-            Identifier::Email => snapshot.member_text(position, TextField::Email)?,
+            Identifier::Account => records.member_account(position),
+            Identifier::WeixinId => records.member_text(position, TextField::WeixinId)?,
+            Identifier::Email => records.member_text(position, TextField::Email)?,
         };
         Some(folded(text))
     }
@@ -85,49 +85,49 @@ impl Lookups {
     /// (folded as queries are), `whole` when it is `prefix` itself.
     pub(crate) fn each_identifier<'s>(
         &'s self,
-        snapshot: &'s Snapshot,
+        records: &'s Records,
         which: Identifier,
         prefix: &str,
         f: impl FnMut(bool, Targets<'s>),
     ) {
-        self.table(snapshot, which).each_prefix(snapshot, which, prefix.as_bytes(), f);
+        self.table(records, which).each_prefix(records, which, prefix.as_bytes(), f);
     }
 
     /// The position of the member whose account is `userid`, exactly.
-    pub(crate) fn find_account(&self, snapshot: &Snapshot, userid: &str) -> Option<usize> {
+    pub(crate) fn find_account(&self, records: &Records, userid: &str) -> Option<usize> {
         let wanted = folded(userid);
-        let accounts = &self.table(snapshot, Identifier::Account).positions;
-        let key = |position: u32| Identifier::Account.key(snapshot, position as usize).unwrap_or_default();
+        let accounts = &self.table(records, Identifier::Account).positions;
+        let key = |position: u32| Identifier::Account.key(records, position as usize).unwrap_or_default();
         let first = accounts.partition_point(|&p| key(p) < wanted);
         // Accounts that differ in case only fold alike: the one asked for is among them.
         accounts[first..]
             .iter()
             .take_while(|&&p| key(p) == wanted)
             .map(|&p| p as usize)
-            .find(|&p| snapshot.member_account(p) == userid)
+            .find(|&p| records.member_account(p) == userid)
     }
 
     /// The runs of phone digits: see [`PhoneRuns`].
-    pub(crate) fn phone_runs(&self, snapshot: &Snapshot) -> &PhoneRuns {
-        self.phone_runs.get_or_init(|| PhoneRuns::build(snapshot))
+    pub(crate) fn phone_runs(&self, records: &Records) -> &PhoneRuns {
+        self.phone_runs.get_or_init(|| PhoneRuns::build(records))
     }
 
     /// Builds every lookup not built yet, for a caller with time to spare now (a page once it
     /// has shown the directory) rather than at the first keystroke that needs one.
-    pub(crate) fn prepare(&self, snapshot: &Snapshot) {
+    pub(crate) fn prepare(&self, records: &Records) {
         for which in Identifier::ALL {
-            self.table(snapshot, which);
+            self.table(records, which);
         }
-        self.phone_runs(snapshot);
+        self.phone_runs(records);
     }
 
     /// One identifier's table, each built apart (the account's first of all, for lookups by
     /// account), so that no more is built, nor held at once while building, than is asked for.
-    fn table(&self, snapshot: &Snapshot, which: Identifier) -> &SortedKeys {
+    fn table(&self, records: &Records, which: Identifier) -> &SortedKeys {
         self.identifiers[which as usize].get_or_init(|| {
             let mut keys = KeysToSort::default();
-            for position in 0..snapshot.member_count() {
-                if let Some(key) = which.key(snapshot, position) {
+            for position in 0..records.member_count() {
+                if let Some(key) = which.key(records, position) {
                     keys.push(&key, position as u32);
                 }
             }
@@ -188,12 +188,12 @@ struct SortedKeys {
 impl SortedKeys {
     fn each_prefix<'s>(
         &'s self,
-        snapshot: &'s Snapshot,
+        records: &'s Records,
         which: Identifier,
         prefix: &[u8],
         mut f: impl FnMut(bool, Targets<'s>),
     ) {
-        let key = |position: u32| which.key(snapshot, position as usize).unwrap_or_default();
+        let key = |position: u32| which.key(records, position as usize).unwrap_or_default();
         let mut at = self.positions.partition_point(|&p| key(p).as_ref() < prefix);
         while at < self.positions.len() {
             let this = key(self.positions[at]);
@@ -223,7 +223,7 @@ const ENDING_SLOTS: usize = 1_000;
 const FIRST_BEGINNING: usize = RUN_SLOTS + ENDING_SLOTS;
 
 impl PhoneRuns {
-    fn build(snapshot: &Snapshot) -> PhoneRuns {
+    fn build(records: &Records) -> PhoneRuns {
         let slots = FIRST_BEGINNING + RUN_SLOTS;
         let mut lists = vec![Vec::new(); slots];
         let mut counts = vec![0u32; slots];
@@ -239,8 +239,8 @@ impl PhoneRuns {
             counts[slot] += 1;
             last[slot] = position + 1;
         };
-        for position in 0..snapshot.member_count() {
-            snapshot.each_member_text(position, |field, text| {
+        for position in 0..records.member_count() {
+            records.each_member_text(position, |field, text| {
                 if !PHONE_FIELDS.contains(&field) {
                     return;
                 }

@@ -1,6 +1,11 @@
 //! Search: every way of finding a colleague (docs/search.md), answered from an index inside the
 //! snapshot rather than by scanning members.
 //!
+//! This is the index layer of a snapshot (see the module doc of [`crate::snapshot`]): it reads
+//! the records layer through its accessors and adds nothing to it. `tables` opens the search
+//! sections against the opened records, and a [`Searcher`] borrows both and answers every
+//! query; [`Snapshot`](crate::snapshot::Snapshot), the facade, owns them and forwards to it.
+//!
 //! - `index`: the key families of the snapshot's fst and its postings lists;
 //! - `matcher`: the exact matching rule for one name — the definition candidates are checked
 //!   against, and where highlights come from — and its fuzzy-pinyin widening. It depends on no
@@ -11,14 +16,14 @@
 //! - `lookup`: members by account, WeChat id, e-mail and phone digits, derived from the records
 //!   when a query first needs them;
 //! - `tables`: the search sections of a snapshot, checked when it is opened;
-//! - `engine`: gathering, ranking and describing results;
+//! - `engine`: the [`Searcher`]; gathering, ranking and describing results;
 //! - `browse`: the A–Z bar, departments and breadcrumbs, `@` mentions, filters;
 //! - `build` (builder only): writing the search sections;
 //! - `queries` (builder only): the mixed query set the benchmarks, the recall tests and
 //!   `tongxunlu queries` ask.
 //!
-//! The public API is the search methods of [`Snapshot`](crate::snapshot::Snapshot) and the
-//! types below. The matcher's rules (`align` and the rest) are public only with the
+//! The public API is the search methods of [`Snapshot`](crate::snapshot::Snapshot) (or of the
+//! [`Searcher`] it hands out) and the types below. The matcher's rules (`align` and the rest) are public only with the
 //! `internals` feature, for the integration tests, benchmarks and fuzz targets that check them
 //! against independent oracles; they are not a stable API.
 
@@ -39,7 +44,7 @@ pub(crate) mod tables;
 mod typo;
 
 pub use browse::{Filter, Initial, Mention};
-pub use engine::{Field, Hit, ResultKind, SearchOptions, Way};
+pub use engine::{Field, Hit, ResultKind, SearchOptions, Searcher, Way};
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub use matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};

@@ -24,10 +24,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::engine::Searcher;
 use super::matcher::Syllable;
 use super::typo::reading_combinations;
 use crate::fields::TextField;
-use crate::snapshot::Snapshot;
 use crate::text::normalize::{is_han, normalize, phone_digits};
 
 /// One query with the accounts of the members it should find.
@@ -50,10 +50,12 @@ pub struct QueryCase {
 const KEYED_KINDS: [&str; 8] =
     ["name", "name infix", "full pinyin", "initials", "pinyin prefix", "mixed", "fuzzy pinyin", "typo"];
 
-/// The query set over every `every`-th member (`every` ≥ 1).
-pub fn query_set(snap: &Snapshot, every: usize) -> Vec<QueryCase> {
+/// The query set over every `every`-th member (`every` ≥ 1) of a snapshot
+/// ([`Snapshot::searcher`](crate::snapshot::Snapshot::searcher)).
+pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
+    let records = searcher.records();
     let every = every.max(1);
-    let members = snap.member_count();
+    let members = records.member_count();
 
     // For the keyed kinds, the answers to a query are the members whose own query (or, for the
     // fuzzy and typo kinds, whose plain reading) is the same.
@@ -62,15 +64,15 @@ pub fn query_set(snap: &Snapshot, every: usize) -> Vec<QueryCase> {
     let mut phones: Vec<(usize, Vec<String>)> = Vec::new();
     let mut accounts: Vec<(String, usize)> = Vec::with_capacity(members);
     for position in 0..members {
-        let member = snap.member(position);
-        for (kind, key) in answer_keys(member.name, &snap.member_syllables(position)) {
+        let member = records.member(position);
+        for (kind, key) in answer_keys(member.name, &searcher.member_syllables(position)) {
             keyed.entry((kind, key)).or_default().push(position);
         }
         // A department's members follow it, those of its subdepartments too; departments of
         // the same name (every branch's 销售部) answer alike.
         let mut above: Vec<usize> = member.departments.iter().map(|&(d, _)| d).collect();
         while let Some(d) = above.pop() {
-            let department = snap.department(d);
+            let department = records.department(d);
             departments.entry(department.name).or_default().push(position);
             above.extend(department.parent);
         }
@@ -88,15 +90,15 @@ pub fn query_set(snap: &Snapshot, every: usize) -> Vec<QueryCase> {
         let mut positions = positions.to_vec();
         positions.sort_unstable();
         positions.dedup();
-        positions.into_iter().map(|p| snap.member(p).userid.to_owned()).collect()
+        positions.into_iter().map(|p| records.member(p).userid.to_owned()).collect()
     };
 
     let mut cases = Vec::new();
     let mut fragments: HashMap<String, Vec<usize>> = HashMap::new();
     for position in (0..members).step_by(every) {
-        let member = snap.member(position);
+        let member = records.member(position);
         let target = member.userid.to_owned();
-        let syllables = snap.member_syllables(position);
+        let syllables = searcher.member_syllables(position);
         let readings = first_readings(&syllables);
         let one_char_surname = syllables.first().is_some_and(|s| s.chars == (0..1));
         let queries = target_queries(member.name, one_char_surname, &readings);
@@ -128,7 +130,7 @@ pub fn query_set(snap: &Snapshot, every: usize) -> Vec<QueryCase> {
             answers: userids(&holders),
         });
         if let Some(&(d, _)) = member.departments.first() {
-            let name = snap.department(d).name;
+            let name = records.department(d).name;
             let in_department = departments.get(name).map(Vec::as_slice).unwrap_or_default();
             cases.push(QueryCase {
                 kind: "department",

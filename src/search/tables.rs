@@ -17,6 +17,7 @@ use std::ops::Range;
 
 use super::matcher::Syllable;
 use crate::snapshot::format::{record_starts, u32_at, Malformed, Reader};
+use crate::snapshot::records::{Records, Structure};
 use crate::snapshot::SnapshotError;
 use crate::text::normalize::normalized;
 
@@ -31,7 +32,6 @@ pub(crate) const TAG_POSTINGS: [u8; 4] = *b"POST";
 pub(crate) const LETTER_BUCKETS: usize = 27;
 
 /// What the opener learnt about the search sections.
-#[derive(Default)]
 pub(crate) struct SearchTables {
     /// Where each letter's members start in the `AZBR` positions, and where the last ends.
     pub(crate) letter_starts: [u32; LETTER_BUCKETS + 1],
@@ -55,55 +55,13 @@ pub(crate) struct SearchTables {
     pub(crate) lookups: super::lookup::Lookups,
 }
 
-/// What the search tables are checked against: the records already opened.
-pub(crate) struct Counts<'a> {
-    pub(crate) members: usize,
-    pub(crate) groups: usize,
-    /// Parent position and whether it is a label, per department.
-    pub(crate) departments: &'a [(Option<usize>, bool)],
-    pub(crate) memberships: &'a Memberships,
-}
-
-/// The department positions of each member's memberships, in one array rather than a `Vec` per
-/// member: member `m`'s are `departments[starts[m]..starts[m + 1]]`.
-pub(crate) struct Memberships {
-    starts: Vec<u32>,
-    departments: Vec<u32>,
-}
-
-impl Memberships {
-    pub(crate) fn with_capacity(members: usize) -> Memberships {
-        let mut starts = Vec::with_capacity(members + 1);
-        starts.push(0);
-        Memberships { starts, departments: Vec::with_capacity(members) }
-    }
-
-    /// Adds a department of the member being read.
-    pub(crate) fn push(&mut self, department: u32) {
-        self.departments.push(department);
-    }
-
-    /// Ends the member being read: the next push is the next member's.
-    pub(crate) fn end_member(&mut self) {
-        self.starts.push(self.departments.len() as u32);
-    }
-
-    fn of(&self, member: usize) -> &[u32] {
-        &self.departments[self.starts[member] as usize..self.starts[member + 1] as usize]
-    }
-}
-
-/// Finds a section by its tag (`name` is the tag as text, for errors): its byte range, or the
-/// error that it is missing.
-type Sections<'a> = dyn Fn([u8; 4], &'static str) -> Result<Range<usize>, SnapshotError> + 'a;
-
 impl SearchTables {
-    pub(crate) fn open(
-        bytes: &[u8],
-        section: &Sections<'_>,
-        counts: &Counts<'_>,
-    ) -> Result<SearchTables, SnapshotError> {
-        let members = counts.members;
+    /// Checks the search sections of a snapshot whose records are open, against the records
+    /// and what checking them learnt (`structure`).
+    pub(crate) fn open(records: &Records, structure: &Structure) -> Result<SearchTables, SnapshotError> {
+        let bytes = records.bytes();
+        let section = |tag, name| records.container().section(tag, name);
+        let members = records.member_count();
 
         let letters = section(TAG_LETTERS, "AZBR")?;
         let mut all = u32s(bytes, letters.clone())
@@ -135,10 +93,10 @@ impl SearchTables {
             words.push(end - word.len()..end);
         }
 
-        let department_count = counts.departments.len();
+        let department_count = structure.departments.len();
         let mut department_readings = vec![None; department_count];
         let mut next = members as u32;
-        for (d, &(_, is_label)) in counts.departments.iter().enumerate() {
+        for (d, &(_, is_label)) in structure.departments.iter().enumerate() {
             if !is_label {
                 department_readings[d] = Some(next);
                 next += 1;
@@ -151,7 +109,7 @@ impl SearchTables {
         // whose record does not decode no readings.
         let readings_range = section(TAG_READINGS, "READ")?;
         let readings = record_starts(bytes, readings_range, "READ")?;
-        let expected = groups_from as usize + counts.groups;
+        let expected = groups_from as usize + records.group_count();
         if readings.len() - 1 != expected {
             return Err(SnapshotError::corrupt(
                 "READ",
@@ -207,7 +165,7 @@ impl SearchTables {
         tables.index = section(TAG_INDEX, "FST ")?;
         tables.postings = section(TAG_POSTINGS, "POST")?;
         tables.check_index(bytes)?;
-        tables.tree(counts);
+        tables.tree(members, structure);
         Ok(tables)
     }
 
@@ -240,32 +198,32 @@ impl SearchTables {
 
     /// Subtree ends and the members directly in each department, for "a department's members
     /// follow it" (docs/search.md).
-    fn tree(&mut self, counts: &Counts<'_>) {
-        let n = counts.departments.len();
+    fn tree(&mut self, members: usize, structure: &Structure) {
+        let n = structure.departments.len();
         let mut end: Vec<u32> = (1..=n as u32).collect();
         for d in (0..n).rev() {
-            if let Some(p) = counts.departments[d].0 {
+            if let Some(p) = structure.departments[d].0 {
                 end[p] = end[p].max(end[d]);
             }
         }
         let mut per_department = vec![0u32; n + 1];
-        for &d in &counts.memberships.departments {
+        for &d in structure.memberships.all() {
             per_department[d as usize + 1] += 1;
         }
         for d in 0..n {
             per_department[d + 1] += per_department[d];
         }
         let mut fill = per_department.clone();
-        let mut members = vec![0u32; per_department[n] as usize];
-        for m in 0..counts.members {
-            for &d in counts.memberships.of(m) {
-                members[fill[d as usize] as usize] = m as u32;
+        let mut direct = vec![0u32; per_department[n] as usize];
+        for m in 0..members {
+            for &d in structure.memberships.of(m) {
+                direct[fill[d as usize] as usize] = m as u32;
                 fill[d as usize] += 1;
             }
         }
         self.subtree_end = end;
         self.direct_member_starts = per_department;
-        self.direct_members = members;
+        self.direct_members = direct;
     }
 
     /// The syllables of a `READ` record, checked here rather than when opening, their text

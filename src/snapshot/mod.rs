@@ -5,6 +5,25 @@
 //! the bytes, so records are not parsed into objects: the opener checks the file once, notes
 //! where each record starts, and decodes a record only when it is asked for.
 //!
+//! # Layers
+//!
+//! The code is in layers that depend one way, each knowing only those below it (as in the fst
+//! crate, whose `raw` never sees `Set`):
+//!
+//! 1. the container — `format` (constants, the varint codec, errors), `container` (the header,
+//!    the checksum and the section table, read and written), [`signature`] and [`delta`]: a file
+//!    of tagged sections, whatever they hold;
+//! 2. the records — `records` (and `records::write`, builder only): the `META`, `DEPT`, `MEMB`
+//!    and `GRUP` sections, checked when opened and read on demand. It knows nothing of search;
+//! 3. the index — [`crate::search`]: its own sections, opened by `search::tables` against the
+//!    records, and every query answered by a [`Searcher`](crate::search::Searcher) that
+//!    borrows the records and those tables;
+//! 4. the facade — [`Snapshot`] (`facade`), which owns the records and the search tables and
+//!    forwards each call to the layer that answers it; `present`, the plain descriptions built
+//!    from both; and `build` (builder only), which writes a snapshot by having search order
+//!    the members and write its sections, the records layer write the records, and the
+//!    container put them together. These are the only places here that name `crate::search`.
+//!
 //! # Layout (format version 6, [`FORMAT_VERSION`]; all integers little-endian)
 //!
 //! ```text
@@ -71,14 +90,17 @@
 
 #[cfg(feature = "builder")]
 mod build;
+pub(crate) mod container;
 pub mod delta;
+mod facade;
 pub(crate) mod format;
 mod present;
-mod read;
+pub(crate) mod records;
 pub mod signature;
 
 #[cfg(feature = "builder")]
 pub use build::{build, Built};
+pub use facade::Snapshot;
 pub use format::{SnapshotError, FORMAT_VERSION, MAGIC};
 pub use present::{DepartmentInfo, Fields, GroupInfo, HitInfo, MemberInfo, MembershipInfo, Pairs, Stats};
-pub use read::{DepartmentRecord, GroupRecord, MemberRecord, Snapshot};
+pub use records::{DepartmentRecord, GroupRecord, MemberRecord};

@@ -1,10 +1,12 @@
 //! Plain, serialisable descriptions of a snapshot's records, with positions resolved to ids and
 //! names: what `tongxunlu inspect --json` prints and what JavaScript receives, from one place.
+//! Part of the facade: a search result is described from the records it points at.
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use super::facade::Snapshot;
 use super::format::hex;
-use super::read::{MemberRecord, Snapshot};
+use super::records::MemberRecord;
 use crate::fields::Gender;
 use crate::search::{Field, Hit, ResultKind, Way};
 

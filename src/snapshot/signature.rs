@@ -50,7 +50,7 @@ pub const SIGNATURE_LEN: usize = 64;
 pub const KEY_ID_LEN: usize = 8;
 
 /// Where a snapshot's header gives its total length (docs/snapshot.md#layout-format-version-6;
-/// `check_header` in read.rs reads the same field).
+/// `check_header` in container.rs reads the same field).
 const SNAPSHOT_LENGTH_AT: usize = 12;
 
 /// Which key signed: the first 8 bytes of the SHA-256 of its 32-byte public key. Shown in

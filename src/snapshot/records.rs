@@ -1,33 +1,75 @@
-//! Opening a snapshot and reading its records.
+//! The records layer: the departments, members and public groups of a snapshot (the `META`,
+//! `DEPT`, `MEMB` and `GRUP` sections), checked once when opened and decoded on demand.
 //!
-//! [`Snapshot::open`] checks the file once (see the module doc of [`crate::snapshot`] for what
-//! it checks and what it trusts) and keeps only where each record starts. The record accessors
-//! decode on demand and borrow their strings from the snapshot's bytes.
+//! [`Records::open`] reads the record sections of an opened [`Container`] (see the module doc
+//! of [`crate::snapshot`] for what it checks and what it trusts) and keeps only where each
+//! record starts. The accessors decode a record when asked for it and borrow its strings from
+//! the file's bytes. Nothing here knows of search: the index layer reads the records through
+//! these accessors, and takes what it is checked against and built from out of [`Structure`].
 
 use std::ops::Range;
 
 use serde::Serialize;
 
+use super::container::Container;
 use super::format::*;
 use crate::fields::{Gender, TextField};
-use crate::search::tables::{Counts, Memberships, SearchTables};
 
-/// An opened snapshot.
-pub struct Snapshot {
-    /// A `Vec` rather than a boxed slice: cutting a signature block off the end must not
-    /// reallocate (and so perhaps copy) the whole file to drop its last 80 bytes.
-    bytes: Vec<u8>,
-    version: u16,
+#[cfg(feature = "builder")]
+pub(crate) mod write;
+
+/// The record sections of an opened snapshot, and the file they lie in.
+pub(crate) struct Records {
+    container: Container,
     corp_name: Range<usize>,
     departments: Table,
     members: Table,
     groups: Table,
-    search: SearchTables,
 }
 
-/// Each department's parent position and whether it is a label, by position: what the search
-/// tables are checked against and built from.
-type DepartmentTree = Vec<(Option<usize>, bool)>;
+/// What checking the records learnt of the organisation's shape and the records do not keep:
+/// each department's parent position and whether it is a label, and each member's departments.
+/// The search tables are checked against it and built from it when a snapshot is opened.
+pub(crate) struct Structure {
+    /// Parent position and whether it is a label, per department.
+    pub(crate) departments: Vec<(Option<usize>, bool)>,
+    pub(crate) memberships: Memberships,
+}
+
+/// The department positions of each member's memberships, in one array rather than a `Vec` per
+/// member: member `m`'s are `departments[starts[m]..starts[m + 1]]`.
+pub(crate) struct Memberships {
+    starts: Vec<u32>,
+    departments: Vec<u32>,
+}
+
+impl Memberships {
+    fn with_capacity(members: usize) -> Memberships {
+        let mut starts = Vec::with_capacity(members + 1);
+        starts.push(0);
+        Memberships { starts, departments: Vec::with_capacity(members) }
+    }
+
+    /// Adds a department of the member being read.
+    fn push(&mut self, department: u32) {
+        self.departments.push(department);
+    }
+
+    /// Ends the member being read: the next push is the next member's.
+    fn end_member(&mut self) {
+        self.starts.push(self.departments.len() as u32);
+    }
+
+    /// The department positions of member `member`.
+    pub(crate) fn of(&self, member: usize) -> &[u32] {
+        &self.departments[self.starts[member] as usize..self.starts[member + 1] as usize]
+    }
+
+    /// The department positions of every membership, member after member.
+    pub(crate) fn all(&self) -> &[u32] {
+        &self.departments
+    }
+}
 
 /// Where the records of one record section lie: record `i`, its length prefix included, is
 /// `bytes[starts[i]..starts[i + 1]]`.
@@ -110,130 +152,77 @@ pub struct GroupRecord<'s> {
     pub members: Vec<usize>,
 }
 
-impl Snapshot {
-    /// Checks `bytes` and opens them, or says what is wrong with them.
-    pub fn open(bytes: impl Into<Box<[u8]>>) -> Result<Snapshot, SnapshotError> {
-        // A signed file is the snapshot and then a signature block, which opening takes off
-        // without verifying it: that is for whoever holds the key (signature.rs).
-        let mut bytes = bytes.into().into_vec();
-        bytes.truncate(super::signature::snapshot_len(&bytes));
-        let header = check_header(&bytes)?;
-        let sections = read_section_table(&bytes, header.section_count)?;
-        let section = |tag: [u8; 4], name: &'static str| {
-            sections
-                .iter()
-                .find(|(t, _)| *t == tag)
-                .map(|(_, r)| r.clone())
-                .ok_or_else(|| SnapshotError::corrupt(name, "the section is missing"))
-        };
-
-        let meta = section(TAG_META, "META")?;
+impl Records {
+    /// Reads and checks the record sections of `container`: the records, and what checking
+    /// them learnt of the organisation's shape.
+    pub(crate) fn open(container: Container) -> Result<(Records, Structure), SnapshotError> {
+        let bytes = container.bytes();
+        let meta = container.section(TAG_META, "META")?;
         let corp_name = {
             let mut r = Reader::new(&bytes[meta.clone()]);
             let name = r.str().map_err(|e| SnapshotError::in_record("META", 0, e))?;
             let start = meta.start + r.position() - name.len();
             start..start + name.len()
         };
-        let departments = index_records(&bytes, section(TAG_DEPARTMENTS, "DEPT")?, "DEPT")?;
-        let members = index_records(&bytes, section(TAG_MEMBERS, "MEMB")?, "MEMB")?;
-        let groups = index_records(&bytes, section(TAG_GROUPS, "GRUP")?, "GRUP")?;
-        let mut snapshot = Snapshot {
-            version: header.version,
-            corp_name,
-            departments,
-            members,
-            groups,
-            bytes,
-            search: SearchTables::default(),
-        };
-        let (department_tree, memberships) = snapshot.check_records()?;
-        let counts = Counts {
-            members: snapshot.member_count(),
-            groups: snapshot.group_count(),
-            departments: &department_tree,
-            memberships: &memberships,
-        };
-        snapshot.search = SearchTables::open(&snapshot.bytes, &section, &counts)?;
-        Ok(snapshot)
+        let departments = index_records(bytes, container.section(TAG_DEPARTMENTS, "DEPT")?, "DEPT")?;
+        let members = index_records(bytes, container.section(TAG_MEMBERS, "MEMB")?, "MEMB")?;
+        let groups = index_records(bytes, container.section(TAG_GROUPS, "GRUP")?, "GRUP")?;
+        let records = Records { container, corp_name, departments, members, groups };
+        let structure = records.check()?;
+        Ok((records, structure))
     }
 
-    pub(crate) fn tables(&self) -> &SearchTables {
-        &self.search
-    }
-
-    /// The layout version of the file.
-    pub fn format_version(&self) -> u16 {
-        self.version
+    /// The file the records lie in.
+    pub(crate) fn container(&self) -> &Container {
+        &self.container
     }
 
     /// The whole file.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    /// Every section of the file's table, in its order: the tag and the section's bytes.
-    pub fn sections(&self) -> Vec<([u8; 4], &[u8])> {
-        let count = check_header(&self.bytes).expect("checked when opened").section_count;
-        let table = read_section_table(&self.bytes, count).expect("checked when opened");
-        table.into_iter().map(|(tag, range)| (tag, &self.bytes[range])).collect()
-    }
-
-    /// The header and the section table: the bytes that no section holds.
-    pub fn header_len(&self) -> usize {
-        HEADER_LEN + SECTION_ENTRY_LEN * self.sections().len()
-    }
-
-    /// The visibility-class key: equal for every viewer who sees the same thing.
-    pub fn class_key(&self) -> &[u8] {
-        &self.bytes[CLASS_KEY]
-    }
-
-    /// The digest of the directory this snapshot was cut from.
-    pub fn directory_etag(&self) -> &[u8] {
-        &self.bytes[ETAG]
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.container.bytes()
     }
 
     /// The organisation's name (the `META` section).
-    pub fn corp_name(&self) -> &str {
-        std::str::from_utf8(&self.bytes[self.corp_name.clone()]).unwrap_or_default()
+    pub(crate) fn corp_name(&self) -> &str {
+        std::str::from_utf8(&self.bytes()[self.corp_name.clone()]).unwrap_or_default()
     }
 
     /// How many departments the snapshot holds, breadcrumb labels included.
-    pub fn department_count(&self) -> usize {
+    pub(crate) fn department_count(&self) -> usize {
         self.departments.len()
     }
 
     /// How many members the snapshot holds.
-    pub fn member_count(&self) -> usize {
+    pub(crate) fn member_count(&self) -> usize {
         self.members.len()
     }
 
     /// How many public groups the snapshot holds.
-    pub fn group_count(&self) -> usize {
+    pub(crate) fn group_count(&self) -> usize {
         self.groups.len()
     }
 
     /// The department at `position` (0 ≤ position < [`Self::department_count`]).
-    pub fn department(&self, position: usize) -> DepartmentRecord<'_> {
-        decode_department(self.departments.body(&self.bytes, position)).expect("records are checked when opening")
+    pub(crate) fn department(&self, position: usize) -> DepartmentRecord<'_> {
+        decode_department(self.departments.body(self.bytes(), position)).expect("records are checked when opening")
     }
 
     /// The member at `position` (0 ≤ position < [`Self::member_count`]).
-    pub fn member(&self, position: usize) -> MemberRecord<'_> {
-        decode_member(self.members.body(&self.bytes, position)).expect("records are checked when opening")
+    pub(crate) fn member(&self, position: usize) -> MemberRecord<'_> {
+        decode_member(self.members.body(self.bytes(), position)).expect("records are checked when opening")
     }
 
     /// Only the name of the member at `position`: cheaper than [`Self::member`] where many
     /// candidates are looked at and few kept.
     pub(crate) fn member_name(&self, position: usize) -> &str {
-        let mut r = Reader::new(self.members.body(&self.bytes, position));
+        let mut r = Reader::new(self.members.body(self.bytes(), position));
         stored_text(r.str_bytes().and_then(|_userid| r.str_bytes()).expect("records are checked when opening"))
     }
 
     /// Only one text field of the member at `position`: [`Self::member`] without allocating.
     pub(crate) fn member_text(&self, position: usize, wanted: TextField) -> Option<&str> {
         let mut found = None;
-        let body = self.members.body(&self.bytes, position);
+        let body = self.members.body(self.bytes(), position);
         let read = read_member_dyn(
             body,
             &mut |field, value| found = found.or((field == wanted).then_some(value)),
@@ -245,20 +234,14 @@ impl Snapshot {
     }
 
     /// The group at `position` (0 ≤ position < [`Self::group_count`]).
-    pub fn group(&self, position: usize) -> GroupRecord<'_> {
-        decode_group(self.groups.body(&self.bytes, position)).expect("records are checked when opening")
-    }
-
-    /// The position of the member with this account. (The first lookup sorts the accounts:
-    /// see `search::lookup`.)
-    pub fn find_member(&self, userid: &str) -> Option<usize> {
-        self.search.lookups.find_account(self, userid)
+    pub(crate) fn group(&self, position: usize) -> GroupRecord<'_> {
+        decode_group(self.groups.body(self.bytes(), position)).expect("records are checked when opening")
     }
 
     /// Calls `f` with each text field of the member at `position`, and answers the account:
     /// one decoding of the record for what the derived lookups of search read.
     pub(crate) fn each_member_text<'s>(&'s self, position: usize, mut f: impl FnMut(TextField, &'s str)) -> &'s str {
-        let body = self.members.body(&self.bytes, position);
+        let body = self.members.body(self.bytes(), position);
         let head =
             read_member_dyn(body, &mut |field, value| f(field, stored_text(value)), &mut |_, _| {}, &mut |_, _| {});
         stored_text(head.expect("records are checked when opening").userid)
@@ -267,17 +250,17 @@ impl Snapshot {
     /// Only the account of the member at `position`.
     pub(crate) fn member_account(&self, position: usize) -> &str {
         stored_text(
-            Reader::new(self.members.body(&self.bytes, position))
+            Reader::new(self.members.body(self.bytes(), position))
                 .str_bytes()
                 .expect("records are checked when opening"),
         )
     }
 
-    /// Checks every record once, so that the accessors above cannot fail later. Returns what
-    /// the search tables are checked against and built from: each department's parent and
-    /// whether it is a label, and each member's department positions.
-    fn check_records(&self) -> Result<(DepartmentTree, Memberships), SnapshotError> {
+    /// Checks every record once, so that the accessors above cannot fail later, and answers
+    /// what that learnt of the organisation's shape.
+    fn check(&self) -> Result<Structure, SnapshotError> {
         let (departments, members) = (self.department_count(), self.member_count());
+        let bytes = self.bytes();
         let member_ref = |m: usize, section, i| {
             if m < members {
                 Ok(())
@@ -287,7 +270,7 @@ impl Snapshot {
         };
         let mut tree = Vec::with_capacity(departments);
         for i in 0..departments {
-            let d = decode_department(self.departments.body(&self.bytes, i))
+            let d = decode_department(self.departments.body(bytes, i))
                 .map_err(|e| SnapshotError::in_record("DEPT", i, e))?;
             if d.parent.is_some_and(|p| p >= i) {
                 return Err(SnapshotError::in_record("DEPT", i, Malformed::ParentAfterChild));
@@ -300,7 +283,7 @@ impl Snapshot {
         let mut memberships = Memberships::with_capacity(members);
         for i in 0..members {
             let mut out_of_range = false;
-            let body = self.members.body(&self.bytes, i);
+            let body = self.members.body(bytes, i);
             let mut membership = |d: usize, _| {
                 if d < departments {
                     memberships.push(d as u32);
@@ -316,97 +299,11 @@ impl Snapshot {
             memberships.end_member();
         }
         for i in 0..self.group_count() {
-            let g =
-                decode_group(self.groups.body(&self.bytes, i)).map_err(|e| SnapshotError::in_record("GRUP", i, e))?;
+            let g = decode_group(self.groups.body(bytes, i)).map_err(|e| SnapshotError::in_record("GRUP", i, e))?;
             g.members.iter().try_for_each(|&m| member_ref(m, "GRUP", i))?;
         }
-        Ok((tree, memberships))
+        Ok(Structure { departments: tree, memberships })
     }
-}
-
-impl std::fmt::Debug for Snapshot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Snapshot")
-            .field("bytes", &self.bytes.len())
-            .field("departments", &self.department_count())
-            .field("members", &self.member_count())
-            .field("groups", &self.group_count())
-            .finish()
-    }
-}
-
-struct Header {
-    version: u16,
-    section_count: usize,
-}
-
-fn check_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
-    let magic_seen = bytes.len().min(MAGIC.len());
-    if bytes.is_empty() || bytes[..magic_seen] != MAGIC[..magic_seen] {
-        return Err(SnapshotError::NotASnapshot);
-    }
-    // Until the length field (bytes 12..16) is there, all that is known is the header's size.
-    if bytes.len() < 16 {
-        return Err(SnapshotError::Truncated { at: bytes.len(), expected: HEADER_LEN });
-    }
-    let version = u16_at(bytes, 8);
-    if version != FORMAT_VERSION {
-        return Err(SnapshotError::UnsupportedVersion { found: version });
-    }
-    let expected = u32_at(bytes, 12) as usize;
-    if expected < HEADER_LEN {
-        return Err(SnapshotError::corrupt(
-            "header",
-            format!("the total length {expected} is shorter than the header itself"),
-        ));
-    }
-    if bytes.len() < expected {
-        return Err(SnapshotError::Truncated { at: bytes.len(), expected });
-    }
-    if bytes.len() > expected {
-        return Err(SnapshotError::TrailingBytes { length: bytes.len(), expected });
-    }
-    let stored = u32_at(bytes, 16);
-    let computed = checksum(&bytes[CHECKSUMMED_FROM..]);
-    if stored != computed {
-        return Err(SnapshotError::ChecksumMismatch { stored, computed });
-    }
-    Ok(Header { version, section_count: u16_at(bytes, 10) as usize })
-}
-
-/// The sections of a file: each one's tag and byte range, in the order of the section table.
-type SectionTable = Vec<([u8; 4], Range<usize>)>;
-
-fn read_section_table(bytes: &[u8], count: usize) -> Result<SectionTable, SnapshotError> {
-    let table_end = HEADER_LEN + count * SECTION_ENTRY_LEN;
-    let bad = |detail: String| SnapshotError::corrupt("section table", detail);
-    if table_end > bytes.len() {
-        return Err(bad(format!("{count} sections do not fit in {} bytes", bytes.len())));
-    }
-    let mut sections: SectionTable = Vec::with_capacity(count);
-    for i in 0..count {
-        let at = HEADER_LEN + i * SECTION_ENTRY_LEN;
-        let tag = [bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]];
-        let offset = u32_at(bytes, at + 4) as usize;
-        let len = u32_at(bytes, at + 8) as usize;
-        // Computed in u64: on wasm32 a usize sum of two u32 fields can wrap.
-        let end = offset as u64 + len as u64;
-        if offset < table_end || end > bytes.len() as u64 {
-            return Err(bad(format!("section {i} ({}) lies outside the file", tag.escape_ascii())));
-        }
-        let range = offset..offset + len;
-        if let Some((other, _)) =
-            sections.iter().find(|(t, r)| *t == tag || (r.start < range.end && range.start < r.end))
-        {
-            return Err(bad(format!(
-                "section {i} ({}) overlaps or repeats section {}",
-                tag.escape_ascii(),
-                other.escape_ascii()
-            )));
-        }
-        sections.push((tag, range));
-    }
-    Ok(sections)
 }
 
 /// Finds where each record of a record section starts.

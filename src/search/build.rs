@@ -37,7 +37,7 @@ pub(crate) struct NameReadings {
     keys: Vec<u32>,
     /// The readings record of each name, back to back (name `n`'s ends at
     /// `names[n].record_end`), as numbers: what [`Words::encode`] writes, but with each reading
-    /// as its number in `readings` (the words section numbers them again later, see [`Words`]).
+    /// as its number in `readings`, which the words section keeps (see [`Words::new`]).
     records: Vec<u32>,
     /// The distinct readings of the names, numbered as first met.
     readings: Vec<String>,
@@ -190,16 +190,11 @@ pub(crate) fn sections(
         .collect();
 
     let words = Words::new(
-        names
-            .readings
+        &names.readings,
+        department_syllables
             .iter()
-            .chain(
-                department_syllables
-                    .iter()
-                    .chain(&group_syllables)
-                    .flat_map(|(_, syllables)| syllables.iter().flat_map(|s| &s.readings)),
-            )
-            .map(String::as_str),
+            .chain(&group_syllables)
+            .flat_map(|(_, syllables)| syllables.iter().flat_map(|s| &s.readings)),
     );
     let mut readings = Writer::default();
     let mut scratch = Writer::default();
@@ -218,7 +213,7 @@ pub(crate) fn sections(
             Some(record) => readings.bytes.extend_from_within(record.clone()),
             None => {
                 let start = readings.bytes.len();
-                words.encode_numbered(&mut scratch, names.record_of(n), &names.readings);
+                Words::encode_numbered(&mut scratch, names.record_of(n));
                 readings.record(&scratch);
                 record_of_name[n] = Some(start..readings.bytes.len());
             }
@@ -377,13 +372,16 @@ struct Words {
 }
 
 impl Words {
-    /// Numbers `all` as first met.
-    fn new<'a>(all: impl IntoIterator<Item = &'a str>) -> Words {
-        let mut words = Words { numbers: HashMap::new(), in_order: Vec::new() };
-        for word in all {
+    /// The names' distinct readings keep the numbers [`NameReadings`] gave them (first met, the
+    /// members by account), so that a name's readings record is written as it stands; the
+    /// readings of `more` (the departments' and groups' names) not among them follow.
+    fn new<'a>(names: &[String], more: impl IntoIterator<Item = &'a String>) -> Words {
+        let mut words = Words { numbers: HashMap::new(), in_order: names.to_vec() };
+        words.numbers = names.iter().enumerate().map(|(n, word)| (word.clone(), n as u32)).collect();
+        for word in more {
             if !words.numbers.contains_key(word) {
-                words.numbers.insert(word.to_owned(), words.in_order.len() as u32);
-                words.in_order.push(word.to_owned());
+                words.numbers.insert(word.clone(), words.in_order.len() as u32);
+                words.in_order.push(word.clone());
             }
         }
         words
@@ -408,21 +406,12 @@ impl Words {
     }
 
     /// [`Self::encode`] for a name read by [`NameReadings`]: `record` is its readings record
-    /// with each reading as its number in `readings`.
-    fn encode_numbered(&self, w: &mut Writer, record: &[u32], readings: &[String]) {
+    /// with each reading as its number in `NameReadings::readings`, which is its number here
+    /// too (see [`Self::new`]).
+    fn encode_numbered(w: &mut Writer, record: &[u32]) {
         w.bytes.clear();
-        let mut values = record.iter().map(|&v| v as usize);
-        let mut next = || values.next().expect("a record holds what its counts say");
-        let syllables = next();
-        w.uint(syllables as u64);
-        for _ in 0..syllables {
-            let (start, len, count) = (next(), next(), next());
-            w.uint(start as u64);
-            w.uint(len as u64);
-            w.uint(count as u64);
-            for _ in 0..count {
-                w.uint(u64::from(self.number(&readings[next()])));
-            }
+        for &value in record {
+            w.uint(value.into());
         }
     }
 

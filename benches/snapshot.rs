@@ -7,10 +7,18 @@
 //! - `view`: what `exec001` sees;
 //! - `build`: writing the snapshot from the view;
 //! - `total`: all three, what a server pays for a snapshot it has not cached;
-//! - `open`: `Snapshot::open` on the bytes (checks everything, decodes nothing).
+//! - `open`: `Snapshot::open` on the bytes (checks everything, decodes nothing);
+//! - `derive_index`, `derive_letters`: what the engine derives from an opened snapshot at the
+//!   first search and at the first look at the A–Z bar (the name index; the A–Z order), each
+//!   on a snapshot just opened.
 //!
 //! Criterion does not report sizes, so each size prints one line to stderr first: the snapshot's
 //! size raw and gzipped (best compression), and the gzipped bytes per member.
+//!
+//! With `BENCH_CLASSES=1`, each size also prints what 100 visibility classes of the directory
+//! cost as `tongxunlu serve` builds them — the directory indexed once, then a view and a build
+//! per class — beside the same builds made apart (each indexing the directory anew). Timed
+//! once, not by criterion: at 200,000 members one round takes a few seconds.
 //!
 //! `cargo bench --bench snapshot` (a few minutes on 2 cores); `-- open` runs only the open
 //! benchmarks.
@@ -24,8 +32,9 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use tongxunlu::model::Directory;
 use tongxunlu::sample::{generate, Preset, SampleSpec};
+use tongxunlu::search::SearchOptions;
 use tongxunlu::snapshot::{build, Snapshot};
-use tongxunlu::visibility::Organisation;
+use tongxunlu::visibility::{Organisation, View};
 
 const SIZES: [usize; 3] = [5_000, 50_000, 200_000];
 const SEED: u64 = 1;
@@ -65,6 +74,9 @@ fn snapshot_benches(c: &mut Criterion) {
             generated,
         );
         drop(snapshot);
+        if std::env::var_os("BENCH_CLASSES").is_some() {
+            hundred_classes(&dir, members);
+        }
 
         let mut group = c.benchmark_group(format!("snapshot/{members}"));
         group.throughput(Throughput::Elements(members as u64));
@@ -98,8 +110,51 @@ fn snapshot_benches(c: &mut Criterion) {
         group.bench_function("open", |b| {
             b.iter_batched(|| bytes.clone(), |bytes| black_box(Snapshot::open(bytes).unwrap()), BatchSize::LargeInput)
         });
+        let opened = || Snapshot::open(bytes.clone()).unwrap();
+        group.bench_function("derive_index", |b| {
+            b.iter_batched(
+                opened,
+                |s| black_box(s.search("zhangwei", &SearchOptions::default()).len()),
+                BatchSize::LargeInput,
+            )
+        });
+        group.bench_function("derive_letters", |b| {
+            b.iter_batched(opened, |s| black_box(s.initials().len()), BatchSize::LargeInput)
+        });
         group.finish();
     }
+}
+
+/// Builds the snapshots of up to 100 distinct visibility classes of `dir` (viewers taken evenly
+/// through the directory, each whose view differs from those before), the way `tongxunlu serve`
+/// does, and prints the time beside that of as many builds made apart.
+fn hundred_classes(dir: &Directory, members: usize) {
+    let started = Instant::now();
+    let org = Organisation::new(dir);
+    let indexed = started.elapsed();
+    let mut viewers: Vec<(&str, View)> = Vec::new();
+    for member in dir.userlist.iter().step_by((dir.userlist.len() / 1000).max(1)) {
+        if let Ok(view) = org.view(&member.userid) {
+            if viewers.len() < 100 && viewers.iter().all(|(_, v)| *v != view) {
+                viewers.push((&member.userid, view));
+            }
+        }
+    }
+    let visible: usize = viewers.iter().map(|(_, v)| v.members.len()).sum();
+    let started = Instant::now();
+    for (viewer, _) in &viewers {
+        black_box(build(dir, &org.view(viewer).unwrap()));
+    }
+    let classes = started.elapsed();
+    let n = viewers.len() as u32;
+    // Built apart, each class would index the directory anew.
+    eprintln!(
+        "{n} classes at {members} members ({visible} visible members in all): the directory indexed once \
+         {indexed:.2?}, then {n} views and builds {classes:.2?}, together {:.2?}; built apart, each \
+         indexing the directory anew: about {:.2?}",
+        indexed + classes,
+        indexed * n + classes,
+    );
 }
 
 criterion_group!(benches, snapshot_benches);

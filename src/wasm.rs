@@ -187,8 +187,10 @@ impl JsDirectory {
         Snapshot::open(bytes).map(|snapshot| JsDirectory { snapshot }).map_err(|e| JsError::new(&e.to_string()))
     }
 
-    /// Builds now what the first search by account, WeChat id, e-mail or phone digits would
-    /// otherwise build: for the page to call while it is idle after opening.
+    /// Builds now what the first search, the first look at the A–Z bar or the first search by
+    /// account, WeChat id, e-mail or phone digits would otherwise build — the name index, the
+    /// A–Z order and the identifier and phone lookups, all derived from the snapshot: for the
+    /// page to call while it is idle after opening.
     pub fn prepare(&self) {
         self.snapshot.prepare_search();
     }

@@ -150,7 +150,13 @@ fn inspect_json_gives_every_sections_sizes_and_they_add_up_to_the_file() {
     }
     let holds: Vec<&str> =
         json["sections"]["list"].as_array().unwrap().iter().map(|r| r["holds"].as_str().unwrap()).collect();
-    assert!(holds.contains(&"member records") && holds.contains(&"search index (fst)"), "{holds:?}");
+    assert!(holds.contains(&"member records") && holds.contains(&"readings of names"), "{holds:?}");
+    // Format 7 ships no index, A–Z order or postings: the engine derives them, so no section of
+    // a built snapshot is one it does not read.
+    assert!(!holds.contains(&"(not read by this engine)"), "{holds:?}");
+    let tags: Vec<&str> =
+        json["sections"]["list"].as_array().unwrap().iter().map(|r| r["tag"].as_str().unwrap()).collect();
+    assert_eq!(tags, ["META", "DEPT", "MEMB", "GRUP", "READ", "CHAR", "WORD"]);
 }
 
 #[test]
@@ -162,7 +168,7 @@ fn inspect_prints_the_table_after_the_summary_with_the_numbers_of_the_json() {
     let lines: Vec<&str> = text.lines().collect();
     // The summary comes first, as before.
     assert_eq!(lines[0], stats["corpName"].as_str().unwrap());
-    assert_eq!(lines[1], format!("  format version 6, {} bytes", bytes.len()));
+    assert_eq!(lines[1], format!("  format version 7, {} bytes", bytes.len()));
     assert_eq!(lines[2], "  not signed");
     assert!(lines[5].starts_with(&format!("  {} members, ", number(stats, "members"))), "{text}");
     assert!(lines[6].starts_with("sections ("), "{text}");
@@ -222,38 +228,43 @@ fn without_brotli_the_table_gives_raw_and_gzip_sizes_only() {
 
 #[test]
 fn inspect_lists_a_section_the_engine_does_not_read() {
-    // The small snapshot with a twelfth section, `XTRA`, inserted before `POST`: the opener
-    // ignores a tag it does not know, and the table still accounts for every byte.
+    // The small snapshot with an eighth section inserted before `WORD`: `XTRA`, or one of the
+    // sections format 6 shipped and format 7 derives instead (the A–Z order, the fst index, its
+    // postings). The opener ignores a tag it does not read, and the table still accounts for
+    // every byte.
     let (_, bytes) = small_snapshot();
-    let mut sections: Vec<(String, Vec<u8>)> =
-        section_table(bytes).into_iter().map(|(tag, range)| (tag, bytes[range].to_vec())).collect();
-    sections.insert(sections.len() - 1, ("XTRA".to_owned(), b"an extra section, repeated a few times. ".repeat(40)));
-    let mut file = bytes[..HEADER_LEN].to_vec();
-    file[10..12].copy_from_slice(&(sections.len() as u16).to_le_bytes());
-    let mut offset = HEADER_LEN + ENTRY_LEN * sections.len();
-    for (tag, body) in &sections {
-        file.extend_from_slice(tag.as_bytes());
-        file.extend_from_slice(&(offset as u32).to_le_bytes());
-        file.extend_from_slice(&(body.len() as u32).to_le_bytes());
-        offset += body.len();
-    }
-    for (_, body) in &sections {
-        file.extend_from_slice(body);
-    }
-    let length = file.len() as u32;
-    file[12..16].copy_from_slice(&length.to_le_bytes());
-    let checksum = xxhash_rust::xxh3::xxh3_64(&file[20..]) as u32;
-    file[16..20].copy_from_slice(&checksum.to_le_bytes());
+    for tag in ["XTRA", "AZBR", "FST ", "POST"] {
+        let mut sections: Vec<(String, Vec<u8>)> =
+            section_table(bytes).into_iter().map(|(tag, range)| (tag, bytes[range].to_vec())).collect();
+        sections.insert(sections.len() - 1, (tag.to_owned(), b"an extra section, repeated a few times. ".repeat(40)));
+        let mut file = bytes[..HEADER_LEN].to_vec();
+        file[10..12].copy_from_slice(&(sections.len() as u16).to_le_bytes());
+        let mut offset = HEADER_LEN + ENTRY_LEN * sections.len();
+        for (tag, body) in &sections {
+            file.extend_from_slice(tag.as_bytes());
+            file.extend_from_slice(&(offset as u32).to_le_bytes());
+            file.extend_from_slice(&(body.len() as u32).to_le_bytes());
+            offset += body.len();
+        }
+        for (_, body) in &sections {
+            file.extend_from_slice(body);
+        }
+        let length = file.len() as u32;
+        file[12..16].copy_from_slice(&length.to_le_bytes());
+        let checksum = xxhash_rust::xxh3::xxh3_64(&file[20..]) as u32;
+        file[16..20].copy_from_slice(&checksum.to_le_bytes());
 
-    let path = workdir("cli", "extra").join("extra.txl");
-    std::fs::write(&path, &file).unwrap();
-    let json: Value = serde_json::from_str(&inspect(&path, &["--json", "--brotli"])).unwrap();
-    assert_consistent(&json["sections"], &file);
-    let extra = &json["sections"]["list"][sections.len() - 2];
-    assert_eq!(extra["tag"], "XTRA");
-    assert_eq!(extra["holds"], "(not read by this engine)");
-    let text = inspect(&path, &[]);
-    assert!(text.lines().any(|line| line.starts_with("  XTRA  (not read by this engine)")), "{text}");
+        let path = workdir("cli", "extra").join(format!("extra-{}.txl", tag.trim()));
+        std::fs::write(&path, &file).unwrap();
+        let json: Value = serde_json::from_str(&inspect(&path, &["--json", "--brotli"])).unwrap();
+        assert_consistent(&json["sections"], &file);
+        let extra = &json["sections"]["list"][sections.len() - 2];
+        assert_eq!(extra["tag"], tag);
+        assert_eq!(extra["holds"], "(not read by this engine)", "{tag}");
+        let text = inspect(&path, &[]);
+        let line = format!("  {tag}  (not read by this engine)");
+        assert!(text.lines().any(|l| l.starts_with(&line)), "{tag}: {text}");
+    }
 }
 
 /// The command's exit code, stdout and stderr, run in `dir`.

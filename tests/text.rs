@@ -454,3 +454,34 @@ mod readings {
         first.readings.iter().any(|r| target.strip_prefix(r.as_str()).is_some_and(|tail| spells(rest, tail)))
     }
 }
+
+/// The fixed syllable table by which snapshots number their readings (src/text/syllables.rs)
+/// holds every reading the pinyin tables give any character, curated and surname readings
+/// included, each once: a name's readings then never depend on the directory for their
+/// numbers. (When an upgrade of the pinyin data adds a reading, this fails: append it.)
+#[test]
+fn the_syllable_table_holds_every_reading_once() {
+    use std::collections::HashSet;
+    use tongxunlu::text::pinyin::{readings, COMPOUND_SURNAME_READINGS, CURATED, SURNAME_READINGS};
+    use tongxunlu::text::syllables::{syllable_number, SYLLABLES};
+
+    let distinct: HashSet<&str> = SYLLABLES.iter().copied().collect();
+    assert_eq!(distinct.len(), SYLLABLES.len(), "a syllable is listed twice");
+    for (n, s) in SYLLABLES.iter().enumerate() {
+        assert!(!s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase()), "{s:?}");
+        assert_eq!(syllable_number(s), Some(n as u32));
+    }
+    let mut missing = Vec::new();
+    let blocks = [0x3400..=0x4DBF, 0x4E00..=0x9FFF, 0xF900..=0xFAFF, 0x20000..=0x2FA1F, 0x30000..=0x3134F];
+    for c in blocks.into_iter().flatten().filter_map(char::from_u32) {
+        missing.extend(readings(c).into_iter().filter(|r| !distinct.contains(r)).map(|r| (c, r)));
+    }
+    let curated = CURATED.iter().chain(SURNAME_READINGS).map(|&(c, r)| (c.to_string(), r));
+    for (text, rs) in curated.chain(COMPOUND_SURNAME_READINGS.iter().map(|&(t, r)| (t.to_owned(), r))) {
+        for r in rs.iter().filter(|r| !distinct.contains(*r)) {
+            missing.push((text.chars().next().unwrap(), r));
+        }
+    }
+    assert!(missing.is_empty(), "readings not in the syllable table: {missing:?}");
+    assert_eq!(syllable_number("tony"), None);
+}

@@ -456,8 +456,9 @@ async function main() {
   mountUi({ dir, viewer });
   window.tongxunlu = { directory: dir, viewer, stats, config: cfg };
   setState("ready");
-  // What search derives from the records at its first query by account or phone digits, built
-  // while the page is idle instead (a few hundred ms at 200,000 members on a phone).
+  // What search derives from the snapshot at its first query — the name index, the account and
+  // phone lookups — built while the page is idle instead (most of a second at 200,000 members
+  // on a phone).
   (globalThis.requestIdleCallback ?? ((run) => setTimeout(run, 0)))(() => dir.prepare());
   loadSdk({ cfg, host })
     .then((loaded) => loaded && registerSdk({ cfg }))

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use tongxunlu::fields::TextField;
 use tongxunlu::sample::{generate, Preset, SampleSpec};
+use tongxunlu::search::{ResultKind, SearchOptions};
 use tongxunlu::snapshot::{self, delta, Snapshot};
 use tongxunlu::visibility::Organisation;
 
@@ -25,13 +26,9 @@ pub fn open_and_read(bytes: &[u8]) -> bool {
     }
 }
 
-/// Calls every accessor on every record of an opened snapshot.
-///
-/// Not `search`: the opener checks only the header and footer of the index (`FST `), and the fst
-/// crate may panic walking an index a fuzzer malformed behind a recomputed checksum — the
-/// documented limit of `check_index` in src/search/tables.rs — so a search here would report
-/// that known limit rather than new bugs. The integration tests (tests/snapshot) search every
-/// snapshot whose index is well formed, whatever the other sections hold.
+/// Calls every accessor on every record of an opened snapshot, browses its A–Z bar and searches
+/// it: the name index and the A–Z order are derived from the sections the fuzzer wrote
+/// (src/search/names.rs), so deriving them and searching them must not panic either.
 pub fn read_everything(s: &Snapshot) {
     let stats = s.stats();
     assert_eq!(stats.members, s.member_count());
@@ -69,6 +66,24 @@ pub fn read_everything(s: &Snapshot) {
     for probe in ["", "a", "zzzz", "\u{10ffff}"] {
         if let Some(i) = s.find_member(probe) {
             assert_eq!(s.member(i).userid, probe);
+        }
+    }
+    let mut filed = 0;
+    for initial in s.initials() {
+        let members = s.by_initial(initial.letter, 0, usize::MAX);
+        assert_eq!(members.len(), initial.count, "letter {}", initial.letter);
+        assert!(members.iter().all(|&p| p < s.member_count()));
+        filed += members.len();
+    }
+    assert_eq!(filed, s.member_count(), "the A–Z bar files every member once");
+    for query in ["a", "zs", "张", "zhang san", "1", "138", "x@", "yi'er"] {
+        for hit in s.search(query, &SearchOptions::default()) {
+            let count = match hit.kind {
+                ResultKind::Member => s.member_count(),
+                ResultKind::Department => s.department_count(),
+                ResultKind::Group => s.group_count(),
+            };
+            assert!(hit.position < count, "{query:?} found {:?} {} of {count}", hit.kind, hit.position);
         }
     }
 }

@@ -111,7 +111,7 @@ struct SectionTable {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Row {
-    /// The tag, four ASCII bytes (`FST ` ends in a space).
+    /// The tag, four ASCII bytes (a tag of fewer letters ends in spaces).
     tag: String,
     /// What the section holds, in a few words.
     holds: &'static str,
@@ -154,12 +154,9 @@ fn holds(tag: &[u8; 4]) -> &'static str {
         b"DEPT" => "department records",
         b"MEMB" => "member records",
         b"GRUP" => "public groups",
-        b"AZBR" => "the A–Z bar",
         b"READ" => "readings of names",
         b"CHAR" => "readings of characters",
         b"WORD" => "reading strings",
-        b"FST " => "search index (fst)",
-        b"POST" => "postings lists",
         _ => "(not read by this engine)",
     }
 }

@@ -1,8 +1,9 @@
 //! Everything beside the search box (docs/search.md): the A–Z bar, browsing the organisation, the
 //! `@` mention being typed, and the filters of the admin's 高级搜索.
 //!
-//! The A–Z bar costs nothing at query time: the snapshot stores the members grouped by the
-//! letter their surname files under, each group in pinyin order, so a letter's list is a slice.
+//! The A–Z bar costs nothing at query time: the engine derives the members grouped by the
+//! letter their surname files under, each group in pinyin order, once (`search::names`), and a
+//! letter's list is then a slice.
 
 use serde::Serialize;
 
@@ -57,9 +58,9 @@ fn letter_of(bucket: usize) -> char {
 impl Searcher<'_> {
     /// The letters that have members, A–Z then `#`, with their counts.
     pub fn initials(&self) -> Vec<Initial> {
-        let starts = &self.tables().letter_starts;
+        let letters = self.letters();
         (0..LETTER_BUCKETS)
-            .map(|b| Initial { letter: letter_of(b), count: (starts[b + 1] - starts[b]) as usize })
+            .map(|b| Initial { letter: letter_of(b), count: letters.of(b).len() })
             .filter(|i| i.count > 0)
             .collect()
     }
@@ -71,12 +72,7 @@ impl Searcher<'_> {
             '#' => LETTER_BUCKETS - 1,
             _ => return Vec::new(),
         };
-        let tables = self.tables();
-        let (start, end) = (tables.letter_starts[bucket] as usize, tables.letter_starts[bucket + 1] as usize);
-        (start.saturating_add(offset).min(end)..end)
-            .take(limit)
-            .map(|i| tables.by_letter(self.records().bytes(), i))
-            .collect()
+        self.letters().of(bucket).iter().skip(offset).take(limit).map(|&p| p as usize).collect()
     }
 
     /// A department's child departments (in sort order) and the members directly in it, by

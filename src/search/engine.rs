@@ -30,11 +30,12 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use fst::{Automaton, IntoStreamer, Streamer};
+use fst::Automaton;
 use serde::Serialize;
 
 use super::automaton::{Piece, ReadingAutomaton};
 use super::index::{family, first_reading_key, Targets, SECONDARY_READING, SYLLABLE_SEPARATOR};
+use super::keys::KeyTable;
 use super::lookup::{Identifier, PHONE_FIELDS, PHONE_RUN};
 use super::matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};
 use super::tables::SearchTables;
@@ -518,10 +519,12 @@ impl<'a> Searcher<'a> {
             .collect()
     }
 
-    /// Builds now what search would otherwise build at the first query that needs it: the
-    /// lookups by account, WeChat id, e-mail and phone digits it derives from the records
-    /// (docs/search.md). Calling it again does nothing.
+    /// Builds now what search would otherwise build at the first query that needs it: the A–Z
+    /// bar and the name index it derives from the names' readings, and the lookups by account,
+    /// WeChat id, e-mail and phone digits it derives from the records (docs/search.md). Calling
+    /// it again does nothing.
     pub fn prepare(&self) {
+        self.prepare_names();
         self.tables.lookups.prepare(self.records);
     }
 
@@ -805,7 +808,7 @@ impl<'a> Searcher<'a> {
         for (complete, secondary) in [(true, false), (false, false), (true, true), (false, true)] {
             let key =
                 [&[family::FIRST_READING][..], &first_reading_key(letters.as_bytes(), complete, secondary)].concat();
-            if let Some(value) = index.get(key) {
+            if let Some(value) = index.get(&key) {
                 let quality = Quality { partial: !complete, ..Quality::new(PREFIX, Way::Pinyin) }.read(secondary);
                 gathered.add_all(quality, ResultKind::Member, Targets::of(value, self.postings()), Field::Name);
             }
@@ -872,30 +875,26 @@ impl<'a> Searcher<'a> {
         }
     }
 
-    fn index(&self) -> fst::Map<&[u8]> {
-        fst::Map::new(&self.records.bytes()[self.tables.index.clone()]).expect("the index is checked when opening")
+    fn index(&self) -> &'a KeyTable {
+        &self.name_index().keys
     }
 
-    fn postings(&self) -> &[u8] {
-        &self.records.bytes()[self.tables.postings.clone()]
+    fn postings(&self) -> &'a [u8] {
+        &self.name_index().postings
     }
 
     /// Calls `f(key without its family byte, targets)` for every key of `family` starting with
     /// `prefix`.
-    fn each_prefix<'s>(&'s self, fam: u8, prefix: &[u8], f: impl FnMut(&[u8], Targets<'s>)) {
-        let mut start = vec![fam];
-        start.extend_from_slice(prefix);
-        let automaton = fst::automaton::Str::new(std::str::from_utf8(&start).unwrap_or_default()).starts_with();
-        self.each_match(automaton, f);
+    fn each_prefix<'s>(&'s self, fam: u8, prefix: &[u8], mut f: impl FnMut(&[u8], Targets<'s>)) {
+        let start = [&[fam][..], prefix].concat();
+        let postings = self.postings();
+        self.index().each_with_prefix(&start, |key, value| f(&key[1..], Targets::of(value, postings)));
     }
 
     /// Calls `f(key without its family byte, targets)` for every key the automaton accepts.
     fn each_match<'s>(&'s self, automaton: impl Automaton, mut f: impl FnMut(&[u8], Targets<'s>)) {
-        let map = self.index();
-        let mut stream = map.search(automaton).into_stream();
-        while let Some((key, value)) = stream.next() {
-            f(&key[1..], Targets::of(value, self.postings()));
-        }
+        let postings = self.postings();
+        self.index().search(&automaton, |key, value| f(&key[1..], Targets::of(value, postings)));
     }
 
     /// [`Self::each_match`] for reading keys: calls `f(secondary, readings, targets)`, where
@@ -912,13 +911,7 @@ impl<'a> Searcher<'a> {
     /// [`Snapshot::index_keys`](crate::snapshot::Snapshot::index_keys)).
     #[cfg(feature = "internals")]
     pub(crate) fn index_keys(&self) -> Vec<Vec<u8>> {
-        let map = self.index();
-        let mut stream = map.keys();
-        let mut keys = Vec::new();
-        while let Some(key) = stream.next() {
-            keys.push(key.to_vec());
-        }
-        keys
+        self.index().keys().map(<[u8]>::to_vec).collect()
     }
 
     /// Whether the snapshot has a record at this position (index targets are checked on use).
@@ -948,7 +941,7 @@ impl<'a> Searcher<'a> {
     }
 
     /// The syllables of a member's, department's or group's name.
-    fn name_syllables(&self, kind: ResultKind, position: usize) -> Vec<Syllable<'a>> {
+    pub(super) fn name_syllables(&self, kind: ResultKind, position: usize) -> Vec<Syllable<'a>> {
         let tables = self.tables;
         let record = match kind {
             ResultKind::Member => Some(tables.member_record(position)),

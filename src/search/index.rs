@@ -1,7 +1,9 @@
-//! The search index inside a snapshot: one fst map from keys to targets, and a postings area.
+//! The name index: sorted keys with their targets, and a postings area. The engine derives it
+//! from a snapshot's readings ([`super::names`]) and keeps it in a [`KeyTable`].
 //!
-//! Every way of finding something (docs/search.md) becomes a *family* of keys; a key's first byte names
-//! its family, so one fst holds them all and a search walks only its family's subtree:
+//! Every way of finding something by name (docs/search.md) becomes a *family* of keys; a key's
+//! first byte names its family, so one table holds them all and a search walks only its
+//! family's keys:
 //!
 //! | family | key (after the family byte) | target |
 //! |---|---|---|
@@ -16,6 +18,8 @@
 //! unique) or the offset of a postings list (`offset << 1`): a varint count, then the targets in
 //! increasing order as varint gaps. Targets are positions in the snapshot; members are stored in
 //! their static ranking order, so a smaller position ranks higher.
+//!
+//! [`KeyTable`]: super::keys::KeyTable
 
 use crate::snapshot::format::Reader;
 
@@ -133,28 +137,19 @@ impl Iterator for Targets<'_> {
     }
 }
 
-#[cfg(feature = "builder")]
-pub(crate) use builder::IndexBuilder;
+pub(crate) use writing::{IndexBuilder, KeyNumbers};
 
-#[cfg(feature = "builder")]
-mod builder {
+mod writing {
     use std::collections::hash_map::RandomState;
     use std::hash::BuildHasher;
 
-    use crate::snapshot::format::Writer;
+    use super::super::keys::KeyTable;
+    use crate::snapshot::format::push_varint;
 
-    /// Collects (key, target) pairs and writes the fst and the postings area.
-    ///
-    /// There are many more pairs than keys: at 200,000 members, five million pairs and one
-    /// million distinct keys (ten thousand phone runs hold 2.3 million pairs, 300 first-reading
-    /// prefixes 670,000). So each distinct key is stored once, in one buffer, and numbered as it
-    /// is first met; a pair is two numbers; only the distinct keys are sorted, and the pairs are
-    /// then put in key order by counting, which is linear. (Sorting the pairs themselves, each
-    /// with a key allocated of its own, was half the build's time and most of its memory.)
+    /// Distinct byte strings, each stored once in one buffer and numbered as first met.
     #[derive(Default)]
-    pub(crate) struct IndexBuilder {
-        /// The distinct keys (family byte first) back to back: key `n` ends at `ends[n]` and
-        /// starts where key `n - 1` ends.
+    pub(crate) struct KeyNumbers {
+        /// The keys back to back: key `n` ends at `ends[n]` and starts where key `n - 1` ends.
         bytes: Vec<u8>,
         ends: Vec<u32>,
         /// The key numbers by hash: an open-addressing table (linear probing, at most three
@@ -165,24 +160,15 @@ mod builder {
         /// random cost a fifth of a second.
         slots: Vec<(u32, u32)>,
         bits: u32,
-        /// Mixed into every hash, and different for every builder: the keys come from the
+        /// Mixed into every hash, and different for every table: the keys come from the
         /// directory, and a fixed hash would let someone who knows it pick names that collide.
         seed: u64,
-        /// (key number, target), in the order they were added.
-        pairs: Vec<(u32, u32)>,
-        /// Targets that share all their keys, kept as one list of keys and one of targets
-        /// rather than as a pair each: the members who bear a name, and the name's keys (a
-        /// third of the pairs at 200,000 members). Each entry is where its keys end in
-        /// `shared_keys` and its targets in `shared_targets`.
-        shared: Vec<(usize, usize)>,
-        shared_keys: Vec<u32>,
-        shared_targets: Vec<u32>,
     }
 
-    impl IndexBuilder {
-        /// The number of a key, numbering it if it is new: for a caller that adds one key to
-        /// many targets (the keys of a name, for every member who bears it).
-        pub(crate) fn key(&mut self, family: u8, key: &[u8]) -> u32 {
+    impl KeyNumbers {
+        /// The number of `family` followed by `key`, numbering it if it is new; and whether it
+        /// is.
+        pub(crate) fn number(&mut self, family: u8, key: &[u8]) -> (u32, bool) {
             if 4 * (self.ends.len() + 1) > 3 * self.slots.len() {
                 self.grow();
             }
@@ -195,48 +181,33 @@ mod builder {
             let mut slot = (tag >> (32 - self.bits)) as usize;
             while self.slots[slot].1 != 0 {
                 let (other, number) = (self.slots[slot].0, self.slots[slot].1 - 1);
-                if other == tag && self.key_bytes(number) == &self.bytes[start..] {
+                if other == tag && self.get(number) == &self.bytes[start..] {
                     self.bytes.truncate(start);
-                    return number;
+                    return (number, false);
                 }
                 slot = (slot + 1) & mask;
             }
             let number = u32::try_from(self.ends.len()).expect("fewer than 2^32 distinct keys");
             self.ends.push(u32::try_from(self.bytes.len()).expect("keys of fewer than 4 GiB"));
             self.slots[slot] = (tag, number + 1);
-            number
+            (number, true)
         }
 
-        /// Adds a target to the key numbered `key` by [`Self::key`].
-        pub(crate) fn add_to(&mut self, key: u32, target: u32) {
-            self.pairs.push((key, target));
+        /// How many keys are numbered.
+        pub(crate) fn len(&self) -> usize {
+            self.ends.len()
         }
 
-        /// Adds every one of `targets` to every key numbered in `keys`.
-        pub(crate) fn add_to_all(&mut self, keys: &[u32], targets: impl IntoIterator<Item = u32>) {
-            self.shared_keys.extend_from_slice(keys);
-            self.shared_targets.extend(targets);
-            self.shared.push((self.shared_keys.len(), self.shared_targets.len()));
-        }
-
-        /// The (keys, targets) given to [`Self::add_to_all`].
-        fn shared(&self) -> impl Iterator<Item = (&[u32], &[u32])> {
-            let mut start = (0, 0);
-            self.shared.iter().map(move |&end| {
-                let (keys, targets) = std::mem::replace(&mut start, end);
-                (&self.shared_keys[keys..end.0], &self.shared_targets[targets..end.1])
-            })
-        }
-
-        pub(crate) fn add(&mut self, family: u8, key: &[u8], target: u32) {
-            let key = self.key(family, key);
-            self.add_to(key, target);
-        }
-
-        fn key_bytes(&self, number: u32) -> &[u8] {
+        /// Key `number`, family byte first.
+        pub(crate) fn get(&self, number: u32) -> &[u8] {
             let n = number as usize;
             let start = if n == 0 { 0 } else { self.ends[n - 1] };
             &self.bytes[start as usize..self.ends[n] as usize]
+        }
+
+        /// Lets go of the hash table, for a caller that numbers no more keys.
+        fn freeze(&mut self) {
+            self.slots = Vec::new();
         }
 
         /// Doubles the table (or makes the first one) and moves every slot over.
@@ -257,23 +228,75 @@ mod builder {
                 self.slots[slot] = (tag, number);
             }
         }
+    }
 
-        /// The fst bytes and the postings bytes.
-        pub(crate) fn finish(mut self) -> (Vec<u8>, Vec<u8>) {
-            self.slots = Vec::new();
+    /// Collects (key, target) pairs and writes the fst and the postings area.
+    ///
+    /// There are many more pairs than keys: at 200,000 members, about two million pairs and
+    /// three hundred thousand distinct keys (300 first-reading prefixes alone hold 670,000
+    /// pairs). So each distinct key is stored once ([`KeyNumbers`]); a pair is two numbers;
+    /// only the distinct keys are sorted, and the pairs are then put in key order by counting,
+    /// which is linear. (Sorting the pairs themselves, each with a key allocated of its own, was
+    /// half the build's time and most of its memory.)
+    #[derive(Default)]
+    pub(crate) struct IndexBuilder {
+        keys: KeyNumbers,
+        /// (key number, target), in the order they were added.
+        pairs: Vec<(u32, u32)>,
+        /// Targets that share all their keys, kept as one list of keys and one of targets
+        /// rather than as a pair each: the members who bear a name, and the name's keys (a
+        /// third of the pairs at 200,000 members). Each entry is where its keys end in
+        /// `shared_keys` and its targets in `shared_targets`.
+        shared: Vec<(usize, usize)>,
+        shared_keys: Vec<u32>,
+        shared_targets: Vec<u32>,
+    }
+
+    impl IndexBuilder {
+        /// The number of a key, numbering it if it is new: for a caller that adds one key to
+        /// many targets (the keys of a name, for every member who bears it).
+        pub(crate) fn key(&mut self, family: u8, key: &[u8]) -> u32 {
+            self.keys.number(family, key).0
+        }
+
+        /// Adds every one of `targets` to every key numbered in `keys`.
+        pub(crate) fn add_to_all(&mut self, keys: &[u32], targets: impl IntoIterator<Item = u32>) {
+            self.shared_keys.extend_from_slice(keys);
+            self.shared_targets.extend(targets);
+            self.shared.push((self.shared_keys.len(), self.shared_targets.len()));
+        }
+
+        /// The (keys, targets) given to [`Self::add_to_all`].
+        fn shared(&self) -> impl Iterator<Item = (&[u32], &[u32])> {
+            let mut start = (0, 0);
+            self.shared.iter().map(move |&end| {
+                let (keys, targets) = std::mem::replace(&mut start, end);
+                (&self.shared_keys[keys..end.0], &self.shared_targets[targets..end.1])
+            })
+        }
+
+        pub(crate) fn add(&mut self, family: u8, key: &[u8], target: u32) {
+            let key = self.key(family, key);
+            self.pairs.push((key, target));
+        }
+
+        /// The keys in order with their values, and the postings they point into.
+        pub(crate) fn finish(mut self) -> (KeyTable, Vec<u8>) {
+            self.keys.freeze();
+            let keys = &self.keys;
             // The key numbers in key order (the fst takes keys so). Most comparisons are
             // decided by the first eight bytes, compared as one number; only keys that share
             // them are compared in full.
-            let mut sorted: Vec<(u64, u32)> = (0..self.ends.len() as u32)
+            let mut sorted: Vec<(u64, u32)> = (0..keys.len() as u32)
                 .map(|n| {
                     let mut head = [0; 8];
-                    let key = self.key_bytes(n);
+                    let key = keys.get(n);
                     let len = key.len().min(8);
                     head[..len].copy_from_slice(&key[..len]);
                     (u64::from_be_bytes(head), n)
                 })
                 .collect();
-            sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| self.key_bytes(a.1).cmp(self.key_bytes(b.1))));
+            sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| keys.get(a.1).cmp(keys.get(b.1))));
             let order: Vec<u32> = sorted.into_iter().map(|(_, number)| number).collect();
             // Counting sort of the targets by their key's rank: the targets of the key of rank r
             // are `targets[start[r]..start[r + 1]]`. (u32 throughout: these arrays are as long
@@ -311,8 +334,8 @@ mod builder {
             }
             drop((std::mem::take(&mut self.pairs), std::mem::take(&mut self.shared_targets), next, rank));
 
-            let mut map = fst::MapBuilder::memory();
-            let mut postings = Writer::default();
+            let mut table = KeyTable::default();
+            let mut postings = Vec::new();
             for (r, &number) in order.iter().enumerate() {
                 // A key's targets in increasing order, each once (a member can give the same
                 // key twice: a phone run that repeats, two readings that spell alike).
@@ -325,20 +348,20 @@ mod builder {
                 let value = if distinct == 1 {
                     (u64::from(list[0]) << 1) | 1
                 } else {
-                    let offset = postings.bytes.len() as u64;
-                    postings.uint(distinct as u64);
+                    let offset = postings.len() as u64;
+                    push_varint(&mut postings, distinct as u64);
                     let mut previous = 0;
                     for (i, &target) in list.iter().enumerate() {
                         if i == 0 || target != previous {
-                            postings.uint(u64::from(target - previous));
+                            push_varint(&mut postings, u64::from(target - previous));
                             previous = target;
                         }
                     }
                     offset << 1
                 };
-                map.insert(self.key_bytes(number), value).expect("keys are inserted sorted and unique");
+                table.push(self.keys.get(number), value);
             }
-            (map.into_inner().expect("writing to memory cannot fail"), postings.bytes)
+            (table, postings)
         }
     }
 

@@ -1,12 +1,16 @@
-//! Search: every way of finding a colleague (docs/search.md), answered from an index inside the
-//! snapshot rather than by scanning members.
+//! Search: every way of finding a colleague (docs/search.md), answered from indexes the engine
+//! derives from the snapshot rather than by scanning members.
 //!
 //! This is the index layer of a snapshot (see the module doc of [`crate::snapshot`]): it reads
 //! the records layer through its accessors and adds nothing to it. `tables` opens the search
 //! sections against the opened records, and a [`Searcher`] borrows both and answers every
 //! query; [`Snapshot`](crate::snapshot::Snapshot), the facade, owns them and forwards to it.
 //!
-//! - `index`: the key families of the snapshot's fst and its postings lists;
+//! - `index`: the key families of the name index and its postings lists, and the builder that
+//!   numbers keys and writes the lists;
+//! - `keys`: the name index's keys in sorted order, searched by automaton as an fst would be;
+//! - `names`: the name index and the A–Z bar's order, derived from the names' readings when
+//!   first needed;
 //! - `matcher`: the exact matching rule for one name — the definition candidates are checked
 //!   against, and where highlights come from — and its fuzzy-pinyin widening. It depends on no
 //!   other part of search;
@@ -15,10 +19,11 @@
 //! - `typo`: one typo in a Latin query, as an automaton and as a rule for one name;
 //! - `lookup`: members by account, WeChat id, e-mail and phone digits, derived from the records
 //!   when a query first needs them;
-//! - `tables`: the search sections of a snapshot, checked when it is opened;
+//! - `tables`: the search sections of a snapshot (`READ`, `CHAR`, `WORD`), checked when it is
+//!   opened, and what is derived from them;
 //! - `engine`: the [`Searcher`]; gathering, ranking and describing results;
 //! - `browse`: the A–Z bar, departments and breadcrumbs, `@` mentions, filters;
-//! - `build` (builder only): writing the search sections;
+//! - `build` (builder only): writing the search sections and the members' static rank order;
 //! - `queries` (builder only): the mixed query set the benchmarks, the recall tests and
 //!   `tongxunlu queries` ask.
 //!
@@ -33,8 +38,10 @@ mod browse;
 pub(crate) mod build;
 mod engine;
 pub(crate) mod index;
+mod keys;
 mod lookup;
 mod matcher;
+mod names;
 // Public, but not a stable API: `tongxunlu queries` (src/cli) prints it for the JavaScript
 // benchmark, and the benchmarks and recall tests use it.
 #[cfg(feature = "builder")]

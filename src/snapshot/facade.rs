@@ -161,10 +161,9 @@ impl Snapshot {
         self.searcher().filter(filter)
     }
 
-    /// Every key of the search index, family byte first, in order: for audits such as the
-    /// privacy tests, which look for hidden values in the keys as well as in the raw bytes (the
-    /// fst stores keys compressed, so a scan of the bytes alone cannot rule them out). Only with
-    /// the `internals` feature: nothing in the crate needs it.
+    /// Every key of the name index the engine derives from the snapshot, family byte first, in
+    /// order: for tests that check the keys against an independent reading of the names. Only
+    /// with the `internals` feature: nothing in the crate needs it.
     #[cfg(feature = "internals")]
     #[doc(hidden)]
     pub fn index_keys(&self) -> Vec<Vec<u8>> {

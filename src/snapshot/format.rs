@@ -4,7 +4,7 @@
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = [0x89, b'T', b'X', b'L', b'\r', b'\n', 0x1a, b'\n'];
 /// The layout version this crate writes and reads.
-pub const FORMAT_VERSION: u16 = 6;
+pub const FORMAT_VERSION: u16 = 7;
 
 pub(crate) const HEADER_LEN: usize = 44;
 pub(crate) const SECTION_ENTRY_LEN: usize = 12;
@@ -74,7 +74,7 @@ pub enum SnapshotError {
     /// The checksum matched but the contents break the layout (a buggy or hostile writer).
     #[error("snapshot corrupted: {section}: {detail}")]
     Corrupt {
-        /// Where: a section's tag (`MEMB`, `FST `…), `header` or `section table`.
+        /// Where: a section's tag (`MEMB`, `READ`…), `header` or `section table`.
         section: &'static str,
         /// What, starting with the record or entry when there is one (`record 3: a string is
         /// not valid UTF-8`).

@@ -15,22 +15,24 @@
 //!    of tagged sections, whatever they hold;
 //! 2. the records — `records` (and `records::write`, builder only): the `META`, `DEPT`, `MEMB`
 //!    and `GRUP` sections, checked when opened and read on demand. It knows nothing of search;
-//! 3. the index — [`crate::search`]: its own sections, opened by `search::tables` against the
-//!    records, and every query answered by a [`Searcher`](crate::search::Searcher) that
-//!    borrows the records and those tables;
+//! 3. search — [`crate::search`]: its own sections (`READ`, `CHAR`, `WORD`), opened by
+//!    `search::tables` against the records; the name index and the A–Z order, which are not in
+//!    the file but derived from those sections and the records when first needed
+//!    (`search::names`); and every query answered by a [`Searcher`](crate::search::Searcher)
+//!    that borrows the records and those tables;
 //! 4. the facade — [`Snapshot`] (`facade`), which owns the records and the search tables and
 //!    forwards each call to the layer that answers it; `present`, the plain descriptions built
 //!    from both; and `build` (builder only), which writes a snapshot by having search order
 //!    the members and write its sections, the records layer write the records, and the
 //!    container put them together. These are the only places here that name `crate::search`.
 //!
-//! # Layout (format version 6, [`FORMAT_VERSION`]; all integers little-endian)
+//! # Layout (format version 7, [`FORMAT_VERSION`]; all integers little-endian)
 //!
 //! ```text
 //! offset  size  field
 //!      0     8  magic: 89 'T' 'X' 'L' 0D 0A 1A 0A  (catches text-mode and truncation mangling,
 //!                                                  like PNG's)
-//!      8     2  format version (6)
+//!      8     2  format version (7)
 //!     10     2  number of sections, S
 //!     12     4  total length of the file in bytes
 //!     16     4  checksum: the low 32 bits of the XXH3-64 (seed 0) of every byte from
@@ -44,7 +46,7 @@
 //! Each section's tag appears once; sections lie after the section table, inside the file, and
 //! overlap none. The opener finds the sections below by their tags. A section with any other
 //! tag is held to the same rules and otherwise ignored — but that is no way for later versions
-//! to add sections: the opener reads version 6 only and refuses any other
+//! to add sections: the opener reads version 7 only and refuses any other
 //! ([`SnapshotError::UnsupportedVersion`]), so a newer layout is refused before its sections are
 //! looked at.
 //!
@@ -62,9 +64,15 @@
 //!   value).
 //! - `GRUP`: public groups with at least one visible member, in directory order. Each record:
 //!   id, name, then the member positions.
-//! - the search sections `AZBR` (the A–Z bar), `READ` (readings of
-//!   every name), `CHAR`, `WORD`, `FST ` (the index) and `POST` (its postings): see
-//!   `search::tables`.
+//! - the search sections `READ` (the readings of every name), `CHAR` (the readings of each
+//!   Chinese character in them) and `WORD` (the reading strings beyond the fixed syllable table
+//!   of [`crate::text::syllables`]): see `search::tables`.
+//!
+//! The search index and the A–Z bar are not sections: up to format 6 they were (`FST `, `POST`,
+//! `AZBR`), but they are functions of `READ`, `WORD` and the records, and since they name
+//! members by positions that shift when one person joins or leaves, they were almost all of
+//! what an update by difference had to send. The engine derives them when first needed
+//! (`search::names`).
 //!
 //! A record section is a sequence of records, each a LEB128 length followed by the record body.
 //! Numbers inside records are LEB128 varints; strings are a varint length and UTF-8 bytes.
@@ -75,18 +83,19 @@
 //! its length), checksum, then every section: bounds, overlaps and repeated tags, that the known
 //! ones are all there; every record of `DEPT`, `MEMB` and `GRUP` in full (UTF-8 but for the
 //! members' texts, positions that point at existing records, parents before children), after
-//! which reading a record cannot fail; and of the search sections, what makes reading them safe: the positions
-//! of `AZBR` (each member once), the framing and number of `READ` records, every
-//! `CHAR` and `WORD` entry, the index's header and footer. A file that fails any check is
-//! refused with a [`SnapshotError`] that says what and where; nothing panics and nothing loops
-//! on hostile input.
+//! which reading a record cannot fail; and of the search sections, what makes reading them
+//! safe: the framing and number of `READ` records, every `CHAR` and `WORD` entry. A file that
+//! fails any check is refused with a [`SnapshotError`] that says what and where; nothing panics
+//! and nothing loops on hostile input.
 //!
-//! Three things are trusted once the checksum matched, because checking them is dear (walking
-//! the index would cost more than all the rest), and are read defensively instead: the texts
-//! of the member records, checked to be UTF-8 when one is read (one that is not reads as
-//! U+FFFD), the contents of a `READ` record, checked when it is read (one that does not decode
-//! gives its name no readings), and the structure of the index (see `search::tables`). Only a buggy or hostile writer can produce any of these behind a
-//! matching checksum.
+//! Two things are checked where they are read rather than at open, because checking them at open
+//! would be a large part of opening's cost: the texts of the member records, checked to be
+//! UTF-8 when one is read (one that is not reads as U+FFFD), and the contents of a `READ`
+//! record (one that does not decode gives its name no syllables, so no keys). Only a buggy or
+//! hostile writer can get either wrong behind a matching checksum. Nothing of the index comes
+//! from the file, so every byte is checked at open or where it is read, and no file can make
+//! the engine panic. A well-formed hostile file can still hold wrong contents: a [`signature`]
+//! tells the files of the server that holds the key from anyone else's.
 
 #[cfg(feature = "builder")]
 mod build;

@@ -49,7 +49,7 @@ pub const SIGNATURE_LEN: usize = 64;
 /// The length of a key id.
 pub const KEY_ID_LEN: usize = 8;
 
-/// Where a snapshot's header gives its total length (docs/snapshot.md#layout-format-version-6;
+/// Where a snapshot's header gives its total length (docs/snapshot.md#layout-format-version-7;
 /// `check_header` in container.rs reads the same field).
 const SNAPSHOT_LENGTH_AT: usize = 12;
 

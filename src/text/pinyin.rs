@@ -238,19 +238,14 @@ pub fn surname_initial(name: &str) -> Option<char> {
 
 /// [`surname_initial`] of a name already read: `syllables` is its [`name_readings`].
 pub(crate) fn initial(name: &str, syllables: &[Syllable]) -> Option<char> {
-    let first = syllables.first()?;
-    let first_char = name.chars().position(|c| !c.is_whitespace())?;
-    if first.chars.start != first_char {
-        return None; // "(外)张三": the name does not start with a syllable
-    }
-    let letter = first.readings.first()?.chars().next()?;
-    letter.is_ascii_lowercase().then(|| letter.to_ascii_uppercase())
+    let first = syllables.first().map(|s| (s.chars.start, s.readings.first().map(String::as_str)));
+    super::order::initial(name, first)
 }
 
-/// A key that sorts names in pinyin order: by the surname's reading, then the given name's
-/// readings syllable by syllable (李娜 li·na before 林峰 lin·feng), then by the characters
-/// themselves, so that names that read alike (张三, 章三) still have an order. Names of the `#`
-/// bucket ([`surname_initial`] is `None`) sort after Z.
+/// A key that sorts names in pinyin order (see [`super::order::sort_key`]): by the surname's
+/// reading, then the given name's readings syllable by syllable (李娜 li·na before 林峰
+/// lin·feng), then by the characters themselves. Names of the `#` bucket ([`surname_initial`]
+/// is `None`) sort after Z.
 ///
 /// ```
 /// use tongxunlu::text::pinyin::pinyin_sort_key;
@@ -266,24 +261,8 @@ pub fn pinyin_sort_key(name: &str) -> String {
 /// [`pinyin_sort_key`] of a name already read: `syllables` is its [`name_readings`]. (The
 /// snapshot builder reads each name once and takes its key, letter and index keys from that.)
 pub(crate) fn sort_key(name: &str, syllables: &[Syllable]) -> String {
-    // Syllables are separated by U+0001 and the readings end with U+0000: both sort before every
-    // letter, so a syllable sorts before its own extensions (li < lin) and a name before the
-    // longer names it begins (张三 < 张三丰).
-    let mut key = String::new();
-    if initial(name, syllables).is_none() {
-        key.push('\u{7F}');
-    }
-    for (i, s) in syllables.iter().enumerate() {
-        if i > 0 {
-            key.push('\u{1}');
-        }
-        key.push_str(s.readings.first().unwrap_or(&s.text));
-    }
-    key.push('\u{0}');
-    key.push_str(&normalize(name));
-    key.push('\u{0}');
-    key.push_str(name);
-    key
+    let by = syllables.iter().map(|s| s.readings.first().unwrap_or(&s.text).as_str());
+    super::order::sort_key(name, initial(name, syllables).is_some(), by)
 }
 
 /// One character of a normalised text, and where it came from.

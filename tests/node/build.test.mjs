@@ -47,34 +47,12 @@ function sections(bytes) {
   return out;
 }
 
-/** Queries of every kind, taken from the members of a snapshot. */
-function probeQueries(dir) {
-  const queries = ["z", "zh", "wang", "zs", "13", "1380", "技术", "jishu", "xinpin", "tony"];
-  for (const letter of dir.initials().map((i) => i.letter).filter((l) => l !== "#")) {
-    for (const m of dir.byInitial(letter, { limit: 3 })) queries.push(m.name, m.userid.slice(0, 5));
-  }
-  return queries;
-}
-
-// The Node build writes the same snapshot as the CLI, but for the bytes of the index: the fst
-// crate's builder picks which identical nodes to share by a hash taken modulo a usize, so a
-// 32-bit build shares differently. The index must still answer every query the same.
-test("buildSnapshot matches the CLI's snapshot: every section but the index byte for byte, the index query for query", () => {
+// The Node build writes the same snapshot as the CLI, byte for byte: nothing in the file depends
+// on the platform (the index, whose fst bytes did, is derived on the device since format 7).
+test("buildSnapshot matches the CLI's snapshot byte for byte", () => {
   const check = (nodeBytes, cliBytes, what) => {
-    const [a, b] = [sections(nodeBytes), sections(cliBytes)];
-    assert.deepEqual([...a.keys()], [...b.keys()], `${what}: section tags`);
-    for (const [tag, body] of a) {
-      if (tag !== "FST ") sameBytes(body, b.get(tag), `${what}: section ${tag}`);
-    }
-    const [x, y] = [Directory.open(nodeBytes), Directory.open(cliBytes)];
-    try {
-      for (const q of probeQueries(y)) {
-        assert.deepEqual(x.search(q, { limit: 30 }), y.search(q, { limit: 30 }), `${what}: search ${JSON.stringify(q)}`);
-      }
-    } finally {
-      x.free();
-      y.free();
-    }
+    assert.deepEqual([...sections(nodeBytes).keys()], [...sections(cliBytes).keys()], `${what}: section tags`);
+    sameBytes(nodeBytes, cliBytes, what);
   };
   check(buildSnapshot(sampleJson, sample.viewer), new Uint8Array(readFileSync(sample.txl)), `${sample.viewer} (make sample's snapshot)`);
 

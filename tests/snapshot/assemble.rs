@@ -1,4 +1,4 @@
-//! Snapshot files written by hand, byte by byte: records, the seven search sections from their
+//! Snapshot files written by hand, byte by byte: records, the three search sections from their
 //! parts, and a file around them with a correct header, table, length and checksum — so that a
 //! test can break one rule of one section and leave the rest valid.
 
@@ -72,48 +72,33 @@ pub(super) fn assemble(sections: &[Section]) -> Vec<u8> {
     bytes
 }
 
-pub(super) fn u32s(values: impl IntoIterator<Item = u32>) -> Vec<u8> {
-    values.into_iter().flat_map(u32::to_le_bytes).collect()
-}
+/// The number of the first word of a `WORD` section: the numbers below it are the syllables of
+/// the fixed table every snapshot shares (src/text/syllables.rs).
+pub(super) const FIRST_WORD: u64 = tongxunlu::text::syllables::SYLLABLES.len() as u64;
 
 /// One syllable of a `READ` record: character start, character count, word numbers.
 type ReadSyllable = (u64, u64, Vec<u64>);
 
-/// The contents of the six search sections, before encoding, so that a test can break one rule
-/// of one section and leave the rest valid (src/search/tables.rs says what each holds).
+/// The contents of the three search sections, before encoding, so that a test can break one
+/// rule of one section and leave the rest valid (src/search/tables.rs says what each holds). The
+/// name index and the A–Z bar are not among them: the engine derives both from these.
 #[derive(Debug, Clone)]
 pub(super) struct SearchParts {
-    /// `AZBR`: how many members file under A–Z and `#`, then their positions grouped so.
-    pub(super) letter_counts: [u32; LETTER_BUCKETS],
-    pub(super) by_letter: Vec<u32>,
     /// `READ`: one record per member, then per non-label department, then per group.
     pub(super) readings: Vec<Vec<ReadSyllable>>,
     /// `CHAR`: (character, word numbers), by character.
     pub(super) chars: Vec<(u64, Vec<u64>)>,
     /// `WORD`: raw, so that a test can write a word that is not one.
     pub(super) words: Vec<Vec<u8>>,
-    pub(super) index: Vec<u8>,
-    pub(super) postings: Vec<u8>,
 }
 
 impl SearchParts {
     /// The least a snapshot of these members (accounts in stored order), departments (whether
-    /// each is a label) and `groups` groups needs: every member under `#`, names without
-    /// syllables, no readings or characters, and an index with no keys.
+    /// each is a label) and `groups` groups needs: names without syllables (so every member
+    /// files under `#` and no name gives the derived index a key), no readings or characters.
     pub(super) fn minimal(accounts: &[&[u8]], labels: &[bool], groups: usize) -> SearchParts {
-        let n = accounts.len() as u32;
-        let mut letter_counts = [0; LETTER_BUCKETS];
-        letter_counts[LETTER_BUCKETS - 1] = n;
         let records = accounts.len() + labels.iter().filter(|&&label| !label).count() + groups;
-        SearchParts {
-            letter_counts,
-            by_letter: (0..n).collect(),
-            readings: vec![Vec::new(); records],
-            chars: Vec::new(),
-            words: Vec::new(),
-            index: EMPTY_FST.to_vec(),
-            postings: Vec::new(),
-        }
+        SearchParts { readings: vec![Vec::new(); records], chars: Vec::new(), words: Vec::new() }
     }
 
     pub(super) fn encode(&self) -> Vec<Section> {
@@ -148,14 +133,7 @@ impl SearchParts {
                 out
             })
             .collect();
-        vec![
-            (AZBR, u32s(self.letter_counts.iter().chain(&self.by_letter).copied())),
-            (READ, readings),
-            (CHAR, chars),
-            (WORD, words),
-            (FST, self.index.clone()),
-            (POST, self.postings.clone()),
-        ]
+        vec![(READ, readings), (CHAR, chars), (WORD, words)]
     }
 }
 
@@ -237,7 +215,10 @@ pub(super) fn member_record(userid: &str, name: &str, department: u64) -> Vec<u8
 
 /// A small valid snapshot with real search sections, written by hand: a path label 上级 and under
 /// it 总部 (listed); 张三 (account c), 李四 (a) and 王芳 (b), stored in that order — not by
-/// account; one group 项目组. The index is [`PROBE_FST`].
+/// account; one group 项目组 of 张三 and 王芳. Each name reads one word per character, the
+/// characters as the pinyin tables would read them: 张三 zhang san, 李四 li si, 王芳 wang fang,
+/// 总部 zong bu, 项目组 xiang mu zu; the label has no readings record. The snapshot ships no
+/// index: search and the A–Z bar go by what the engine derives from these readings.
 pub(super) fn hand_written() -> (Vec<Section>, SearchParts) {
     let records = vec![
         (META, string("手写公司")),
@@ -246,7 +227,9 @@ pub(super) fn hand_written() -> (Vec<Section>, SearchParts) {
         (GRUP, record(&[T::U(7), T::S("项目组".into()), T::U(2), T::U(0), T::U(2)])),
     ];
     let words = ["zhang", "san", "li", "si", "wang", "fang", "zong", "bu", "xiang", "mu", "zu"];
-    let word = |w: &str| words.iter().position(|x| *x == w).unwrap() as u64;
+    // Written to `WORD`, so numbered after the fixed syllables (as a builder numbers the words
+    // the table lacks): the hand-written records also read words from the section.
+    let word = |w: &str| FIRST_WORD + words.iter().position(|x| *x == w).unwrap() as u64;
     // Each name read one character per syllable.
     let reading = |syllables: &[(char, &str)]| -> (Vec<ReadSyllable>, Vec<(char, u64)>) {
         let read = syllables.iter().enumerate().map(|(i, (_, w))| (i as u64, 1, vec![word(w)])).collect();
@@ -260,18 +243,10 @@ pub(super) fn hand_written() -> (Vec<Section>, SearchParts) {
         reading(&[('项', "xiang"), ('目', "mu"), ('组', "zu")]),
     ];
     let chars: BTreeMap<char, u64> = names.iter().flat_map(|(_, cs)| cs.iter().copied()).collect();
-    let mut letter_counts = [0; LETTER_BUCKETS];
-    for letter in ['L', 'W', 'Z'] {
-        letter_counts[letter as usize - 'A' as usize] = 1;
-    }
     let parts = SearchParts {
-        letter_counts,
-        by_letter: vec![1, 2, 0],
         readings: names.iter().map(|(read, _)| read.clone()).collect(),
         chars: chars.into_iter().map(|(c, w)| (u64::from(u32::from(c)), vec![w])).collect(),
         words: words.iter().map(|w| w.as_bytes().to_vec()).collect(),
-        index: PROBE_FST.to_vec(),
-        postings: PROBE_POSTINGS.to_vec(),
     };
     (records, parts)
 }

@@ -20,16 +20,14 @@
 //! The snapshots these start from: files written by hand ([`assemble`]), a hostile writer's
 //! ([`hostile`]), mutations of valid ones ([`mutation`]), and random valid directories
 //! ([`round_trip`]); [`fuzz_seeds`] writes the fuzz targets' seed corpus from them. This file
-//! holds what they all use: the format's constants, two embedded fsts, reading a snapshot through
-//! every accessor, and the valid base snapshots.
+//! holds what they all use: the format's constants, reading a snapshot through every accessor,
+//! and the valid base snapshots.
 //!
-//! One limit, documented at `check_index` in src/search/tables.rs: the opener checks only the
-//! header and footer of the `FST ` section (walking millions of keys would cost more than the
-//! rest of opening), and the fst crate assumes a well-formed index, so *searching* a snapshot
-//! whose index was deliberately malformed behind a matching checksum may panic inside the fst
-//! crate. Opening is tested on every input here; searching runs on every snapshot that opened
-//! whose `FST ` section is a well-formed fst — one a builder wrote, or the two embedded below —
-//! whatever a hostile writer put in every other section (see [`read_everything`]).
+//! Since format 7 no index is read from the file: the name index and the A–Z bar's order are
+//! derived by the engine from the `READ` and `WORD` sections and the records, all checked when
+//! opening or where they are read (src/search/names.rs). So there is no well-formed-index limit
+//! any more: every snapshot that opens, whatever a hostile writer or a mutation put in it, is
+//! searched and browsed here too (see [`read_everything`]), and must never panic doing so.
 //!
 //! Signed files ([`signature`]): the signature block and its Ed25519 signature, verified against
 //! RFC vectors and openssl, and what the opener does with a block, whole or damaged.
@@ -71,70 +69,18 @@ const META: [u8; 4] = *b"META";
 const DEPT: [u8; 4] = *b"DEPT";
 const MEMB: [u8; 4] = *b"MEMB";
 const GRUP: [u8; 4] = *b"GRUP";
-const AZBR: [u8; 4] = *b"AZBR";
 const READ: [u8; 4] = *b"READ";
 const CHAR: [u8; 4] = *b"CHAR";
 const WORD: [u8; 4] = *b"WORD";
-const FST: [u8; 4] = *b"FST ";
-const POST: [u8; 4] = *b"POST";
-const SEARCH_TAGS: [[u8; 4]; 6] = [AZBR, READ, CHAR, WORD, FST, POST];
+const SEARCH_TAGS: [[u8; 4]; 3] = [READ, CHAR, WORD];
 /// Every section name an opening error may give (besides the header and section table).
-const SECTION_NAMES: [&str; 10] = ["META", "DEPT", "MEMB", "GRUP", "AZBR", "READ", "CHAR", "WORD", "FST ", "POST"];
-/// A–Z, then `#`.
-const LETTER_BUCKETS: usize = 27;
-
-// The fst maps embedded here, since `fst` is a dependency of the crate but not of its tests (the
-// test cannot `use fst`). Both were printed once by a scratch program depending on fst = "=0.4.7":
-//
-//     let empty = fst::MapBuilder::memory().into_inner().unwrap();               // EMPTY_FST
-//     let probe = fst::Map::from_iter(keys).unwrap().as_fst().as_bytes().to_vec(); // PROBE_FST
-//
-// where `keys` is the BTreeMap of (family byte + key, value) pairs listed at PROBE_FST, and the
-// program checked that `fst::Map::new` reads both back.
-
-/// `fst::MapBuilder::memory().into_inner()`: a well-formed fst map with no keys.
-const EMPTY_FST: [u8; 39] = [
-    3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 18, 0, 0, 0, 0, 0, 0, 0, 84, 107,
-    45, 15,
-];
-
-/// A well-formed fst map that a hostile writer might ship: keys of every family (the first byte
-/// of a key: src/search/index.rs), whose values point at records that may or may not exist and
-/// at postings lists that are fine, point past the targets, run past their end or past
-/// [`PROBE_POSTINGS`] — so that searching a hostile snapshot reaches the engine's checks of what
-/// it reads out of the index. Families 6–10 (accounts, WeChat ids, e-mails, phones) were written
-/// up to format 4; the engine now derives those lookups from the records and ignores such keys,
-/// as it ignores any family it does not read. With `one(t) = t << 1 | 1` and
-/// `list(offset) = offset << 1`:
-///
-/// ```text
-///  1 张 one(0)   张三 list(0)   李 one(5)   王 one(1)      2 三 list(4)   李 list(14)
-///  3 zhang one(0)   zhang'san list(0)   li one(2)   wang list(7)   a list(1000)   b one(u32::MAX)
-///  4 san list(4)   c list(14)        5 a one(1)   tony one(3)
-///  6 a one(0)   ab list(0)   b one(1)   c list(1000)   7 wx one(2)   8 a@example.com one(0)
-///  9 138 list(0)   380 one(2)        10 13800000000 list(4)
-/// 11 总 one(0)   12 部 one(1)   13 zong list(0)   14 bu one(0)
-/// 15 项 one(0)   17 xiang one(1)   18 mu list(4)
-/// ```
-const PROBE_FST: [u8; 324] = [
-    3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 137, 128, 184, 192, 1, 0, 1, 228, 17, 65, 160, 192, 188,
-    192, 0, 16, 142, 128, 157, 192, 0, 16, 139, 128, 142, 192, 3, 11, 0, 1, 7, 13, 231, 230, 229, 17, 3, 20, 0, 18, 34,
-    230, 228, 17, 2, 0, 16, 136, 0, 16, 151, 203, 197, 0, 16, 139, 197, 198, 1, 0, 1, 39, 17, 65, 215, 203, 197, 206,
-    0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 5, 0, 0, 0, 0, 255, 255, 255, 255, 1, 208, 7, 0, 0, 0, 1, 16, 21, 0, 0, 122, 119,
-    108, 98, 97, 21, 5, 0, 20, 49, 0, 115, 99, 17, 2, 0, 16, 157, 203, 196, 4, 0, 1, 0, 116, 97, 17, 2, 1, 0, 0, 98,
-    17, 65, 208, 7, 3, 0, 0, 0, 0, 0, 1, 99, 98, 97, 18, 3, 0, 16, 170, 204, 0, 16, 144, 196, 202, 205, 194, 207, 201,
-    208, 197, 234, 194, 64, 192, 197, 0, 16, 166, 220, 0, 16, 148, 230, 5, 0, 1, 5, 51, 49, 17, 2, 10, 16, 148, 212,
-    212, 212, 212, 212, 212, 230, 220, 213, 0, 16, 187, 128, 128, 192, 230, 192, 0, 16, 168, 128, 131, 192, 233, 192,
-    159, 16, 132, 246, 0, 16, 147, 218, 0, 16, 185, 128, 161, 192, 233, 192, 174, 16, 136, 234, 14, 16, 144, 8, 3, 1,
-    1, 0, 3, 1, 8, 0, 1, 5, 0, 3, 8, 0, 8, 0, 1, 4, 8, 16, 20, 24, 32, 40, 52, 68, 84, 88, 108, 121, 129, 189, 197, 18,
-    17, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 17, 17, 32, 0, 0, 0, 0, 0, 0, 0, 47, 1, 0, 0, 0, 0, 0, 0,
-    17, 197, 83, 251,
-];
-
-/// The postings [`PROBE_FST`] points into: at 0 the list 0, 1, 3; at 4 the list 1, 4; at 7 a list
-/// of three whose last gap runs into the next list; at 14 a count of 5 with one target, cut by
-/// the end of the section. Offset 1000 is past the end.
-const PROBE_POSTINGS: [u8; 16] = [3, 0, 1, 2, 2, 1, 3, 3, 2, 232, 7, 255, 255, 255, 5, 1];
+const SECTION_NAMES: [&str; 7] = ["META", "DEPT", "MEMB", "GRUP", "READ", "CHAR", "WORD"];
+/// The sections format 6 and earlier shipped and the engine no longer reads: the A–Z bar's
+/// order, the name index (an fst) and its postings lists. A file that still holds them opens;
+/// they are skipped like any tag the engine does not know.
+const SHIPPED_BEFORE_FORMAT_7: [[u8; 4]; 3] = [*b"AZBR", *b"FST ", *b"POST"];
+/// The letters of the A–Z bar: A–Z, then `#`.
+const BAR_LETTERS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ#";
 
 // ---- helpers ----------------------------------------------------------------------------------
 
@@ -155,27 +101,9 @@ fn fix_up(bytes: &mut [u8], length: bool) {
     bytes[CHECKSUM_AT].copy_from_slice(&checksum.to_le_bytes());
 }
 
-/// The body of the section tagged `tag`, if the table (read with bounds checks) has it.
-fn section_bytes(bytes: &[u8], tag: [u8; 4]) -> Option<&[u8]> {
-    let count = usize::from(u16::from_le_bytes([*bytes.get(10)?, *bytes.get(11)?]));
-    (0..count).find_map(|i| {
-        let at = HEADER_LEN + 12 * i;
-        let entry = bytes.get(at..at + 12)?;
-        let word = |k: usize| u32::from_le_bytes(entry[k..k + 4].try_into().unwrap()) as usize;
-        (entry[..4] == tag).then(|| bytes.get(word(4)..word(4).checked_add(word(8))?)).flatten()
-    })
-}
-
-/// Whether the `FST ` section of an opened snapshot is a well-formed fst: one of the two embedded
-/// here, or the index of `good`, a snapshot the builder wrote. Only then may the test search it
-/// (see the module doc).
-fn index_is_well_formed(s: &Snapshot, good: &[u8]) -> bool {
-    let Some(index) = section_bytes(s.as_bytes(), FST) else { return false };
-    index == EMPTY_FST || index == PROBE_FST || section_bytes(good, FST) == Some(index)
-}
-
-/// Queries every search gets besides the names and accounts of the snapshot's own members: one
-/// per key family of [`PROBE_FST`] and then some.
+/// Queries every search gets besides the names and accounts of the snapshot's own members: names
+/// by characters, by pinyin, by initials and mixed, aliases, phones, e-mails, departments and
+/// groups — one at least for each kind of key the derived index holds, and then some.
 const PROBE_QUERIES: [&str; 16] = [
     "a",
     "zs",
@@ -200,8 +128,10 @@ const SEARCHED_MEMBERS: usize = 20;
 
 /// Calls every accessor on every record and returns a full description of the contents, so that
 /// two snapshots can be compared and so that a snapshot that opened is read through entirely.
-/// With `search`, also searches for the names and accounts of the first members and for
-/// [`PROBE_QUERIES`], checking that every hit is a record that exists.
+/// Browses the A–Z bar, checking that it files every member exactly once (whatever the names'
+/// readings: the bar is derived from them). With `search`, also searches for the names and
+/// accounts of the first members and for [`PROBE_QUERIES`], checking that every hit is a record
+/// that exists.
 fn read_everything(s: &Snapshot, search: bool) -> String {
     let mut out = String::new();
     let stats = s.stats();
@@ -239,6 +169,30 @@ fn read_everything(s: &Snapshot, search: bool) -> String {
         serde_json::to_string(&record).unwrap();
         serde_json::to_string(&info).unwrap();
     }
+    // The A–Z bar: the letters in bar order, each with members, their counts what browsing the
+    // letter lists, and every member filed under exactly one letter, once.
+    let initials = s.initials();
+    let letters: Vec<char> = initials.iter().map(|i| i.letter).collect();
+    assert!(letters.windows(2).all(|w| BAR_LETTERS.find(w[0]) < BAR_LETTERS.find(w[1])), "{initials:?}");
+    let mut filed = vec![0usize; s.member_count()];
+    for initial in &initials {
+        assert!(BAR_LETTERS.contains(initial.letter) && initial.count > 0, "{initials:?}");
+        let all = s.by_initial(initial.letter, 0, usize::MAX);
+        assert_eq!(all.len(), initial.count, "{initial:?}");
+        assert_eq!(s.by_initial(initial.letter.to_ascii_lowercase(), 0, usize::MAX), all, "{initial:?}");
+        // Paging takes slices of the same list.
+        assert_eq!(s.by_initial(initial.letter, 1, 2), all.iter().skip(1).take(2).copied().collect::<Vec<_>>());
+        assert!(s.by_initial(initial.letter, usize::MAX, usize::MAX).is_empty(), "{initial:?}");
+        for &p in &all {
+            assert!(p < s.member_count(), "{initial:?}: a position past the members: {p}");
+            filed[p] += 1;
+        }
+        writeln!(out, "A{} {all:?}", initial.letter).unwrap();
+    }
+    assert!(filed.iter().all(|&n| n == 1), "members filed other than once on the A–Z bar: {filed:?}");
+    for letter in BAR_LETTERS.chars().filter(|l| !letters.contains(l)).chain(['?', '张', '\0']) {
+        assert!(s.by_initial(letter, 0, usize::MAX).is_empty(), "{letter:?}");
+    }
     for probe in ["", "\0", "a", "zzzz", "\u{10ffff}", "张三"] {
         if let Some(i) = s.find_member(probe) {
             assert_eq!(s.member(i).userid, probe);
@@ -268,12 +222,11 @@ fn read_everything(s: &Snapshot, search: bool) -> String {
     out
 }
 
-/// Opens `bytes`; if they open, reads everything (which must not panic either), searching as
-/// well when the index is well formed: `good` is the snapshot `bytes` were made from, if any.
-fn open_and_read(bytes: &[u8], good: &[u8]) -> Result<String, SnapshotError> {
+/// Opens `bytes`; if they open, reads, browses and searches everything (which must not panic
+/// either).
+fn open_and_read(bytes: &[u8]) -> Result<String, SnapshotError> {
     let snapshot = Snapshot::open(bytes.to_vec())?;
-    let search = index_is_well_formed(&snapshot, good);
-    Ok(read_everything(&snapshot, search))
+    Ok(read_everything(&snapshot, true))
 }
 
 /// The message of an error, which must never be empty and never span lines (the CLI prints it
@@ -314,7 +267,7 @@ fn bases() -> &'static [Base] {
         let mut add = |what: String, dir: &Directory, viewer: &str| {
             let view = Organisation::new(dir).view(viewer).unwrap_or_else(|e| panic!("{what}: {e}"));
             let bytes = snapshot::build(dir, &view).bytes;
-            let contents = open_and_read(&bytes, &bytes).unwrap_or_else(|e| panic!("{what} does not open: {e}"));
+            let contents = open_and_read(&bytes).unwrap_or_else(|e| panic!("{what} does not open: {e}"));
             out.push(Base { what, bytes, contents });
         };
         let company = crate::util::company();

@@ -4,7 +4,7 @@
 //! regressions are in props.proptest-regressions.
 
 use proptest::prelude::*;
-use tongxunlu::search::SearchOptions;
+use tongxunlu::search::{Field, SearchOptions};
 use tongxunlu::snapshot::{Snapshot, SnapshotError, FORMAT_VERSION, MAGIC};
 
 use super::hostile::*;
@@ -46,10 +46,10 @@ proptest! {
     /// nothing — the same contents.
     #[test]
     fn one_mutation_gives_the_error_that_names_it(good in good_snapshot(), m in mutation()) {
-        let contents = open_and_read(&good, &good).unwrap();
+        let contents = open_and_read(&good).unwrap();
         let mut bytes = good.clone();
         m.apply(&mut bytes, 0);
-        match open_and_read(&bytes, &good) {
+        match open_and_read(&bytes) {
             Ok(read) => {
                 prop_assert_eq!(read, contents, "a mutation opened to other contents");
             }
@@ -71,12 +71,12 @@ proptest! {
     /// (b) Several mutations: an error, or the same contents.
     #[test]
     fn mutations_never_open_to_other_contents(good in good_snapshot(), ms in prop::collection::vec(mutation(), 1..5)) {
-        let contents = open_and_read(&good, &good).unwrap();
+        let contents = open_and_read(&good).unwrap();
         let mut bytes = good.clone();
         for m in &ms {
             m.apply(&mut bytes, 0);
         }
-        match open_and_read(&bytes, &good) {
+        match open_and_read(&bytes) {
             Ok(read) => prop_assert_eq!(read, contents),
             Err(e) => {
                 message(&e);
@@ -87,9 +87,8 @@ proptest! {
 
     /// (c) Mutations behind the header with the length and checksum recomputed reach the
     /// structural checks: the answer is a Corrupt error, or a snapshot every accessor can read.
-    /// The mutations reach every section, the index included, and opening is tested on all of
-    /// them; a snapshot that opened is searched too unless its `FST ` section is no longer the
-    /// builder's (the fst crate's limit: see the module doc).
+    /// The mutations reach every section, and a snapshot that opened is browsed and searched
+    /// too: the name index and the A–Z bar it derives from mutated readings must not panic.
     #[test]
     fn mutations_behind_a_good_checksum_never_panic(
         good in good_snapshot(),
@@ -101,7 +100,7 @@ proptest! {
             m.apply(&mut bytes, 20);
         }
         fix_up(&mut bytes, fix_length);
-        match open_and_read(&bytes, &good) {
+        match open_and_read(&bytes) {
             Ok(_) => {}
             Err(e) => {
                 message(&e);
@@ -113,15 +112,15 @@ proptest! {
     }
 
     /// (c) Mutations inside one section, framed anew: a Corrupt error that names a section, or a
-    /// snapshot every accessor can read (and, unless the index itself was mutated, search).
+    /// snapshot every accessor can read, browse and search.
     #[test]
     fn mutations_inside_a_section_never_panic((good, bytes) in mutated_inside_a_section()) {
-        match open_and_read(&bytes, &good) {
+        match open_and_read(&bytes) {
             Ok(read) => {
                 // The class key and etag are the assembler's, so compare the records only.
                 if sections_of(&bytes) == sections_of(&good) {
                     let records = |dump: &str| dump.lines().skip(1).map(str::to_owned).collect::<Vec<_>>();
-                    prop_assert_eq!(records(&read), records(&open_and_read(&good, &good).unwrap()));
+                    prop_assert_eq!(records(&read), records(&open_and_read(&good).unwrap()));
                 }
             }
             Err(e) => {
@@ -152,17 +151,17 @@ proptest! {
         table[2..10].copy_from_slice(&bytes[12..20]);
         bytes[10..table_end].copy_from_slice(&table);
         fix_up(&mut bytes, true);
-        if let Err(e) = open_and_read(&bytes, &good) {
+        if let Err(e) = open_and_read(&bytes) {
             message(&e);
             prop_assert!(matches!(e, SnapshotError::Corrupt { .. }), "{:?}", e);
         }
     }
 
-    /// (c) A hostile writer's well-framed snapshots: never a panic, opening, reading or
-    /// searching (their index is one of the two embedded fsts).
+    /// (c) A hostile writer's well-framed snapshots: never a panic, opening, reading, browsing
+    /// the A–Z bar or searching (the index and the bar are derived from the hostile readings).
     #[test]
     fn hostile_records_never_panic(bytes in hostile_snapshot()) {
-        if let Err(e) = open_and_read(&bytes, &[]) {
+        if let Err(e) = open_and_read(&bytes) {
             message(&e);
             prop_assert!(matches!(e, SnapshotError::Corrupt { .. }), "{:?}", e);
         }
@@ -177,7 +176,7 @@ fn the_generators_reach_behind_the_checks() {
     use proptest::test_runner::TestRunner;
     let mut runner = TestRunner::deterministic();
     let mut rate = |strategy: &dyn Fn(&mut TestRunner) -> Vec<u8>| {
-        let opened = (0..300).filter(|_| open_and_read(&strategy(&mut runner), &[]).is_ok()).count();
+        let opened = (0..300).filter(|_| open_and_read(&strategy(&mut runner)).is_ok()).count();
         opened as f64 / 300.0
     };
     let consistent = rate(&|r| consistent_snapshot().new_tree(r).unwrap().current());
@@ -187,16 +186,24 @@ fn the_generators_reach_behind_the_checks() {
     assert!(consistent > 0.8, "consistent hostile snapshots open only {consistent:.2} of the time");
     assert!(sloppy < 0.5, "sloppy hostile snapshots open {sloppy:.2} of the time");
     assert!(inside > 0.05, "mutations inside a section open only {inside:.2} of the time");
-    // And the consistent ones get search results out of the probe index, so that the engine's
-    // checks of what it reads there are exercised.
+    // And the consistent ones get search results and letters out of the index and the A–Z bar
+    // derived from their random readings, so that deriving them from nonsense is exercised.
     let mut runner = TestRunner::deterministic();
-    let searched = (0..300)
-        .filter(|_| {
-            let bytes = consistent_snapshot().new_tree(&mut runner).unwrap().current();
-            Snapshot::open(bytes)
-                .is_ok_and(|s| PROBE_QUERIES.iter().any(|q| !s.search(q, &SearchOptions::default()).is_empty()))
-        })
-        .count();
-    eprintln!("consistent snapshots with search hits: {searched}/300");
-    assert!(searched > 100, "only {searched} of 300 consistent snapshots give any search hit");
+    let (mut searched, mut lettered) = (0, 0);
+    for _ in 0..300 {
+        let bytes = consistent_snapshot().new_tree(&mut runner).unwrap().current();
+        let Ok(s) = Snapshot::open(bytes) else { continue };
+        let names: Vec<String> = (0..s.member_count()).map(|m| s.member(m).name.to_owned()).collect();
+        let queries = PROBE_QUERIES.iter().copied().chain(names.iter().map(String::as_str));
+        // A hit on a name: the derived index's keys (accounts and phones are looked up elsewhere).
+        if queries.into_iter().any(|q| s.search(q, &SearchOptions::default()).iter().any(|h| h.field == Field::Name)) {
+            searched += 1;
+        }
+        if s.initials().iter().any(|i| i.letter != '#') {
+            lettered += 1;
+        }
+    }
+    eprintln!("consistent snapshots with hits on names: {searched}/300, with members under A–Z: {lettered}/300");
+    assert!(searched > 100, "only {searched} of 300 consistent snapshots give any hit on a name");
+    assert!(lettered > 75, "only {lettered} of 300 consistent snapshots file anyone under A–Z");
 }

@@ -68,6 +68,11 @@ pub struct Organisation<'d> {
     member_by_account: HashMap<&'d str, usize>,
     /// Member indices sorted by account, the order views list members in.
     members_by_account: Vec<usize>,
+    /// Each member's departments as department indices (ids that name no department left
+    /// out), back to back: member `i`'s are `member_departments[starts[i]..starts[i + 1]]`.
+    /// Looked up once here rather than in every view, which walks every member.
+    member_departments: Vec<u32>,
+    member_department_starts: Vec<u32>,
     etag: [u8; 8],
 }
 
@@ -191,6 +196,13 @@ impl<'d> Organisation<'d> {
         let member_by_account = directory.userlist.iter().enumerate().map(|(i, m)| (m.userid.as_str(), i)).collect();
         let mut members_by_account: Vec<usize> = (0..directory.userlist.len()).collect();
         members_by_account.sort_by(|&a, &b| directory.userlist[a].userid.cmp(&directory.userlist[b].userid));
+        let mut member_departments = Vec::new();
+        let mut member_department_starts = vec![0u32];
+        for member in &directory.userlist {
+            member_departments
+                .extend(member.department.iter().filter_map(|id| department_by_id.get(id)).map(|&d| d as u32));
+            member_department_starts.push(member_departments.len() as u32);
+        }
         let etag = etag(directory);
         Organisation {
             directory,
@@ -201,8 +213,16 @@ impl<'d> Organisation<'d> {
             department_by_id,
             member_by_account,
             members_by_account,
+            member_departments,
+            member_department_starts,
             etag,
         }
+    }
+
+    /// The departments of member `i`, as indices.
+    fn departments_of(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let range = self.member_department_starts[i] as usize..self.member_department_starts[i + 1] as usize;
+        self.member_departments[range].iter().map(|&d| d as usize)
     }
 
     /// The directory the organisation was built from.
@@ -272,23 +292,18 @@ impl<'d> Organisation<'d> {
         for &i in &self.members_by_account {
             let member = &directory.userlist[i];
             let is_me = i == viewer_index;
+            // Most members of a large directory are in no department the viewer lists: that is
+            // looked at first, and nothing is allocated for them.
             if !is_me {
-                if member.status == Status::Resigned {
+                if member.status == Status::Resigned || !self.departments_of(i).any(|d| listed[d]) {
                     continue;
                 }
                 if member.hidden && !self.allowed_by(member.visible_to.as_ref(), viewer, &my_departments) {
                     continue;
                 }
             }
-            let memberships: Vec<usize> = member
-                .department
-                .iter()
-                .filter_map(|id| self.department_by_id.get(id).copied())
-                .filter(|&d| listed[d])
-                .collect();
-            if is_me || !memberships.is_empty() {
-                visible_members.push((i, memberships));
-            }
+            let memberships: Vec<usize> = self.departments_of(i).filter(|&d| listed[d]).collect();
+            visible_members.push((i, memberships));
         }
 
         // Departments: listed ones and the ancestors they need as path labels, in preorder.

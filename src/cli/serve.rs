@@ -58,7 +58,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use clap::Args;
@@ -69,7 +69,7 @@ use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use tongxunlu::model::{Directory, PolicyField};
 use tongxunlu::sample::{self, Preset, SampleSpec, PERSONAS, SCHOOL_PERSONAS};
-use tongxunlu::snapshot::{self, delta, signature};
+use tongxunlu::snapshot::{self, delta, signature, NameTable};
 use tongxunlu::token::{self, Secret, SecretError};
 use tongxunlu::visibility::{DepartmentRole, Organisation, View, ViewError};
 
@@ -255,6 +255,9 @@ self_cell::self_cell!(
 /// One version of the directory file as it is served, with the snapshots built from it.
 struct Generation {
     indexed: Indexed,
+    /// The readings of the directory's names, read at the first snapshot built from this
+    /// version and shared by every class's.
+    names: OnceLock<NameTable>,
     /// The personas offered for sign-in, in demo mode only.
     demo: Option<Vec<Persona>>,
     snapshots: Mutex<SnapshotCache>,
@@ -264,7 +267,7 @@ impl Generation {
     fn new(directory: Directory, demo: bool) -> Generation {
         let indexed = Indexed::new(directory, |directory| Organisation::new(directory));
         let demo = demo.then(|| demo_viewers(indexed.borrow_owner(), indexed.borrow_dependent()));
-        Generation { indexed, demo, snapshots: Mutex::default() }
+        Generation { indexed, names: OnceLock::new(), demo, snapshots: Mutex::default() }
     }
 
     fn directory(&self) -> &Directory {
@@ -293,7 +296,8 @@ impl Generation {
         // Built outside the lock, so other viewers are not kept waiting; two first requests for
         // one new view may both build it, and the first to finish is kept.
         let entity = cached.unwrap_or_else(|| {
-            let built = snapshot::build(self.directory(), &view);
+            let names = self.names.get_or_init(|| NameTable::new(self.directory()));
+            let built = snapshot::build_with(self.directory(), &view, names);
             let etag = match signing_key {
                 Some(key) => format!("\"{}-{}\"", built.class_key_hex(), key.public_key().key_id()),
                 None => format!("\"{}\"", built.class_key_hex()),

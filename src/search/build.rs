@@ -16,27 +16,31 @@ use crate::text::pinyin::{self, Syllable};
 use crate::text::syllables::{syllable_number, SYLLABLES};
 use crate::visibility::{DepartmentRole, View};
 
-/// What the snapshot takes from the names of the view's members, each distinct name read once.
+/// The readings of a directory's names, each distinct name read once: what does not depend on
+/// the viewer, so that a server reads it once per directory version and every class's snapshot
+/// takes its names from it ([`NameReadings::new`]).
 ///
 /// Names repeat (124,000 distinct ones at 200,000 members), and a name's syllables are what
 /// everything about it comes from: its pinyin order, its readings record and its characters'
-/// readings. So each distinct name is read once, all of
-/// that is taken from its syllables at once, and the syllables are let go: kept, they were half
-/// a kilobyte a name in small allocations (60 MB at 200,000 members), and reading each name
-/// for each use was a quarter of the build's time.
-pub(crate) struct NameReadings {
-    /// For each view member, the number of their name in `names`.
+/// readings. So each distinct name is read once, all of that is taken from its syllables at
+/// once, and the syllables are let go: kept, they were half a kilobyte a name in small
+/// allocations (60 MB at 200,000 members), and reading each name for each use was a quarter of
+/// the build's time.
+pub struct NameTable {
+    /// For each directory member (by index), the number of their name, or `u32::MAX` for a
+    /// member the table was not made for.
     of_member: Vec<u32>,
     names: Vec<Name>,
     /// The readings record of each name, back to back (name `n`'s ends at
     /// `names[n].record_end`), as numbers: what [`Words::encode`] writes, each reading as its
-    /// word number.
+    /// word number in `words`.
     records: Vec<u32>,
-    /// The word numbers of the readings.
+    /// The Chinese character each syllable is, if it is one, back to back (name `n`'s end at
+    /// `names[n].characters_end`): what the character table is made of.
+    characters: Vec<Option<char>>,
+    /// The word numbers of the readings, words beyond the syllable table numbered as the
+    /// table's members first use them.
     words: Words,
-    /// Every Chinese character of a name and its readings there (see [`char_table`]), as word
-    /// numbers.
-    chars: BTreeMap<char, BTreeSet<u32>>,
 }
 
 struct Name {
@@ -44,29 +48,38 @@ struct Name {
     /// sorting by rank sorts by that key.
     rank: u32,
     record_end: usize,
+    characters_end: usize,
 }
 
-impl NameReadings {
-    pub(crate) fn new(directory: &Directory, view: &View) -> NameReadings {
+impl NameTable {
+    /// The names of every member of `directory`: for a server that builds the snapshots of many
+    /// classes of one directory version.
+    pub fn new(directory: &Directory) -> NameTable {
+        NameTable::of(directory, 0..directory.userlist.len())
+    }
+
+    /// The names of the members of one view only: for a single build.
+    pub(crate) fn of_view(directory: &Directory, view: &View) -> NameTable {
+        NameTable::of(directory, view.members.iter().map(|vm| vm.member))
+    }
+
+    fn of(directory: &Directory, members: impl Iterator<Item = usize>) -> NameTable {
         let mut number: HashMap<&str, u32> = HashMap::new();
         let mut distinct: Vec<&str> = Vec::new();
-        let of_member = view
-            .members
-            .iter()
-            .map(|vm| {
-                let name = directory.userlist[vm.member].name.as_str();
-                *number.entry(name).or_insert_with(|| {
-                    distinct.push(name);
-                    distinct.len() as u32 - 1
-                })
-            })
-            .collect();
-        let mut out = NameReadings {
+        let mut of_member = vec![u32::MAX; directory.userlist.len()];
+        for m in members {
+            let name = directory.userlist[m].name.as_str();
+            of_member[m] = *number.entry(name).or_insert_with(|| {
+                distinct.push(name);
+                distinct.len() as u32 - 1
+            });
+        }
+        let mut out = NameTable {
             of_member,
             names: Vec::with_capacity(distinct.len()),
             records: Vec::new(),
+            characters: Vec::new(),
             words: Words::default(),
-            chars: BTreeMap::new(),
         };
         let mut sort_keys: Vec<(String, u32)> = Vec::with_capacity(distinct.len());
         for (n, name) in distinct.iter().enumerate() {
@@ -77,13 +90,10 @@ impl NameReadings {
             out.records.push(small(syllables.len()));
             for s in &syllables {
                 out.records.extend([small(s.chars.start), small(s.chars.len()), small(s.readings.len())]);
-                let first = out.records.len();
                 out.records.extend(s.readings.iter().map(|reading| out.words.number_or_add(reading)));
-                if let Some(c) = han_character(s) {
-                    out.chars.entry(c).or_default().extend(&out.records[first..]);
-                }
+                out.characters.push(han_character(s));
             }
-            out.names.push(Name { rank: 0, record_end: out.records.len() });
+            out.names.push(Name { rank: 0, record_end: out.records.len(), characters_end: out.characters.len() });
         }
         sort_keys.sort_unstable();
         for (r, (key, n)) in sort_keys.iter().enumerate() {
@@ -96,15 +106,96 @@ impl NameReadings {
         out
     }
 
-    /// The name of view member `i`.
-    fn of(&self, i: usize) -> &Name {
-        &self.names[self.of_member[i] as usize]
-    }
-
     /// The readings record of name `n`, as numbers (see `records`).
     fn record_of(&self, n: usize) -> &[u32] {
         let start = n.checked_sub(1).map_or(0, |previous| self.names[previous].record_end);
         &self.records[start..self.names[n].record_end]
+    }
+
+    /// The character of each syllable of name `n` that is one.
+    fn characters_of(&self, n: usize) -> &[Option<char>] {
+        let start = n.checked_sub(1).map_or(0, |previous| self.names[previous].characters_end);
+        &self.characters[start..self.names[n].characters_end]
+    }
+}
+
+/// What one view's snapshot takes from its members' names: the distinct names in the order the
+/// view's members (by account) first bear them, their readings records with the words
+/// numbered for this snapshot alone, and the readings of their characters. Made from a
+/// [`NameTable`] that holds at least the view's members, so that a snapshot's bytes do not
+/// depend on which table it was made from.
+pub(crate) struct NameReadings {
+    /// For each view member, the number of their name in `names`.
+    of_member: Vec<u32>,
+    /// For each of `names`, its rank in pinyin order.
+    ranks: Vec<u32>,
+    /// The readings record of each name, as numbers of `words`, back to back (name `n`'s ends at
+    /// `record_ends[n]`).
+    records: Vec<u32>,
+    record_ends: Vec<usize>,
+    words: Words,
+    /// Every Chinese character of a name and its readings there (see [`char_table`]), as word
+    /// numbers.
+    chars: BTreeMap<char, BTreeSet<u32>>,
+}
+
+impl NameReadings {
+    pub(crate) fn new(table: &NameTable, view: &View) -> NameReadings {
+        let mut out = NameReadings {
+            of_member: Vec::with_capacity(view.members.len()),
+            ranks: Vec::new(),
+            records: Vec::new(),
+            record_ends: Vec::new(),
+            words: Words::default(),
+            chars: BTreeMap::new(),
+        };
+        // The table's name numbers, renumbered as this view first meets them.
+        let mut ours = vec![u32::MAX; table.names.len()];
+        for vm in &view.members {
+            let n = table.of_member[vm.member] as usize;
+            assert!(n < ours.len(), "the name table holds the view's members");
+            if ours[n] == u32::MAX {
+                ours[n] = out.ranks.len() as u32;
+                out.ranks.push(table.names[n].rank);
+                out.copy_record(table, n);
+            }
+            out.of_member.push(ours[n]);
+        }
+        out
+    }
+
+    /// Appends the record of the table's name `n`, its words renumbered for this snapshot, and
+    /// notes its characters' readings.
+    fn copy_record(&mut self, table: &NameTable, n: usize) {
+        let record = table.record_of(n);
+        let mut characters = table.characters_of(n).iter();
+        let mut at = 1;
+        self.records.push(record[0]);
+        while at < record.len() {
+            let (start, len, count) = (record[at], record[at + 1], record[at + 2] as usize);
+            self.records.extend([start, len, count as u32]);
+            let first = self.records.len();
+            for &w in &record[at + 3..at + 3 + count] {
+                let ours = self.words.number_or_add(table.words.word(w));
+                self.records.push(ours);
+            }
+            if let Some(Some(c)) = characters.next() {
+                self.chars.entry(*c).or_default().extend(&self.records[first..]);
+            }
+            at += 3 + count;
+        }
+        self.record_ends.push(self.records.len());
+    }
+
+    /// The rank of view member `i`'s name.
+    fn rank_of(&self, i: usize) -> u32 {
+        self.ranks[self.of_member[i] as usize]
+    }
+
+    /// The readings record of name `n`, as numbers (see `records`).
+    fn record_of(&self, n: usize) -> &[u32] {
+        let start = n.checked_sub(1).map_or(0, |previous| self.record_ends[previous]);
+        &self.records[start..self.record_ends[n]]
     }
 }
 
@@ -119,7 +210,7 @@ pub(crate) fn member_order(directory: &Directory, view: &View, names: &NameReadi
         .map(|(i, vm)| {
             let member = &directory.userlist[vm.member];
             let sort_number = vm.memberships.first().map_or(0, |&(_, order)| order);
-            ((!member.pinned, sort_number, names.of(i).rank, member.userid.as_str()), i)
+            ((!member.pinned, sort_number, names.rank_of(i), member.userid.as_str()), i)
         })
         .collect();
     keyed.sort_unstable();
@@ -151,7 +242,7 @@ pub(crate) fn sections(
     let mut readings = Writer::default();
     let mut scratch = Writer::default();
     // Where each distinct name's readings record was first written: later bearers copy it.
-    let mut record_of_name: Vec<Option<Range<usize>>> = vec![None; names.names.len()];
+    let mut record_of_name: Vec<Option<Range<usize>>> = vec![None; names.ranks.len()];
     for &n in &member_names {
         match &record_of_name[n] {
             Some(record) => readings.bytes.extend_from_within(record.clone()),

@@ -7,6 +7,7 @@ use super::format::hex;
 use super::records;
 use crate::model::Directory;
 use crate::search;
+pub use crate::search::build::NameTable;
 use crate::visibility::View;
 
 /// A built snapshot and its visibility-class key.
@@ -30,8 +31,15 @@ impl Built {
 /// The output depends only on the view's contents, never on who the viewer is or when it was
 /// built, so equal views give byte-identical snapshots.
 pub fn build(directory: &Directory, view: &View) -> Built {
+    build_with(directory, view, &NameTable::of_view(directory, view))
+}
+
+/// [`build`] with the readings of the directory's names read already (see [`NameTable`]): what a
+/// server that builds the snapshots of many classes of one directory version calls, reading
+/// each name once for them all. The bytes are those [`build`] writes.
+pub fn build_with(directory: &Directory, view: &View, names: &NameTable) -> Built {
     // Members are stored in their static ranking order (see `search::build::member_order`).
-    let names = search::build::NameReadings::new(directory, view);
+    let names = search::build::NameReadings::new(names, view);
     let order = search::build::member_order(directory, view, &names);
     // The search sections first, though they come last in the file: making the index is the
     // build's peak of memory, and the member records need not be held through it.

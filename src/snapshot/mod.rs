@@ -108,7 +108,7 @@ pub(crate) mod records;
 pub mod signature;
 
 #[cfg(feature = "builder")]
-pub use build::{build, Built};
+pub use build::{build, build_with, Built, NameTable};
 pub use facade::Snapshot;
 pub use format::{SnapshotError, FORMAT_VERSION, MAGIC};
 pub use present::{DepartmentInfo, Fields, GroupInfo, HitInfo, MemberInfo, MembershipInfo, Pairs, Stats};

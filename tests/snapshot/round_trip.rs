@@ -559,3 +559,27 @@ proptest! {
         prop_assert_eq!(snapshot::build(&dir, &view).bytes, built.bytes);
     }
 }
+
+/// A server reads a directory's names once for all its classes (`NameTable::new`); a single build
+/// reads only its view's. The bytes must not depend on which: for viewers throughout a sample
+/// company and school (many classes, Latin names among them, whose words lie beyond the syllable
+/// table and are numbered per snapshot), `build_with` a table of the whole directory writes
+/// exactly what `build` writes.
+#[test]
+fn a_name_table_of_the_whole_directory_builds_the_same_bytes() {
+    use tongxunlu::sample::{generate, Preset, SampleSpec};
+    use tongxunlu::snapshot::{build_with, NameTable};
+    for (preset, members) in [(Preset::Company, 400), (Preset::School, 120)] {
+        let dir = generate(&SampleSpec { members, seed: 3, preset });
+        let org = Organisation::new(&dir);
+        let table = NameTable::new(&dir);
+        let mut classes = std::collections::BTreeSet::new();
+        for member in dir.userlist.iter().step_by(3) {
+            let Ok(view) = org.view(&member.userid) else { continue };
+            let built = snapshot::build(&dir, &view);
+            assert_eq!(build_with(&dir, &view, &table).bytes, built.bytes, "{preset:?}, {}", member.userid);
+            classes.insert(built.class_key);
+        }
+        assert!(classes.len() >= 3, "{preset:?}: {} classes", classes.len());
+    }
+}

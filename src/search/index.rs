@@ -166,9 +166,8 @@ mod writing {
     }
 
     impl KeyNumbers {
-        /// The number of `family` followed by `key`, numbering it if it is new; and whether it
-        /// is.
-        pub(crate) fn number(&mut self, family: u8, key: &[u8]) -> (u32, bool) {
+        /// The number of `family` followed by `key`, numbering it if it is new.
+        pub(crate) fn number(&mut self, family: u8, key: &[u8]) -> u32 {
             if 4 * (self.ends.len() + 1) > 3 * self.slots.len() {
                 self.grow();
             }
@@ -183,14 +182,14 @@ mod writing {
                 let (other, number) = (self.slots[slot].0, self.slots[slot].1 - 1);
                 if other == tag && self.get(number) == &self.bytes[start..] {
                     self.bytes.truncate(start);
-                    return (number, false);
+                    return number;
                 }
                 slot = (slot + 1) & mask;
             }
             let number = u32::try_from(self.ends.len()).expect("fewer than 2^32 distinct keys");
             self.ends.push(u32::try_from(self.bytes.len()).expect("keys of fewer than 4 GiB"));
             self.slots[slot] = (tag, number + 1);
-            (number, true)
+            number
         }
 
         /// How many keys are numbered.
@@ -230,7 +229,7 @@ mod writing {
         }
     }
 
-    /// Collects (key, target) pairs and writes the fst and the postings area.
+    /// Collects (key, target) pairs and writes the sorted keys and the postings area.
     ///
     /// There are many more pairs than keys: at 200,000 members, about two million pairs and
     /// three hundred thousand distinct keys (300 first-reading prefixes alone hold 670,000
@@ -256,7 +255,7 @@ mod writing {
         /// The number of a key, numbering it if it is new: for a caller that adds one key to
         /// many targets (the keys of a name, for every member who bears it).
         pub(crate) fn key(&mut self, family: u8, key: &[u8]) -> u32 {
-            self.keys.number(family, key).0
+            self.keys.number(family, key)
         }
 
         /// Adds every one of `targets` to every key numbered in `keys`.
@@ -284,7 +283,7 @@ mod writing {
         pub(crate) fn finish(mut self) -> (KeyTable, Vec<u8>) {
             self.keys.freeze();
             let keys = &self.keys;
-            // The key numbers in key order (the fst takes keys so). Most comparisons are
+            // The key numbers in key order (the table takes them so). Most comparisons are
             // decided by the first eight bytes, compared as one number; only keys that share
             // them are compared in full.
             let mut sorted: Vec<(u64, u32)> = (0..keys.len() as u32)

@@ -6,10 +6,10 @@
 //! the states along the current key are kept, the next key takes over the states of the prefix
 //! it shares with this one and feeds the automaton only the bytes after it, and when a prefix
 //! leaves the automaton nothing to match, every key that begins with it is skipped at once (the
-//! keys that share a prefix are adjacent: a binary search finds where they end). That is the
-//! walk an fst search makes, over plain arrays; building it is a sort, where writing an fst
-//! cost a third of deriving the index (and the fst builder's code a seventh of the browser
-//! build).
+//! keys that share a prefix are adjacent: a galloping search finds where they end). That is the
+//! walk an fst search makes, over plain arrays; building it is a sort, where writing an fst was
+//! a large part of deriving the index, and the fst builder's code a large part of the browser
+//! build.
 
 use fst::Automaton;
 
@@ -41,7 +41,9 @@ impl KeyTable {
         self.ends.push(u32::try_from(self.bytes.len()).expect("keys of fewer than 4 GiB"));
         self.values.push(value);
         if let Some(&first) = key.first() {
-            self.first_byte_ends.resize(256, 0);
+            if self.first_byte_ends.is_empty() {
+                self.first_byte_ends = vec![0; 256];
+            }
             self.first_byte_ends[usize::from(first)] = self.ends.len() as u32;
         }
     }

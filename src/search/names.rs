@@ -21,7 +21,7 @@ use super::engine::{ResultKind, Searcher};
 use super::index::{family, first_reading_key, IndexBuilder, KeyNumbers, SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::keys::KeyTable;
 use super::matcher::Syllable;
-use super::tables::LETTER_BUCKETS;
+use super::tables::{group_by_counting, LETTER_BUCKETS};
 use crate::fields::TextField;
 use crate::text::normalize::{is_han, normalized};
 use crate::text::order;
@@ -100,22 +100,10 @@ impl<'a> Searcher<'a> {
             let members = records.member_count();
             let mut numbers = KeyNumbers::default();
             let of_member: Vec<u32> =
-                (0..members).map(|m| numbers.number(0, records.member_name(m).as_bytes()).0).collect();
-            // The bearers of each name, by counting: the members are taken in order, so each
-            // name's bearers come out in position order.
-            let mut starts = vec![0u32; numbers.len() + 1];
-            for &n in &of_member {
-                starts[n as usize + 1] += 1;
-            }
-            for n in 0..numbers.len() {
-                starts[n + 1] += starts[n];
-            }
-            let mut fill = starts.clone();
-            let mut bearers = vec![0u32; members];
-            for (m, &n) in of_member.iter().enumerate() {
-                bearers[fill[n as usize] as usize] = m as u32;
-                fill[n as usize] += 1;
-            }
+                (0..members).map(|m| numbers.number(0, records.member_name(m).as_bytes())).collect();
+            // The members are taken in order, so each name's bearers come out in position order.
+            let bearers = || of_member.iter().enumerate().map(|(m, &n)| (n, m as u32));
+            let (starts, bearers) = group_by_counting(numbers.len(), bearers);
             DistinctNames { starts, bearers }
         })
     }

@@ -153,23 +153,10 @@ impl SearchTables {
                 end[p] = end[p].max(end[d]);
             }
         }
-        let mut per_department = vec![0u32; n + 1];
-        for &d in structure.memberships.all() {
-            per_department[d as usize + 1] += 1;
-        }
-        for d in 0..n {
-            per_department[d + 1] += per_department[d];
-        }
-        let mut fill = per_department.clone();
-        let mut direct = vec![0u32; per_department[n] as usize];
-        for m in 0..members {
-            for &d in structure.memberships.of(m) {
-                direct[fill[d as usize] as usize] = m as u32;
-                fill[d as usize] += 1;
-            }
-        }
+        let memberships = || (0..members).flat_map(|m| structure.memberships.of(m).iter().map(move |&d| (d, m as u32)));
+        let (starts, direct) = group_by_counting(n, memberships);
         self.subtree_end = end;
-        self.direct_member_starts = per_department;
+        self.direct_member_starts = starts;
         self.direct_members = direct;
     }
 
@@ -277,4 +264,27 @@ impl<'a> CharCursor<'a> {
         }
         Some(*offset)
     }
+}
+
+/// Items grouped by a number below `groups`, each group's items in the order `pairs` gives
+/// them: group `g`'s are `items[starts[g]..starts[g + 1]]`; returns `(starts, items)`. Made by
+/// counting, in two passes over `pairs` (`(group, item)`), which is linear.
+pub(crate) fn group_by_counting<I: Iterator<Item = (u32, u32)>>(
+    groups: usize,
+    pairs: impl Fn() -> I,
+) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; groups + 1];
+    for (g, _) in pairs() {
+        starts[g as usize + 1] += 1;
+    }
+    for g in 0..groups {
+        starts[g + 1] += starts[g];
+    }
+    let mut fill = starts.clone();
+    let mut items = vec![0u32; starts[groups] as usize];
+    for (g, item) in pairs() {
+        items[fill[g as usize] as usize] = item;
+        fill[g as usize] += 1;
+    }
+    (starts, items)
 }

@@ -36,13 +36,14 @@ pub fn build(directory: &Directory, view: &View) -> Built {
 
 /// [`build`] with the readings of the directory's names read already (see [`NameTable`]): what a
 /// server that builds the snapshots of many classes of one directory version calls, reading
-/// each name once for them all. The bytes are those [`build`] writes.
+/// each name once for them all. `names` must have been made from `directory` by
+/// [`NameTable::new`]. The bytes are those [`build`] writes.
 pub fn build_with(directory: &Directory, view: &View, names: &NameTable) -> Built {
     // Members are stored in their static ranking order (see `search::build::member_order`).
     let names = search::build::NameReadings::new(names, view);
     let order = search::build::member_order(directory, view, &names);
-    // The search sections first, though they come last in the file: making the index is the
-    // build's peak of memory, and the member records need not be held through it.
+    // The search sections are made first, though they come last in the file: the container's
+    // section table is sized by their count.
     let search_sections = search::build::sections(directory, view, &order, names);
 
     // The file is written in place: the header and section table are filled in at the end.

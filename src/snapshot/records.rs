@@ -64,11 +64,6 @@ impl Memberships {
     pub(crate) fn of(&self, member: usize) -> &[u32] {
         &self.departments[self.starts[member] as usize..self.starts[member + 1] as usize]
     }
-
-    /// The department positions of every membership, member after member.
-    pub(crate) fn all(&self) -> &[u32] {
-        &self.departments
-    }
 }
 
 /// Where the records of one record section lie: record `i`, its length prefix included, is

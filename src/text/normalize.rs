@@ -129,26 +129,57 @@ fn fold_fully(text: &str) -> String {
 /// ```
 pub fn to_simplified(c: char) -> char {
     let table = traditional_to_simplified();
-    match table.binary_search_by_key(&u32::from(c), |&(traditional, _)| traditional) {
-        Ok(i) => char::from_u32(table[i].1).unwrap_or(c),
+    if !table.may_be_traditional(c) {
+        return c;
+    }
+    match table.pairs.binary_search_by_key(&u32::from(c), |&(traditional, _)| traditional) {
+        Ok(i) => char::from_u32(table.pairs[i].1).unwrap_or(c),
         Err(_) => c,
     }
 }
 
 /// The (traditional, simplified) pairs of `data/t2s.rs`, sorted by the traditional character,
-/// decoded on first use.
-fn traditional_to_simplified() -> &'static [(u32, u32)] {
-    static TABLE: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
+/// and which characters of the main ideograph blocks are among them.
+struct TraditionalToSimplified {
+    pairs: Vec<(u32, u32)>,
+    /// Bit `c − BITS_FROM` is set when `c` is a traditional character: most characters of names
+    /// are not, and a bit answers that without searching the pairs (normalising names is a
+    /// large part of what the engine derives at the first search and the first look at A–Z).
+    traditional: Vec<u64>,
+}
+
+impl TraditionalToSimplified {
+    /// The ideograph blocks the bits cover: CJK Extension A and the unified ideographs.
+    const BITS: std::ops::Range<u32> = 0x3400..0xA000;
+
+    /// False when `c` is certainly not a traditional character.
+    fn may_be_traditional(&self, c: char) -> bool {
+        match u32::from(c).checked_sub(Self::BITS.start) {
+            Some(bit) if u32::from(c) < Self::BITS.end => self.traditional[bit as usize / 64] >> (bit % 64) & 1 == 1,
+            _ => true,
+        }
+    }
+}
+
+/// The table, decoded on first use.
+fn traditional_to_simplified() -> &'static TraditionalToSimplified {
+    static TABLE: OnceLock<TraditionalToSimplified> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = Vec::with_capacity(t2s::PAIRS);
+        let mut pairs = Vec::with_capacity(t2s::PAIRS);
+        let bits = TraditionalToSimplified::BITS;
+        let mut traditional_bits = vec![0u64; (bits.end - bits.start).div_ceil(64) as usize];
         let mut traditional = 0;
         for (gap, offset) in leb128(t2s::TRADITIONAL_GAPS).zip(leb128(t2s::SIMPLIFIED_OFFSETS)) {
             traditional += gap;
             // Zigzag: even numbers are the offsets ≥ 0, odd ones the negative offsets.
             let simplified = if offset % 2 == 0 { traditional + offset / 2 } else { traditional - offset.div_ceil(2) };
-            table.push((traditional, simplified));
+            pairs.push((traditional, simplified));
+            if bits.contains(&traditional) {
+                let bit = traditional - bits.start;
+                traditional_bits[bit as usize / 64] |= 1 << (bit % 64);
+            }
         }
-        table
+        TraditionalToSimplified { pairs, traditional: traditional_bits }
     })
 }
 
@@ -299,7 +330,8 @@ mod tests {
 
     #[test]
     fn the_table_decodes_to_sorted_pairs_of_han_characters() {
-        let table = traditional_to_simplified();
+        let bits = traditional_to_simplified();
+        let table = &bits.pairs;
         assert_eq!(table.len(), t2s::PAIRS, "both streams decode completely");
         assert!(table.windows(2).all(|w| w[0].0 < w[1].0), "sorted without duplicates, for binary search");
         for &(traditional, simplified) in table {
@@ -309,6 +341,13 @@ mod tests {
         }
         assert!(table.contains(&(u32::from('張'), u32::from('张'))));
         assert!(table.contains(&(u32::from('蘋'), u32::from('苹'))), "a negative offset");
+        // The bits say "maybe" for every traditional character and "no" for the rest of their
+        // blocks, so that skipping the search on a "no" changes nothing.
+        for c in (0x3400..0xA000).filter_map(char::from_u32) {
+            let listed = table.binary_search_by_key(&u32::from(c), |&(t, _)| t).is_ok();
+            assert_eq!(bits.may_be_traditional(c), listed, "{c}");
+        }
+        assert!(bits.may_be_traditional('\u{20000}'), "outside the blocks the bits cover: search");
     }
 
     #[test]

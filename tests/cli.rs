@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use tongxunlu::sample::{generate, Preset, SampleSpec};
 use tongxunlu::snapshot::signature::{self, PublicKey, SigningKey};
-use tongxunlu::snapshot::{delta, Snapshot};
+use tongxunlu::snapshot::{delta, Snapshot, FORMAT_VERSION};
 
 use crate::util::{snapshot_of, workdir};
 
@@ -168,7 +168,7 @@ fn inspect_prints_the_table_after_the_summary_with_the_numbers_of_the_json() {
     let lines: Vec<&str> = text.lines().collect();
     // The summary comes first, as before.
     assert_eq!(lines[0], stats["corpName"].as_str().unwrap());
-    assert_eq!(lines[1], format!("  format version 7, {} bytes", bytes.len()));
+    assert_eq!(lines[1], format!("  format version {FORMAT_VERSION}, {} bytes", bytes.len()));
     assert_eq!(lines[2], "  not signed");
     assert!(lines[5].starts_with(&format!("  {} members, ", number(stats, "members"))), "{text}");
     assert!(lines[6].starts_with("sections ("), "{text}");
@@ -480,4 +480,47 @@ fn delta_of_a_file_that_is_not_a_snapshot_is_a_one_line_error() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(stderr.starts_with(&format!("tongxunlu: error: {expected}")), "{stderr}");
     }
+}
+
+/// Opening reads a member record only as far as its memberships; `inspect` checks the rest
+/// too, and refuses a file whose member record has undefined flag bits, naming the record —
+/// while `search` opens the same file and answers.
+#[test]
+fn inspect_names_a_member_record_that_opening_leaves_unchecked() {
+    let (_, bytes) = small_snapshot();
+    let members = section_table(bytes).into_iter().find(|(tag, _)| tag == "MEMB").unwrap().1;
+    let leb = |at: &mut usize| {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let byte = bytes[*at];
+            *at += 1;
+            value |= usize::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return value;
+            }
+            shift += 7;
+        }
+    };
+    // The first record: its length, its memberships, its account and name, then its flags.
+    let mut at = members.start;
+    leb(&mut at);
+    for _ in 0..2 * leb(&mut at) {
+        leb(&mut at);
+    }
+    for _ in 0..2 {
+        at += leb(&mut at);
+    }
+    let mut file = bytes.clone();
+    file[at] |= 1 << 3;
+    let checksum = xxhash_rust::xxh3::xxh3_64(&file[20..]) as u32;
+    file[16..20].copy_from_slice(&checksum.to_le_bytes());
+    let dir = workdir("cli", "member_flags");
+    std::fs::write(dir.join("flags.txl"), &file).unwrap();
+
+    let (code, stdout, stderr) = run(&dir, &["inspect", "flags.txl"]);
+    assert_eq!((code, stdout.as_str()), (Some(1), ""), "{stderr}");
+    assert!(stderr.contains("MEMB") && stderr.contains("record 0") && stderr.contains("flag"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let (code, _, stderr) = run(&dir, &["search", "flags.txl", "a"]);
+    assert_eq!(code, Some(0), "{stderr}");
 }

@@ -20,7 +20,7 @@
 //! let card = Card {
 //!     name: "Anna Müller", family: "Müller", given: "Anna", nickname: None,
 //!     organisation: vec!["ACME; Inc"], title: None,
-//!     mobile: Some("+49 170 1234567"), telephone: None, email: None, weixin_id: Some("anna_m"),
+//!     mobile: Some("+49 170 1234567".into()), telephone: None, email: None, weixin_id: Some("anna_m".into()),
 //! };
 //! assert_eq!(mecard(&card), "MECARD:N:Müller,Anna;TEL:+49 170 1234567;ORG:ACME\\; Inc;NOTE:微信号：anna_m;;");
 //! ```
@@ -37,13 +37,13 @@ pub fn mecard(card: &Card<'_>) -> String {
         escape(&mut out, card.given);
     }
     out.push(';');
-    field(&mut out, "NICKNAME", card.nickname.as_slice());
-    field(&mut out, "TEL", card.mobile.as_slice());
-    field(&mut out, "TEL", card.telephone.as_slice());
-    field(&mut out, "EMAIL", card.email.as_slice());
+    field(&mut out, "NICKNAME", card.nickname.as_deref().as_slice());
+    field(&mut out, "TEL", card.mobile.as_deref().as_slice());
+    field(&mut out, "TEL", card.telephone.as_deref().as_slice());
+    field(&mut out, "EMAIL", card.email.as_deref().as_slice());
     field(&mut out, "ORG", &card.organisation);
     let weixin = card.weixin_note();
-    let note: Vec<&str> = [card.title, weixin.as_deref()].into_iter().flatten().collect();
+    let note: Vec<&str> = [card.title.as_deref(), weixin.as_deref()].into_iter().flatten().collect();
     field(&mut out, "NOTE", &note);
     out.push(';');
     out

@@ -61,6 +61,8 @@ pub mod mecard;
 pub mod qr;
 pub mod vcard;
 
+use std::borrow::Cow;
+
 use crate::fields::TextField;
 use crate::snapshot::Snapshot;
 use crate::text::surname::split_name;
@@ -126,19 +128,19 @@ pub struct Card<'s> {
     /// The given name (伟, 娜娜, Anna); empty when the name is one word.
     pub given: &'s str,
     /// The alias (别名).
-    pub nickname: Option<&'s str>,
+    pub nickname: Option<Cow<'s, str>>,
     /// The company, then the department path from the top down.
     pub organisation: Vec<&'s str>,
     /// The position (职务).
-    pub title: Option<&'s str>,
+    pub title: Option<Cow<'s, str>>,
     /// The mobile number (手机).
-    pub mobile: Option<&'s str>,
+    pub mobile: Option<Cow<'s, str>>,
     /// The work telephone (座机).
-    pub telephone: Option<&'s str>,
+    pub telephone: Option<Cow<'s, str>>,
     /// The email address.
-    pub email: Option<&'s str>,
+    pub email: Option<Cow<'s, str>>,
     /// The WeChat id (微信号), shown in the note.
-    pub weixin_id: Option<&'s str>,
+    pub weixin_id: Option<Cow<'s, str>>,
 }
 
 impl<'s> Card<'s> {
@@ -152,7 +154,11 @@ impl<'s> Card<'s> {
     pub fn at(snapshot: &'s Snapshot, position: usize) -> Card<'s> {
         let member = snapshot.member(position);
         // A field that is present but blank would only make an empty line.
-        let text = |field| member.text(field).filter(|value| !value.trim().is_empty());
+        let mut fields = member.fields;
+        let mut text = |field| {
+            let at = fields.iter().position(|(f, _)| *f == field)?;
+            Some(fields.swap_remove(at).1).filter(|value| !value.trim().is_empty())
+        };
         let (family, given) = split_name(member.name);
         let mut organisation = vec![snapshot.corp_name()];
         if let Some(&(department, _)) = member.departments.first() {
@@ -192,7 +198,7 @@ impl<'s> Card<'s> {
 
     /// The NOTE line's text for the WeChat id, shared by both formats.
     fn weixin_note(&self) -> Option<String> {
-        self.weixin_id.map(|id| format!("微信号：{id}"))
+        self.weixin_id.as_ref().map(|id| format!("微信号：{id}"))
     }
 }
 

@@ -34,8 +34,8 @@
 //!
 //! let card = Card {
 //!     name: "司马懿", family: "司马", given: "懿", nickname: None,
-//!     organisation: vec!["魏国", "丞相府"], title: Some("主簿, 太尉"),
-//!     mobile: Some("13800138000"), telephone: None, email: None, weixin_id: None,
+//!     organisation: vec!["魏国", "丞相府"], title: Some("主簿, 太尉".into()),
+//!     mobile: Some("13800138000".into()), telephone: None, email: None, weixin_id: None,
 //! };
 //! assert_eq!(
 //!     vcard(&card),
@@ -56,14 +56,14 @@ pub fn vcard(card: &Card<'_>) -> String {
     w.property("VERSION", &["3.0"]);
     w.property("N", &[card.family, card.given, "", "", ""]);
     w.property("FN", &[card.name]);
-    w.optional("NICKNAME", card.nickname);
+    w.optional("NICKNAME", card.nickname.as_deref());
     if card.organisation.iter().any(|level| !level.is_empty()) {
         w.property("ORG", &card.organisation);
     }
-    w.optional("TITLE", card.title);
-    w.optional("TEL;TYPE=CELL", card.mobile);
-    w.optional("TEL;TYPE=WORK", card.telephone);
-    w.optional("EMAIL;TYPE=INTERNET", card.email);
+    w.optional("TITLE", card.title.as_deref());
+    w.optional("TEL;TYPE=CELL", card.mobile.as_deref());
+    w.optional("TEL;TYPE=WORK", card.telephone.as_deref());
+    w.optional("EMAIL;TYPE=INTERNET", card.email.as_deref());
     w.optional("NOTE", card.weixin_note().as_deref());
     w.property("END", &["VCARD"]);
     w.out

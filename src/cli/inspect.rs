@@ -26,6 +26,8 @@ pub(super) fn inspect_command(path: &Path, json: bool, brotli: bool, public_key:
     // Verified before it is opened, in the page's order.
     let signed = signed_by(&bytes, public_key).map_err(|e| Error::in_file(path, e))?;
     let snap = open_snapshot(path, bytes)?;
+    // Everything opening leaves to be checked when read, so that a writer's fault shows here.
+    snap.check_member_texts().map_err(|e| Error::in_file(path, e))?;
     let stats = snap.stats();
     let sections = SectionTable::of(&snap, brotli);
     let mut out = std::io::stdout().lock();

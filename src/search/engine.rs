@@ -960,7 +960,7 @@ impl<'a> Searcher<'a> {
     /// does, else whether one is `digits` whole.
     fn phone_begins(&self, member: usize, digits: &str) -> Option<bool> {
         let numbers =
-            PHONE_FIELDS.iter().filter_map(|&field| self.records.member_text(member, field)).map(phone_digits);
+            PHONE_FIELDS.iter().filter_map(|&field| self.records.member_text(member, field)).map(|n| phone_digits(&n));
         numbers.filter(|number| number.starts_with(digits)).map(|number| number.len() == digits.len()).max()
     }
 
@@ -969,7 +969,7 @@ impl<'a> Searcher<'a> {
     fn phone_match(&self, member: usize, digits: &str) -> Option<(Field, (u32, u32))> {
         for (field, which) in [(TextField::Mobile, Field::Mobile), (TextField::Telephone, Field::Telephone)] {
             let Some(shown) = self.records.member_text(member, field) else { continue };
-            let national = phone_digits(shown);
+            let national = phone_digits(&shown);
             let Some(at) = national.find(digits) else { continue };
             // Map digit positions of the national number back to characters of the displayed
             // text: the national number is the last of its digits.

@@ -55,11 +55,14 @@ impl Identifier {
     /// match it; None when the member has none.
     fn key(self, records: &Records, position: usize) -> Option<Cow<'_, [u8]>> {
         let text = match self {
-            Identifier::Account => records.member_account(position),
+            Identifier::Account => Cow::Borrowed(records.member_account(position)),
             Identifier::WeixinId => records.member_text(position, TextField::WeixinId)?,
             Identifier::Email => records.member_text(position, TextField::Email)?,
         };
-        Some(folded(text))
+        Some(match text {
+            Cow::Borrowed(text) => folded(text),
+            Cow::Owned(text) => Cow::Owned(folded(&text).into_owned()),
+        })
     }
 
     /// The field a result found by this identifier matched in.
@@ -240,10 +243,7 @@ impl PhoneRuns {
             last[slot] = position + 1;
         };
         for position in 0..records.member_count() {
-            records.each_member_text(position, |field, text| {
-                if !PHONE_FIELDS.contains(&field) {
-                    return;
-                }
+            records.each_member_text(position, &PHONE_FIELDS, |_, text| {
                 let digits = phone_digits(text);
                 let digits = digits.as_bytes();
                 for run in digits.windows(PHONE_RUN) {

@@ -137,7 +137,7 @@ impl<'a> Searcher<'a> {
         }
         for m in 0..records.member_count() {
             if let Some(alias) = records.member_text(m, TextField::Alias) {
-                let words = latin_words(alias);
+                let words = latin_words(&alias);
                 for start in 0..words.len() {
                     index.add(family::ALIAS, words[start..].join("'").as_bytes(), m as u32);
                 }

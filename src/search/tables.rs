@@ -88,8 +88,8 @@ impl SearchTables {
         // [`Self::read_syllables`] checks a record when it is read, and the engine gives a name
         // whose record does not decode no readings.
         let readings_range = section(TAG_READINGS, "READ")?;
-        let readings = record_starts(bytes, readings_range, "READ")?;
         let expected = groups_from as usize + records.group_count();
+        let readings = record_starts(bytes, readings_range, "READ", expected)?;
         if readings.len() - 1 != expected {
             return Err(SnapshotError::corrupt(
                 "READ",
@@ -110,7 +110,7 @@ impl SearchTables {
         };
 
         let chars_range = section(TAG_CHARS, "CHAR")?;
-        let char_records = record_starts(bytes, chars_range, "CHAR")?;
+        let char_records = record_starts(bytes, chars_range, "CHAR", 0)?;
         for (i, start) in char_records.windows(2).enumerate() {
             let mut r = Reader::new(&bytes[start[0] as usize..start[1] as usize]);
             let decoded = (|| {

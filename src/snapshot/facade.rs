@@ -93,6 +93,13 @@ impl Snapshot {
         self.records.member(position)
     }
 
+    /// Checks what opening leaves to be checked where it is read: that every member record's
+    /// texts decode (docs/snapshot.md#what-opening-checks). A snapshot that opens reads without
+    /// a panic either way; this tells one whose writer got a member record wrong, and which.
+    pub fn check_member_texts(&self) -> Result<(), SnapshotError> {
+        self.records.check_member_texts()
+    }
+
     /// The group at `position` (0 ≤ position < [`Self::group_count`]).
     pub fn group(&self, position: usize) -> GroupRecord<'_> {
         self.records.group(position)

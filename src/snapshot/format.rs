@@ -4,7 +4,7 @@
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = [0x89, b'T', b'X', b'L', b'\r', b'\n', 0x1a, b'\n'];
 /// The layout version this crate writes and reads.
-pub const FORMAT_VERSION: u16 = 7;
+pub const FORMAT_VERSION: u16 = 8;
 
 pub(crate) const HEADER_LEN: usize = 44;
 pub(crate) const SECTION_ENTRY_LEN: usize = 12;
@@ -313,13 +313,16 @@ impl<'a> Reader<'a> {
 /// Where each length-prefixed record of a record section starts, and the section's end: record
 /// `i`, its length prefix included, is `bytes[starts[i]..starts[i + 1]]`. An error names the
 /// section (`name`) and the record that breaks the framing.
+/// `expected` is how many records there should be, to reserve room for: capped by what the
+/// section can hold, so that a hostile count costs nothing.
 pub(crate) fn record_starts(
     bytes: &[u8],
     section: std::ops::Range<usize>,
     name: &'static str,
+    expected: usize,
 ) -> Result<Vec<u32>, SnapshotError> {
     let mut reader = Reader::new(&bytes[section.clone()]);
-    let mut starts = Vec::new();
+    let mut starts = Vec::with_capacity(expected.min(section.len()) + 1);
     while !reader.is_empty() {
         let record = starts.len();
         starts.push((section.start + reader.position()) as u32);

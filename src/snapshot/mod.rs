@@ -26,13 +26,13 @@
 //!    the members and write its sections, the records layer write the records, and the
 //!    container put them together. These are the only places here that name `crate::search`.
 //!
-//! # Layout (format version 7, [`FORMAT_VERSION`]; all integers little-endian)
+//! # Layout (format version 8, [`FORMAT_VERSION`]; all integers little-endian)
 //!
 //! ```text
 //! offset  size  field
 //!      0     8  magic: 89 'T' 'X' 'L' 0D 0A 1A 0A  (catches text-mode and truncation mangling,
 //!                                                  like PNG's)
-//!      8     2  format version (7)
+//!      8     2  format version (8)
 //!     10     2  number of sections, S
 //!     12     4  total length of the file in bytes
 //!     16     4  checksum: the low 32 bits of the XXH3-64 (seed 0) of every byte from
@@ -46,22 +46,25 @@
 //! Each section's tag appears once; sections lie after the section table, inside the file, and
 //! overlap none. The opener finds the sections below by their tags. A section with any other
 //! tag is held to the same rules and otherwise ignored — but that is no way for later versions
-//! to add sections: the opener reads version 7 only and refuses any other
+//! to add sections: the opener reads version 8 only and refuses any other
 //! ([`SnapshotError::UnsupportedVersion`]), so a newer layout is refused before its sections are
 //! looked at.
 //!
 //! The sections:
 //!
-//! - `META`: the organisation's name (a string).
+//! - `META`: the organisation's name, then the e-mail domain (strings; the domain may be empty):
+//!   a member's address that is their account at this domain is stored empty.
 //! - `DEPT`: departments in preorder (parents first, siblings by sort number). Each record:
 //!   id, name, parent position + 1 (0 for the topmost), sort number, flags (bit 0: path label
 //!   only; the rest zero), headcount, then the leaders as member positions.
 //! - `MEMB`: members in their static ranking order (pinned first, then sort number, then pinyin
-//!   order), so that a smaller position ranks higher. Each record: account, name, flags (bit 0
-//!   disabled, bit 1 followed, bit 2 pinned, bits 4–5 gender; the rest zero), a presence mask
-//!   over the [`TextField`](crate::fields::TextField)s followed by the present ones, the
-//!   memberships as (department position, sort number), then the custom attributes as (name,
-//!   value).
+//!   order), so that a smaller position ranks higher. Each record: the memberships as
+//!   (department position, sort number) — first, since they are all that opening reads of a
+//!   member — then account, name, flags (bit 0 disabled, bit 1 followed, bit 2 pinned, bits 4–5
+//!   gender; the rest zero), a presence mask over the
+//!   [`TextField`](crate::fields::TextField)s followed by the present ones (an e-mail address
+//!   at the `META` domain whose local part is the account stored empty), then the custom
+//!   attributes as (name, value).
 //! - `GRUP`: public groups with at least one visible member, in directory order. Each record:
 //!   id, name, then the member positions.
 //! - the search sections `READ` (the readings of every name), `CHAR` (the readings of each
@@ -81,17 +84,19 @@
 //!
 //! Magic, version (exactly [`FORMAT_VERSION`]), length (a short file is reported as truncated at
 //! its length), checksum, then every section: bounds, overlaps and repeated tags, that the known
-//! ones are all there; every record of `DEPT`, `MEMB` and `GRUP` in full (UTF-8 but for the
-//! members' texts, positions that point at existing records, parents before children), after
-//! which reading a record cannot fail; and of the search sections, what makes reading them
-//! safe: the framing and number of `READ` records, every `CHAR` and `WORD` entry. A file that
+//! ones are all there; every record of `DEPT` and `GRUP` in full (UTF-8, positions that point
+//! at existing records, parents before children); the framing of every `MEMB` record and its
+//! memberships; and of the search sections, what makes reading them safe: the framing and
+//! number of `READ` records, every `CHAR` and `WORD` entry. A file that
 //! fails any check is refused with a [`SnapshotError`] that says what and where; nothing panics
 //! and nothing loops on hostile input.
 //!
 //! Two things are checked where they are read rather than at open, because checking them at open
-//! would be a large part of opening's cost: the texts of the member records, checked to be
-//! UTF-8 when one is read (one that is not reads as U+FFFD), and the contents of a `READ`
-//! record (one that does not decode gives its name no syllables, so no keys). Only a buggy or
+//! would be a large part of opening's cost: the member records after their memberships (a text
+//! that is not UTF-8 reads as U+FFFD; a record whose texts do not decode reads as what it holds
+//! up to the fault, the same in every accessor, and [`Snapshot::check_member_texts`], which
+//! `tongxunlu inspect` runs, names it), and the contents of a `READ` record (one that does not
+//! decode gives its name no syllables, so no keys). Only a buggy or
 //! hostile writer can get either wrong behind a matching checksum. Nothing of the index comes
 //! from the file, so every byte is checked at open or where it is read, and no file can make
 //! the engine panic. A well-formed hostile file can still hold wrong contents: a [`signature`]

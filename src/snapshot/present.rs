@@ -2,12 +2,14 @@
 //! names: what `tongxunlu inspect --json` prints and what JavaScript receives, from one place.
 //! Part of the facade: a search result is described from the records it points at.
 
+use std::borrow::Cow;
+
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::facade::Snapshot;
 use super::format::hex;
 use super::records::MemberRecord;
-use crate::fields::Gender;
+use crate::fields::{Gender, TextField};
 use crate::search::{Field, Hit, ResultKind, Way};
 
 /// The counts and identity of a snapshot.
@@ -120,7 +122,7 @@ pub struct HitInfo<'s> {
     /// `in_department` or `typo`.
     pub way: Way,
     /// The matched field's displayed text, which `ranges` index by character.
-    pub text: &'s str,
+    pub text: Cow<'s, str>,
     /// Half-open character ranges of `text` to highlight.
     pub ranges: Vec<(u32, u32)>,
     /// Match quality, higher is better (see [`Hit::score`]).
@@ -129,7 +131,7 @@ pub struct HitInfo<'s> {
 
 /// A member's present text fields, serialised as `key: value` entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fields<'s>(pub Vec<(&'static str, &'s str)>);
+pub struct Fields<'s>(pub Vec<(&'static str, Cow<'s, str>)>);
 
 /// Name/value pairs in their stored order, serialised as a map.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,24 +225,32 @@ impl Snapshot {
         let (userid, id, name, text) = match hit.kind {
             ResultKind::Member => {
                 let m = self.member(hit.position);
-                let text = match hit.field {
-                    Field::Name | Field::Department => Some(m.name),
-                    Field::Alias => m.text(crate::fields::TextField::Alias),
-                    Field::Account => Some(m.userid),
-                    Field::WeixinId => m.text(crate::fields::TextField::WeixinId),
-                    Field::Email => m.text(crate::fields::TextField::Email),
-                    Field::Mobile => m.text(crate::fields::TextField::Mobile),
-                    Field::Telephone => m.text(crate::fields::TextField::Telephone),
+                let (userid, name) = (m.userid, m.name);
+                let field = match hit.field {
+                    Field::Name | Field::Department => None,
+                    Field::Account => None,
+                    Field::Alias => Some(TextField::Alias),
+                    Field::WeixinId => Some(TextField::WeixinId),
+                    Field::Email => Some(TextField::Email),
+                    Field::Mobile => Some(TextField::Mobile),
+                    Field::Telephone => Some(TextField::Telephone),
                 };
-                (Some(m.userid), None, m.name, text.unwrap_or_default())
+                let text = match (hit.field, field) {
+                    (Field::Account, _) => Cow::Borrowed(userid),
+                    (_, None) => Cow::Borrowed(name),
+                    (_, Some(wanted)) => {
+                        m.fields.into_iter().find(|(f, _)| *f == wanted).map(|(_, v)| v).unwrap_or_default()
+                    }
+                };
+                (Some(userid), None, name, text)
             }
             ResultKind::Department => {
                 let d = self.department(hit.position);
-                (None, Some(d.id), d.name, d.name)
+                (None, Some(d.id), d.name, Cow::Borrowed(d.name))
             }
             ResultKind::Group => {
                 let g = self.group(hit.position);
-                (None, Some(g.id), g.name, g.name)
+                (None, Some(g.id), g.name, Cow::Borrowed(g.name))
             }
         };
         HitInfo {

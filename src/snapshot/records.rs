@@ -7,6 +7,7 @@
 //! the file's bytes. Nothing here knows of search: the index layer reads the records through
 //! these accessors, and takes what it is checked against and built from out of [`Structure`].
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -22,6 +23,7 @@ pub(crate) mod write;
 pub(crate) struct Records {
     container: Container,
     corp_name: Range<usize>,
+    email_domain: Range<usize>,
     departments: Table,
     members: Table,
     groups: Table,
@@ -120,9 +122,10 @@ pub struct MemberRecord<'s> {
     pub followed: bool,
     /// Pinned (置顶): ranks before the others.
     pub pinned: bool,
-    /// The text fields present, in [`TextField::ALL`] order.
+    /// The text fields present, in [`TextField::ALL`] order. Borrowed from the file but for an
+    /// e-mail address stored as the account at the snapshot's domain.
     #[serde(skip)]
-    pub fields: Vec<(TextField, &'s str)>,
+    pub fields: Vec<(TextField, Cow<'s, str>)>,
     /// (department position, sort number in that department).
     pub departments: Vec<(usize, u32)>,
     /// The custom attributes the viewer may see, as (name, value) in directory order.
@@ -131,8 +134,8 @@ pub struct MemberRecord<'s> {
 
 impl<'s> MemberRecord<'s> {
     /// The value of a text field, if the snapshot holds it.
-    pub fn text(&self, field: TextField) -> Option<&'s str> {
-        self.fields.iter().find(|(f, _)| *f == field).map(|(_, v)| *v)
+    pub fn text(&self, field: TextField) -> Option<&str> {
+        self.fields.iter().find(|(f, _)| *f == field).map(|(_, v)| v.as_ref())
     }
 }
 
@@ -153,18 +156,21 @@ impl Records {
     pub(crate) fn open(container: Container) -> Result<(Records, Structure), SnapshotError> {
         let bytes = container.bytes();
         let meta = container.section(TAG_META, "META")?;
-        let corp_name = {
+        let (corp_name, email_domain) = {
             let mut r = Reader::new(&bytes[meta.clone()]);
-            let name = r.str().map_err(|e| SnapshotError::in_record("META", 0, e))?;
-            let start = meta.start + r.position() - name.len();
-            start..start + name.len()
+            let mut string = || {
+                let text = r.str().map_err(|e| SnapshotError::in_record("META", 0, e))?;
+                let end = meta.start + r.position();
+                Ok::<_, SnapshotError>(end - text.len()..end)
+            };
+            (string()?, string()?)
         };
         let departments = index_records(bytes, container.section(TAG_DEPARTMENTS, "DEPT")?, "DEPT")?;
-        let members = index_records(bytes, container.section(TAG_MEMBERS, "MEMB")?, "MEMB")?;
+        let (members, memberships) = index_members(bytes, container.section(TAG_MEMBERS, "MEMB")?, departments.len())?;
         let groups = index_records(bytes, container.section(TAG_GROUPS, "GRUP")?, "GRUP")?;
-        let records = Records { container, corp_name, departments, members, groups };
-        let structure = records.check()?;
-        Ok((records, structure))
+        let records = Records { container, corp_name, email_domain, departments, members, groups };
+        let departments = records.check()?;
+        Ok((records, Structure { departments, memberships }))
     }
 
     /// The file the records lie in.
@@ -204,28 +210,42 @@ impl Records {
 
     /// The member at `position` (0 ≤ position < [`Self::member_count`]).
     pub(crate) fn member(&self, position: usize) -> MemberRecord<'_> {
-        decode_member(self.members.body(self.bytes(), position)).expect("records are checked when opening")
+        let (mut stored, mut departments, mut extattr) = (Vec::new(), Vec::new(), Vec::new());
+        let mut r = Reader::new(self.members.body(self.bytes(), position));
+        read_memberships(&mut r, &mut |department, order| departments.push((department, order)))
+            .expect("memberships are checked when opening");
+        let mut head = MemberHead::UNREAD;
+        let _ = read_texts(&mut r, &mut head, &mut |field, value| stored.push((field, value)), &mut |name, value| {
+            extattr.push((stored_text(name), stored_text(value)))
+        });
+        MemberRecord {
+            userid: stored_text(head.userid),
+            name: stored_text(head.name),
+            gender: head.gender,
+            disabled: head.flags & MEMBER_DISABLED != 0,
+            followed: head.flags & MEMBER_FOLLOWED != 0,
+            pinned: head.flags & MEMBER_PINNED != 0,
+            fields: stored
+                .into_iter()
+                .map(|(field, value)| (field, self.field_text(field, value, head.userid)))
+                .collect(),
+            departments,
+            extattr,
+        }
     }
 
     /// Only the name of the member at `position`: cheaper than [`Self::member`] where many
     /// candidates are looked at and few kept.
     pub(crate) fn member_name(&self, position: usize) -> &str {
-        let mut r = Reader::new(self.members.body(self.bytes(), position));
-        stored_text(r.str_bytes().and_then(|_userid| r.str_bytes()).expect("records are checked when opening"))
+        stored_text(self.member_account_and_name(position).1)
     }
 
-    /// Only one text field of the member at `position`: [`Self::member`] without allocating.
-    pub(crate) fn member_text(&self, position: usize, wanted: TextField) -> Option<&str> {
+    /// Only one text field of the member at `position`: [`Self::member`] without its lists.
+    pub(crate) fn member_text(&self, position: usize, wanted: TextField) -> Option<Cow<'_, str>> {
         let mut found = None;
-        let body = self.members.body(self.bytes(), position);
-        let read = read_member_dyn(
-            body,
-            &mut |field, value| found = found.or((field == wanted).then_some(value)),
-            &mut |_, _| {},
-            &mut |_, _| {},
-        );
-        read.expect("records are checked when opening");
-        found.map(stored_text)
+        let head =
+            self.member_texts(position, &mut |field, value| found = found.or((field == wanted).then_some(value)));
+        found.map(|value| self.field_text(wanted, value, head.userid))
     }
 
     /// The group at `position` (0 ≤ position < [`Self::group_count`]).
@@ -233,27 +253,90 @@ impl Records {
         decode_group(self.groups.body(self.bytes(), position)).expect("records are checked when opening")
     }
 
-    /// Calls `f` with each text field of the member at `position`, and answers the account:
-    /// one decoding of the record for what the derived lookups of search read.
-    pub(crate) fn each_member_text<'s>(&'s self, position: usize, mut f: impl FnMut(TextField, &'s str)) -> &'s str {
-        let body = self.members.body(self.bytes(), position);
-        let head =
-            read_member_dyn(body, &mut |field, value| f(field, stored_text(value)), &mut |_, _| {}, &mut |_, _| {});
-        stored_text(head.expect("records are checked when opening").userid)
+    /// Calls `f` with each of `fields` that the member at `position` has: one decoding of the
+    /// record for what the derived lookups of search read.
+    pub(crate) fn each_member_text(&self, position: usize, fields: &[TextField], mut f: impl FnMut(TextField, &str)) {
+        let mut found: [Option<&[u8]>; TextField::ALL.len()] = Default::default();
+        let head = self.member_texts(position, &mut |field, value| found[field as usize] = Some(value));
+        for &field in fields {
+            if let Some(value) = found[field as usize] {
+                f(field, &self.field_text(field, value, head.userid));
+            }
+        }
+    }
+
+    /// A text field's value as the record stores it, made whole: an e-mail address stored empty
+    /// is the account at the snapshot's e-mail domain (`META`).
+    fn field_text<'s>(&'s self, field: TextField, stored: &'s [u8], userid: &'s [u8]) -> Cow<'s, str> {
+        if field == TextField::Email && stored.is_empty() {
+            Cow::Owned(format!("{}@{}", stored_text(userid), self.email_domain()))
+        } else {
+            Cow::Borrowed(stored_text(stored))
+        }
+    }
+
+    /// The e-mail domain of the snapshot's addresses stored empty (`META`); empty when there is none.
+    fn email_domain(&self) -> &str {
+        std::str::from_utf8(&self.bytes()[self.email_domain.clone()]).unwrap_or_default()
     }
 
     /// Only the account of the member at `position`.
     pub(crate) fn member_account(&self, position: usize) -> &str {
-        stored_text(
-            Reader::new(self.members.body(self.bytes(), position))
-                .str_bytes()
-                .expect("records are checked when opening"),
-        )
+        stored_text(self.member_account_and_name(position).0)
     }
 
-    /// Checks every record once, so that the accessors above cannot fail later, and answers
-    /// what that learnt of the organisation's shape.
-    fn check(&self) -> Result<Structure, SnapshotError> {
+    /// The account and the name of the member at `position`, as stored, read without the rest
+    /// of the record: the derivations of search read them for every member. As in
+    /// [`read_texts`], what does not decode reads as U+FFFD.
+    fn member_account_and_name(&self, position: usize) -> (&[u8], &[u8]) {
+        let mut r = Reader::new(self.members.body(self.bytes(), position));
+        let unread = MemberHead::UNREAD;
+        match skip_memberships(&mut r).and_then(|()| r.str_bytes()) {
+            Ok(account) => (account, r.str_bytes().unwrap_or(unread.name)),
+            Err(_) => (unread.userid, unread.name),
+        }
+    }
+
+    /// Reads the texts of the member at `position` as far as they decode (see [`read_texts`]),
+    /// handing each text field to `field`.
+    fn member_texts<'s>(&'s self, position: usize, field: &mut dyn FnMut(TextField, &'s [u8])) -> MemberHead<'s> {
+        let mut r = Reader::new(self.members.body(self.bytes(), position));
+        let mut head = MemberHead::UNREAD;
+        let _ = skip_memberships(&mut r).and_then(|()| read_texts(&mut r, &mut head, field, &mut |_, _| {}));
+        head
+    }
+
+    /// Checks what opening leaves to be checked when read: that every member's texts decode,
+    /// as UTF-8, and fill the record exactly. Answers the first record that does not, with
+    /// what is wrong. `tongxunlu inspect` runs it; the page has no need to (see the module doc
+    /// of [`crate::snapshot`]).
+    pub(crate) fn check_member_texts(&self) -> Result<(), SnapshotError> {
+        let utf8 = |text: &[u8]| std::str::from_utf8(text).map(|_| ()).map_err(|_| Malformed::NotUtf8);
+        for i in 0..self.member_count() {
+            let mut r = Reader::new(self.members.body(self.bytes(), i));
+            let bad_text = std::cell::Cell::new(Ok(()));
+            let check = |text: &[u8]| bad_text.set(bad_text.get().and(utf8(text)));
+            let mut head = MemberHead::UNREAD;
+            skip_memberships(&mut r)
+                .and_then(|()| {
+                    read_texts(&mut r, &mut head, &mut |_, value| check(value), &mut |name, value| {
+                        check(name);
+                        check(value)
+                    })
+                })
+                .and_then(|()| finish(&r))
+                .and_then(|()| utf8(head.userid))
+                .and_then(|()| utf8(head.name))
+                .and(bad_text.get())
+                .map_err(|e| SnapshotError::in_record("MEMB", i, e))?;
+        }
+        Ok(())
+    }
+
+    /// Checks every department and group record once, so that the accessors above cannot fail
+    /// later (the members were checked as they were found, by [`index_members`]), and answers
+    /// each department's parent and whether it is a label.
+    fn check(&self) -> Result<Vec<(Option<usize>, bool)>, SnapshotError> {
         let (departments, members) = (self.department_count(), self.member_count());
         let bytes = self.bytes();
         let member_ref = |m: usize, section, i| {
@@ -273,37 +356,57 @@ impl Records {
             d.leaders.iter().try_for_each(|&m| member_ref(m, "DEPT", i))?;
             tree.push((d.parent, d.is_label));
         }
-        // Members are most of the file: read without building a record, keeping only where
-        // each one belongs.
-        let mut memberships = Memberships::with_capacity(members);
-        for i in 0..members {
-            let mut out_of_range = false;
-            let body = self.members.body(bytes, i);
-            let mut membership = |d: usize, _| {
-                if d < departments {
-                    memberships.push(d as u32);
-                } else {
-                    out_of_range = true;
-                }
-            };
-            read_member(body, &mut |_, _| {}, &mut membership, &mut |_, _| {})
-                .map_err(|e| SnapshotError::in_record("MEMB", i, e))?;
-            if out_of_range {
-                return Err(SnapshotError::in_record("MEMB", i, Malformed::DepartmentOutOfRange));
-            }
-            memberships.end_member();
-        }
         for i in 0..self.group_count() {
             let g = decode_group(self.groups.body(bytes, i)).map_err(|e| SnapshotError::in_record("GRUP", i, e))?;
             g.members.iter().try_for_each(|&m| member_ref(m, "GRUP", i))?;
         }
-        Ok(Structure { departments: tree, memberships })
+        Ok(tree)
     }
+}
+
+/// Finds where each member record starts and checks its memberships, the front of the record,
+/// keeping where each member belongs: members are most of the file, and this one pass over
+/// them, which builds no record and skips their texts, is most of opening one. The texts are
+/// checked where they are read (see [`read_texts`]).
+fn index_members(
+    bytes: &[u8],
+    section: Range<usize>,
+    departments: usize,
+) -> Result<(Table, Memberships), SnapshotError> {
+    let mut reader = Reader::new(&bytes[section.clone()]);
+    // Room for members of a few fields each, which saves regrowing the lists at the sizes where
+    // that costs, without reserving much that a directory of sparser records leaves unused
+    // (a page's memory after opening counts it).
+    let expected = section.len() / 64;
+    let mut starts = Vec::with_capacity(expected + 1);
+    let mut memberships = Memberships::with_capacity(expected);
+    while !reader.is_empty() {
+        let i = starts.len();
+        starts.push((section.start + reader.position()) as u32);
+        let body =
+            reader.index().and_then(|len| reader.bytes(len)).map_err(|e| SnapshotError::in_record("MEMB", i, e))?;
+        let mut out_of_range = false;
+        let mut membership = |d: usize, _| {
+            if d < departments {
+                memberships.push(d as u32);
+            } else {
+                out_of_range = true;
+            }
+        };
+        read_memberships(&mut Reader::new(body), &mut membership)
+            .map_err(|e| SnapshotError::in_record("MEMB", i, e))?;
+        if out_of_range {
+            return Err(SnapshotError::in_record("MEMB", i, Malformed::DepartmentOutOfRange));
+        }
+        memberships.end_member();
+    }
+    starts.push(section.end as u32);
+    Ok((Table { starts }, memberships))
 }
 
 /// Finds where each record of a record section starts.
 fn index_records(bytes: &[u8], section: Range<usize>, name: &'static str) -> Result<Table, SnapshotError> {
-    Ok(Table { starts: record_starts(bytes, section, name)? })
+    Ok(Table { starts: record_starts(bytes, section, name, 0)? })
 }
 
 fn decode_department(body: &[u8]) -> Result<DepartmentRecord<'_>, Malformed> {
@@ -322,33 +425,19 @@ fn decode_department(body: &[u8]) -> Result<DepartmentRecord<'_>, Malformed> {
     Ok(DepartmentRecord { id, name, parent, order, is_label: flags & DEPARTMENT_IS_LABEL != 0, headcount, leaders })
 }
 
-fn decode_member(body: &[u8]) -> Result<MemberRecord<'_>, Malformed> {
-    let (mut fields, mut departments, mut extattr) = (Vec::new(), Vec::new(), Vec::new());
-    let head = read_member_dyn(
-        body,
-        &mut |field, value| fields.push((field, stored_text(value))),
-        &mut |department, order| departments.push((department, order)),
-        &mut |name, value| extattr.push((stored_text(name), stored_text(value))),
-    )?;
-    Ok(MemberRecord {
-        userid: stored_text(head.userid),
-        name: stored_text(head.name),
-        gender: head.gender,
-        disabled: head.flags & MEMBER_DISABLED != 0,
-        followed: head.flags & MEMBER_FOLLOWED != 0,
-        pinned: head.flags & MEMBER_PINNED != 0,
-        fields,
-        departments,
-        extattr,
-    })
-}
-
 /// What a member record holds besides its lists; the texts as stored (see [`stored_text`]).
 struct MemberHead<'s> {
     userid: &'s [u8],
     name: &'s [u8],
     flags: u8,
     gender: Gender,
+}
+
+impl MemberHead<'_> {
+    /// What a record whose texts do not decode gives for what it did not reach: U+FFFD for the
+    /// account and the name, no flags.
+    const UNREAD: MemberHead<'static> =
+        MemberHead { userid: "\u{FFFD}".as_bytes(), name: "\u{FFFD}".as_bytes(), flags: 0, gender: Gender::Unknown };
 }
 
 /// A text of a member record, as read. Unlike every other string of a snapshot, these are not
@@ -360,33 +449,45 @@ fn stored_text(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or("\u{FFFD}")
 }
 
-/// Reads and checks a member record, handing each item of its lists to a callback: the text
-/// fields, the memberships as (department position, sort number), the custom attributes. The
-/// one reading of the layout, shared by the accessors, which keep what they ask for, and the
-/// opener, which keeps the memberships alone and so allocates nothing per member.
-///
-/// Two copies of it are compiled: the opener's, whose callbacks are inlined (it reads every
-/// member, and calling a `dyn` callback per field was a third of its time), and
-/// [`read_member_dyn`], the one every accessor shares, which the browser build's size counts.
-fn read_member<'s, Field, Membership, Attribute>(
-    body: &'s [u8],
-    field: &mut Field,
-    membership: &mut Membership,
-    attribute: &mut Attribute,
-) -> Result<MemberHead<'s>, Malformed>
+/// Reads the front of a member record, the memberships as (department position, sort number),
+/// handing each to `membership`. Opening reads these alone and checks them; generic so that
+/// the opener's callback, called for every member, is inlined.
+fn read_memberships<Membership>(r: &mut Reader<'_>, membership: &mut Membership) -> Result<(), Malformed>
 where
-    Field: FnMut(TextField, &'s [u8]) + ?Sized,
     Membership: FnMut(usize, u32) + ?Sized,
-    Attribute: FnMut(&'s [u8], &'s [u8]) + ?Sized,
 {
-    let mut r = Reader::new(body);
-    let userid = r.str_bytes()?;
-    let name = r.str_bytes()?;
+    for _ in 0..r.count()? {
+        let department = r.index()?;
+        membership(department, r.uint()?.try_into().map_err(|_| Malformed::SortNumberOutOfRange)?);
+    }
+    Ok(())
+}
+
+/// Moves a reader at the start of a member record past its memberships, to its texts.
+fn skip_memberships(r: &mut Reader<'_>) -> Result<(), Malformed> {
+    read_memberships(r, &mut |_, _| {})
+}
+
+/// Reads the rest of a member record, after its memberships: account, name and flags into
+/// `head`, then the text fields and the custom attributes, each handed to a callback — as far
+/// as they decode. Opening does not read these (they are most of the file, and reading them
+/// was most of opening); a record whose texts do not decode, which only a buggy or hostile
+/// writer can make behind a matching checksum, reads the same way in every accessor: as what
+/// it holds up to the fault. [`Records::check_member_texts`] finds such a record.
+fn read_texts<'s>(
+    r: &mut Reader<'s>,
+    head: &mut MemberHead<'s>,
+    field: &mut dyn FnMut(TextField, &'s [u8]),
+    attribute: &mut dyn FnMut(&'s [u8], &'s [u8]),
+) -> Result<(), Malformed> {
+    head.userid = r.str_bytes()?;
+    head.name = r.str_bytes()?;
     let flags = r.byte()?;
     if flags & !MEMBER_KNOWN_FLAGS != 0 {
         return Err(Malformed::UnknownMemberFlags);
     }
-    let gender = Gender::from_code(flags >> MEMBER_GENDER_SHIFT).ok_or(Malformed::UnknownGender)?;
+    head.gender = Gender::from_code(flags >> MEMBER_GENDER_SHIFT).ok_or(Malformed::UnknownGender)?;
+    head.flags = flags;
     let mask = r.byte()?;
     for f in TextField::ALL {
         if mask & f.bit() != 0 {
@@ -394,24 +495,9 @@ where
         }
     }
     for _ in 0..r.count()? {
-        let department = r.index()?;
-        membership(department, r.uint()?.try_into().map_err(|_| Malformed::SortNumberOutOfRange)?);
-    }
-    for _ in 0..r.count()? {
         attribute(r.str_bytes()?, r.str_bytes()?);
     }
-    finish(&r)?;
-    Ok(MemberHead { userid, name, flags, gender })
-}
-
-/// [`read_member`] with `dyn` callbacks: the copy the accessors share.
-fn read_member_dyn<'s>(
-    body: &'s [u8],
-    field: &mut dyn FnMut(TextField, &'s [u8]),
-    membership: &mut dyn FnMut(usize, u32),
-    attribute: &mut dyn FnMut(&'s [u8], &'s [u8]),
-) -> Result<MemberHead<'s>, Malformed> {
-    read_member(body, field, membership, attribute)
+    Ok(())
 }
 
 fn decode_group(body: &[u8]) -> Result<GroupRecord<'_>, Malformed> {

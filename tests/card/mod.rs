@@ -360,7 +360,7 @@ fn no_card_of_the_sample_shows_a_field_the_policy_hides() {
         let member = dir.userlist.iter().find(|m| m.userid == snapshot.member(position).userid).unwrap();
         let (vcard, mecard) = (card.vcard(), card.mecard());
         // A WeChat id can also be part of a visible email address: that is no evidence.
-        let visible = [card.name, card.email.unwrap_or_default(), card.telephone.unwrap_or_default()];
+        let visible = [card.name, &card.email.unwrap_or_default(), &card.telephone.unwrap_or_default()];
         for secret in [member.mobile.as_deref(), member.weixin_id.as_deref()].into_iter().flatten() {
             if visible.iter().any(|v| v.contains(secret)) {
                 continue;

@@ -16,6 +16,11 @@ pub(super) fn leb(mut value: u64, out: &mut Vec<u8>) {
     out.push(value as u8);
 }
 
+/// A `META` section: the organisation's name, and no e-mail domain.
+pub(super) fn meta(corp: &str) -> Vec<u8> {
+    [string(corp), string("")].concat()
+}
+
 pub(super) fn string(s: &str) -> Vec<u8> {
     let mut out = Vec::new();
     leb(s.len() as u64, &mut out);
@@ -160,6 +165,15 @@ fn read_leb(bytes: &[u8]) -> Option<(u64, &[u8])> {
     None
 }
 
+/// The account of a member record: the string after its memberships.
+fn member_account(body: &[u8]) -> Option<&[u8]> {
+    let (count, mut rest) = read_leb(body)?;
+    for _ in 0..count.checked_mul(2)? {
+        rest = read_leb(rest)?.1;
+    }
+    Some(read_str(rest)?.0)
+}
+
 fn read_str(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let (len, rest) = read_leb(bytes)?;
     let len = usize::try_from(len).ok()?;
@@ -172,7 +186,7 @@ fn read_str(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
 pub(super) fn complete(mut sections: Vec<Section>) -> Vec<Section> {
     let body = |tag: [u8; 4]| sections.iter().find(|(t, _)| *t == tag).map(|(_, b)| b.as_slice()).unwrap_or_default();
     let accounts: Vec<&[u8]> =
-        record_bodies(body(MEMB)).into_iter().map(|r| read_str(r).map_or(&[][..], |(account, _)| account)).collect();
+        record_bodies(body(MEMB)).into_iter().map(|r| member_account(r).unwrap_or_default()).collect();
     let labels: Vec<bool> = record_bodies(body(DEPT))
         .into_iter()
         .map(|r| {
@@ -198,11 +212,11 @@ pub(super) fn complete(mut sections: Vec<Section>) -> Vec<Section> {
 
 /// The record sections of a directory, completed with minimal search sections.
 pub(super) fn records_snapshot(departments: Vec<u8>, members: Vec<u8>, groups: Vec<u8>) -> Vec<u8> {
-    assemble(&complete(vec![(META, string("x")), (DEPT, departments), (MEMB, members), (GRUP, groups)]))
+    assemble(&complete(vec![(META, meta("x")), (DEPT, departments), (MEMB, members), (GRUP, groups)]))
 }
 
 pub(super) fn empty_directory() -> Vec<Section> {
-    complete(vec![(META, string("x")), (DEPT, vec![]), (MEMB, vec![]), (GRUP, vec![])])
+    complete(vec![(META, meta("x")), (DEPT, vec![]), (MEMB, vec![]), (GRUP, vec![])])
 }
 
 pub(super) fn dept_record(parent: u64, name: &str, flags: u8) -> Vec<u8> {
@@ -210,7 +224,7 @@ pub(super) fn dept_record(parent: u64, name: &str, flags: u8) -> Vec<u8> {
 }
 
 pub(super) fn member_record(userid: &str, name: &str, department: u64) -> Vec<u8> {
-    record(&[T::S(userid.into()), T::S(name.into()), T::B(0), T::B(0), T::U(1), T::U(department), T::U(0), T::U(0)])
+    record(&[T::U(1), T::U(department), T::U(0), T::S(userid.into()), T::S(name.into()), T::B(0), T::B(0), T::U(0)])
 }
 
 /// A small valid snapshot with real search sections, written by hand: a path label 上级 and under
@@ -221,7 +235,7 @@ pub(super) fn member_record(userid: &str, name: &str, department: u64) -> Vec<u8
 /// index: search and the A–Z bar go by what the engine derives from these readings.
 pub(super) fn hand_written() -> (Vec<Section>, SearchParts) {
     let records = vec![
-        (META, string("手写公司")),
+        (META, meta("手写公司")),
         (DEPT, [dept_record(0, "上级", 1), dept_record(1, "总部", 0)].concat()),
         (MEMB, [member_record("c", "张三", 1), member_record("a", "李四", 1), member_record("b", "王芳", 1)].concat()),
         (GRUP, record(&[T::U(7), T::S("项目组".into()), T::U(2), T::U(0), T::U(2)])),

@@ -86,9 +86,9 @@ fn hostile_member(n: u64) -> impl Strategy<Value = (String, Vec<u8>)> {
         list((text(), text()).prop_map(|(k, v)| vec![k, v])),
     )
         .prop_map(|(userid, name, flags, mask, values, memberships, extattr)| {
-            let mut out = vec![T::S(userid.clone()), name, T::B(flags), T::B(mask)];
+            let mut out = memberships;
+            out.extend([T::S(userid.clone()), name, T::B(flags), T::B(mask)]);
             out.extend(values.into_iter().take(mask.count_ones() as usize));
-            out.extend(memberships);
             out.extend(extattr);
             (userid, out)
         });
@@ -225,13 +225,13 @@ pub(super) fn consistent_snapshot() -> impl Strategy<Value = Vec<u8>> {
             let memb: Vec<u8> = members
                 .iter()
                 .flat_map(|(userid, name, flags, mask, values, memberships, extattr, _)| {
-                    let mut items = vec![T::S(userid.clone()), T::S(name.clone()), T::B(*flags), T::B(*mask)];
-                    items.extend(values.iter().take(mask.count_ones() as usize).map(|v| T::S(v.clone())));
                     let memberships: &[(Index, u32)] = if n == 0 { &[] } else { memberships };
-                    items.push(T::U(memberships.len() as u64));
+                    let mut items = vec![T::U(memberships.len() as u64)];
                     for (d, order) in memberships {
                         items.extend([T::U(d.index(n) as u64), T::U(u64::from(*order))]);
                     }
+                    items.extend([T::S(userid.clone()), T::S(name.clone()), T::B(*flags), T::B(*mask)]);
+                    items.extend(values.iter().take(mask.count_ones() as usize).map(|v| T::S(v.clone())));
                     items.push(T::U(extattr.len() as u64));
                     for (k, v) in extattr {
                         items.extend([T::S(k.clone()), T::S(v.clone())]);
@@ -249,7 +249,7 @@ pub(super) fn consistent_snapshot() -> impl Strategy<Value = Vec<u8>> {
                 .collect();
             let accounts: Vec<&[u8]> = members.iter().map(|member| member.0.as_bytes()).collect();
             let labels: Vec<bool> = departments.iter().map(|d| d.4 & 1 != 0).collect();
-            let mut sections = vec![(META, string(&corp)), (DEPT, dept), (MEMB, memb), (GRUP, grup)];
+            let mut sections = vec![(META, meta(&corp)), (DEPT, dept), (MEMB, memb), (GRUP, grup)];
             sections.extend(search.parts(&accounts, &labels, groups.len()).encode());
             assemble(&sections)
         })
@@ -274,7 +274,7 @@ pub(super) fn sloppy_snapshot() -> impl Strategy<Value = Vec<u8>> {
                         members.dedup_by(|a, b| a.0 == b.0);
                     }
                     let mut sections = complete(vec![
-                        (META, string("示例")),
+                        (META, meta("示例")),
                         (DEPT, departments.concat()),
                         (MEMB, members.into_iter().flat_map(|(_, r)| r).collect()),
                         (GRUP, groups.concat()),

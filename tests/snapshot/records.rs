@@ -50,27 +50,8 @@ fn broken_records_name_their_section_and_record() {
             vec![],
             "DEPT",
         ),
-        (
-            "an unknown gender",
-            dept(0),
-            record(&[T::S("a".into()), T::S("甲".into()), T::B(3 << 4), T::B(0), T::U(0), T::U(0)]),
-            vec![],
-            "MEMB",
-        ),
-        (
-            "a member flag bit no version defines",
-            dept(0),
-            record(&[T::S("a".into()), T::S("甲".into()), T::B(1 << 3), T::B(0), T::U(0), T::U(0)]),
-            vec![],
-            "MEMB",
-        ),
-        (
-            "a member flag bit above the gender",
-            dept(0),
-            record(&[T::S("a".into()), T::S("甲".into()), T::B(1 << 6), T::B(0), T::U(0), T::U(0)]),
-            vec![],
-            "MEMB",
-        ),
+        ("a member's memberships cut short", dept(0), record(&[T::U(2), T::U(0), T::U(0), T::U(0)]), vec![], "MEMB"),
+        ("a member's sort number past u32", dept(0), record(&[T::U(1), T::U(0), T::U(1 << 32)]), vec![], "MEMB"),
         (
             "a department flag bit no version defines",
             record(&[T::U(1), T::S("x".into()), T::U(0), T::U(1), T::B(2), T::U(0), T::U(0)]),
@@ -99,6 +80,41 @@ fn broken_records_name_their_section_and_record() {
     }
 }
 
+/// Opening reads a member record's memberships alone: the rest (account, name, flags, text
+/// fields, custom attributes) is checked where it is read (docs/snapshot.md#what-opening-checks).
+/// A record whose texts do not decode opens and reads, in every accessor and search, as what it
+/// holds up to the fault — U+FFFD for an account or name not reached — and
+/// `check_member_texts` (what `tongxunlu inspect` runs) names it.
+#[test]
+fn member_texts_that_do_not_decode_read_up_to_the_fault_and_are_named_by_the_check() {
+    let texts = |flags: u8, rest: &[T]| {
+        let mut items = vec![T::U(1), T::U(0), T::U(0), T::S("a".into()), T::S("甲".into()), T::B(flags), T::B(0)];
+        items.extend(rest.iter().cloned());
+        record(&items)
+    };
+    // (what, the record, the name it reads with)
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("an unknown gender", texts(3 << 4, &[T::U(0)]), "甲"),
+        ("a member flag bit no version defines", texts(1 << 3, &[T::U(0)]), "甲"),
+        ("a member flag bit above the gender", texts(1 << 6, &[T::U(0)]), "甲"),
+        ("bytes left over", texts(0, &[T::U(0), T::B(7)]), "甲"),
+        ("a text past the record's end", texts(0, &[T::U(1), T::U(9)]), "甲"),
+        ("a name past the record's end", record(&[T::U(1), T::U(0), T::U(0), T::S("a".into()), T::U(9)]), "\u{FFFD}"),
+    ];
+    for (what, member, name) in cases {
+        let s = Snapshot::open(records_snapshot(dept_record(0, "部", 0), member, vec![]))
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        read_everything(&s, true);
+        let m = s.member(0);
+        assert_eq!((m.userid, m.name, m.departments.as_slice()), ("a", name, &[(0, 0)][..]), "{what}");
+        assert_eq!((m.pinned, m.disabled, m.fields.len()), (false, false, 0), "{what}");
+        let e = s.check_member_texts().expect_err(what).to_string();
+        assert!(e.contains("MEMB") && e.contains("record 0"), "{what}: {e}");
+    }
+    let good = Snapshot::open(records_snapshot(dept_record(0, "部", 0), member_record("a", "甲", 0), vec![])).unwrap();
+    good.check_member_texts().unwrap();
+}
+
 /// A member's texts are checked to be UTF-8 when read rather than when the snapshot is opened
 /// (docs/snapshot.md#what-opening-checks): a record whose account, name or attribute is not
 /// UTF-8 opens, reads that text as U+FFFD and every other as stored, and nothing panics,
@@ -107,16 +123,16 @@ fn broken_records_name_their_section_and_record() {
 fn member_texts_that_are_not_utf8_read_as_the_replacement_character() {
     let broken = |bytes: &[u8]| T::Raw([&[bytes.len() as u8], bytes].concat());
     let members = [
-        record(&[broken(&[0xff, b'a']), T::S("甲".into()), T::B(0), T::B(0), T::U(0), T::U(0)]),
-        record(&[T::S("b".into()), broken(&[0xe5, 0xbc]), T::B(0), T::B(0), T::U(1), T::U(0), T::U(7), T::U(0)]),
+        record(&[T::U(0), broken(&[0xff, b'a']), T::S("甲".into()), T::B(0), T::B(0), T::U(0)]),
+        record(&[T::U(1), T::U(0), T::U(7), T::S("b".into()), broken(&[0xe5, 0xbc]), T::B(0), T::B(0), T::U(0)]),
         record(&[
+            T::U(1),
+            T::U(0),
+            T::U(0),
             T::S("c".into()),
             T::S("丙".into()),
             T::B(0),
             T::B(0),
-            T::U(1),
-            T::U(0),
-            T::U(0),
             T::U(1),
             T::S("工号".into()),
             broken(&[0xc0, 0x80]),
@@ -130,6 +146,8 @@ fn member_texts_that_are_not_utf8_read_as_the_replacement_character() {
     assert_eq!((s.member(1).userid, s.member(1).name), ("b", "\u{FFFD}"));
     assert_eq!((s.member(2).userid, s.member(2).name), ("c", "丙"));
     assert_eq!((s.find_member("b"), s.find_member("c")), (Some(1), Some(2)));
+    let e = s.check_member_texts().unwrap_err().to_string();
+    assert!(e.contains("MEMB") && e.contains("record 0") && e.contains("UTF-8"), "{e}");
 }
 
 /// Accounts that repeat (only a buggy or hostile writer stores two members with one account)

@@ -334,8 +334,7 @@ fn readings_follow_members_then_listed_departments_then_groups() {
     let bytes = records_snapshot(dept_record(0, "部", 1), members.clone(), vec![]);
     Snapshot::open(bytes).unwrap();
     // The same department listed needs one more record than the minimal parts for a label give.
-    let sections =
-        complete(vec![(META, string("x")), (DEPT, dept_record(0, "部", 1)), (MEMB, members), (GRUP, vec![])]);
+    let sections = complete(vec![(META, meta("x")), (DEPT, dept_record(0, "部", 1)), (MEMB, members), (GRUP, vec![])]);
     let sections = replaced(sections, DEPT, dept_record(0, "部", 0));
     assert_corrupt("a listed department without its reading", assemble(&sections), "READ");
 }

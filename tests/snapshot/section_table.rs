@@ -37,7 +37,7 @@ fn missing_sections_are_named() {
 
 #[test]
 fn empty_sections_open_as_an_empty_directory() {
-    let mut sections = complete(vec![(META, string("空")), (DEPT, Vec::new()), (MEMB, Vec::new()), (GRUP, Vec::new())]);
+    let mut sections = complete(vec![(META, meta("空")), (DEPT, Vec::new()), (MEMB, Vec::new()), (GRUP, Vec::new())]);
     sections.push((*b"XTRA", vec![1, 2, 3])); // unknown sections are skipped
     let s = Snapshot::open(assemble(&sections)).unwrap();
     assert_eq!((s.department_count(), s.member_count(), s.group_count()), (0, 0, 0));

@@ -19,15 +19,53 @@ pub(crate) fn sections(file: &mut ContainerWriter, directory: &Directory, view: 
     for (p, &i) in order.iter().enumerate() {
         position[i] = p;
     }
+    let domain = email_domain(directory, view);
     // The sections are written straight into the file (the members' are nearly half of it).
-    file.section(TAG_META, |w| meta(w, directory));
+    file.section(TAG_META, |w| meta(w, directory, &domain));
     file.section(TAG_DEPARTMENTS, |w| departments(w, directory, view, &position));
-    file.section(TAG_MEMBERS, |w| members(w, directory, view, order));
+    file.section(TAG_MEMBERS, |w| members(w, directory, view, order, &domain));
     file.section(TAG_GROUPS, |w| groups(w, directory, view, &position));
 }
 
-fn meta(section: &mut Writer, directory: &Directory) {
+fn meta(section: &mut Writer, directory: &Directory, email_domain: &str) {
     section.str(&directory.corp_name);
+    section.str(email_domain);
+}
+
+/// The e-mail domain of the snapshot (`META`): the one most of the view's members have an
+/// address at whose local part is their account (ties to the smaller), empty when no visible
+/// address is of that form. Such an address is stored empty ([`stored_email`]): it was a
+/// quarter of the file. Taken from what the view shows alone, so that it says nothing of members
+/// or fields the viewer may not see; and a change to a few members does not move it, so that
+/// it does not turn an update by difference into a rewrite.
+fn email_domain(directory: &Directory, view: &View) -> String {
+    if !view.visible_fields.contains(&PolicyField::Text(TextField::Email)) {
+        return String::new();
+    }
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for vm in &view.members {
+        let member = &directory.userlist[vm.member];
+        if let Some(domain) = member.email.as_deref().and_then(|e| account_domain(&member.userid, e)) {
+            *counts.entry(domain).or_default() += 1;
+        }
+    }
+    let most = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)));
+    most.map(|(domain, _)| domain.to_owned()).unwrap_or_default()
+}
+
+/// The domain of `email` when its local part is `userid`.
+fn account_domain<'e>(userid: &str, email: &'e str) -> Option<&'e str> {
+    email.strip_prefix(userid)?.strip_prefix('@').filter(|domain| !domain.is_empty())
+}
+
+/// A member's e-mail address as stored: empty when it is the account at the snapshot's e-mail
+/// domain (a directory's addresses are never empty: they are checked to be `name@domain`).
+fn stored_email<'e>(userid: &str, email: &'e str, domain: &str) -> &'e str {
+    if !domain.is_empty() && account_domain(userid, email) == Some(domain) {
+        ""
+    } else {
+        email
+    }
 }
 
 fn departments(section: &mut Writer, directory: &Directory, view: &View, position: &[usize]) {
@@ -49,7 +87,7 @@ fn departments(section: &mut Writer, directory: &Directory, view: &View, positio
     }
 }
 
-fn members(section: &mut Writer, directory: &Directory, view: &View, order: &[usize]) {
+fn members(section: &mut Writer, directory: &Directory, view: &View, order: &[usize], email_domain: &str) {
     let shows = |field: PolicyField| view.visible_fields.contains(&field);
     let text_fields: Vec<TextField> = TextField::ALL.into_iter().filter(|&f| shows(PolicyField::Text(f))).collect();
     let shows_gender = shows(PolicyField::Gender);
@@ -59,6 +97,12 @@ fn members(section: &mut Writer, directory: &Directory, view: &View, order: &[us
     for vm in order.iter().map(|&i| &view.members[i]) {
         let member = &directory.userlist[vm.member];
         r.bytes.clear();
+        // The memberships first: they are all that opening reads of a member.
+        r.uint(vm.memberships.len() as u64);
+        for &(department, order) in &vm.memberships {
+            r.uint(department as u64);
+            r.uint(order.into());
+        }
         r.str(&member.userid);
         r.str(&member.name);
         let gender = if shows_gender { member.gender } else { Gender::Unknown };
@@ -75,13 +119,8 @@ fn members(section: &mut Writer, directory: &Directory, view: &View, order: &[us
         r.byte(flags);
         let present = || text_fields.iter().filter_map(|&f| member.text(f).map(|v| (f, v)));
         r.byte(present().fold(0, |mask, (f, _)| mask | f.bit()));
-        for (_, value) in present() {
-            r.str(value);
-        }
-        r.uint(vm.memberships.len() as u64);
-        for &(department, order) in &vm.memberships {
-            r.uint(department as u64);
-            r.uint(order.into());
+        for (field, value) in present() {
+            r.str(if field == TextField::Email { stored_email(&member.userid, value, email_domain) } else { value });
         }
         let attributes = if shows_extattr { member.extattr.len() } else { 0 };
         r.uint(attributes as u64);

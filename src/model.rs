@@ -606,8 +606,8 @@ impl Directory {
             if !ids.insert(g.id) {
                 problems.push(at(), "the id is used by another group too".into());
             }
-            if g.name.trim().is_empty() {
-                problems.push(at(), "name is empty".into());
+            if let Err(why) = check_display_text(&g.name, MAX_NAME_CHARS) {
+                problems.push(at(), format!("name {why}"));
             }
             let mut seen = HashSet::new();
             for user in &g.userid {
@@ -762,10 +762,33 @@ pub fn member_field_problems(m: &Member) -> Vec<FieldProblem> {
     if let Err(why) = check_account(&m.userid) {
         push(&["userid"], format!("userid {why}"));
     }
-    if m.name.trim().is_empty() {
-        push(&["name"], "name is empty".into());
-    } else if m.name.chars().count() > 64 {
-        push(&["name"], format!("name is {} characters long; at most 64 are allowed", m.name.chars().count()));
+    if let Err(why) = check_display_text(&m.name, MAX_NAME_CHARS) {
+        push(&["name"], format!("name {why}"));
+    }
+    // An alias or a position may hold what a name may not (a card escapes a line break, and
+    // drops control characters), but not without bound.
+    for (field, value, max) in
+        [(&["alias"], &m.alias, MAX_NAME_CHARS), (&["position"], &m.position, MAX_POSITION_CHARS)]
+    {
+        let chars = value.as_deref().map_or(0, |v| v.chars().count());
+        if chars > max {
+            push(field, format!("{} is {chars} characters long; at most {max} are allowed", field[0]));
+        }
+    }
+    if m.extattr.len() > MAX_ATTRIBUTES {
+        push(&["extattr"], format!("extattr has {} attributes; at most {MAX_ATTRIBUTES} are allowed", m.extattr.len()));
+    }
+    for (name, value) in &m.extattr {
+        if let Err(why) = check_display_text(name, MAX_NAME_CHARS) {
+            push(&["extattr"], format!("extattr name {why}"));
+        } else if value.chars().count() > MAX_ATTRIBUTE_CHARS || value.chars().any(char::is_control) {
+            push(
+                &["extattr"],
+                format!(
+                    "extattr {name:?} is longer than {MAX_ATTRIBUTE_CHARS} characters or holds a control character"
+                ),
+            );
+        }
     }
     if m.department.is_empty() {
         push(&["department"], "department is empty; a member is in at least one department".into());
@@ -815,6 +838,41 @@ pub fn member_field_problems(m: &Member) -> Vec<FieldProblem> {
     }
     out
 }
+/// The most characters a member's name or alias, a group's name or a custom attribute's name
+/// may have.
+pub const MAX_NAME_CHARS: usize = 64;
+/// The most characters a position (职务) may have.
+pub const MAX_POSITION_CHARS: usize = 128;
+/// The most characters a custom attribute's value may have.
+pub const MAX_ATTRIBUTE_CHARS: usize = 256;
+/// The most custom attributes a member may have.
+pub const MAX_ATTRIBUTES: usize = 64;
+
+/// A name shown as a line of the page — of a member, a department, a group, a custom attribute:
+/// at least one visible character, no control character (a NUL, a line break, a tab, an
+/// escape), and at most `max` characters. The search derives keys from names that grow faster
+/// than their length, so the limit is also what keeps a hostile one from costing megabytes. The
+/// message finishes a sentence that starts with the field: `name is empty`.
+pub fn check_display_text(text: &str, max: usize) -> Result<(), String> {
+    let invisible = |c: char| {
+        c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+    };
+    if text.trim().is_empty() {
+        return Err("is empty".into());
+    }
+    if text.chars().all(invisible) {
+        return Err(format!("{text:?} has no visible character"));
+    }
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(format!("holds the control character U+{:04X}", u32::from(c)));
+    }
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(format!("is {chars} characters long; at most {max} are allowed"));
+    }
+    Ok(())
+}
+
 /// 账号: letters, digits and `_ - . @`, starting with a letter or digit, at most 64 characters.
 pub fn check_account(account: &str) -> Result<(), AccountError> {
     let first = account.chars().next().ok_or(AccountError::Empty)?;
@@ -971,6 +1029,9 @@ pub fn check_department_name(name: &str) -> Result<(), DepartmentNameError> {
     if name.trim().is_empty() {
         return Err(DepartmentNameError::Empty);
     }
+    if let Err(why) = check_display_text(name, usize::MAX) {
+        return Err(DepartmentNameError::NotShown { name: name.to_owned(), why });
+    }
     let width = name_width(name);
     if width > 50 {
         return Err(DepartmentNameError::TooLong { name: name.to_owned(), width });
@@ -985,6 +1046,14 @@ pub enum DepartmentNameError {
     /// The name is empty or only spaces.
     #[error("is empty")]
     Empty,
+    /// Nothing visible, or a control character ([`check_display_text`]).
+    #[error("{why}")]
+    NotShown {
+        /// The name refused.
+        name: String,
+        /// What is wrong with it.
+        why: String,
+    },
     /// Wider than 50 units ([`name_width`]).
     #[error("{name:?} is too long ({width} of at most 50 units; a CJK character counts as two)")]
     TooLong {

@@ -524,3 +524,57 @@ fn inspect_names_a_member_record_that_opening_leaves_unchecked() {
     let (code, _, stderr) = run(&dir, &["search", "flags.txl", "a"]);
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+/// Inputs are regular files: a device is not read until memory runs out, nor does a pipe with
+/// no writer hang the command. A directory file saved with a byte-order mark (Windows Notepad)
+/// reads. An output that is an input, by its name or through a link, is refused before
+/// anything is written; importing into a directory file may write it over.
+#[test]
+fn inputs_are_regular_files_and_outputs_never_overwrite_them() {
+    let dir = workdir("cli", "inputs");
+    let json = generate(&SampleSpec { members: 30, seed: 2, preset: Preset::Company }).to_json_pretty();
+    std::fs::write(dir.join("dir.json"), &json).unwrap();
+    std::fs::write(dir.join("bom.json"), format!("\u{FEFF}{json}")).unwrap();
+
+    let (code, _, stderr) = run(&dir, &["snapshot", "/dev/zero", "--viewer", "exec001", "-o", "x.txl"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(stderr, "tongxunlu: error: /dev/zero: not a regular file (a device, a pipe or a folder); give a file\n");
+    let fifo = dir.join("fifo.csv");
+    let _ = std::fs::remove_file(&fifo);
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (code, _, stderr) = run(&dir, &["import", "fifo.csv", "-o", "x.json"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("fifo.csv: not a regular file"), "{stderr}");
+
+    let (code, _, stderr) = run(&dir, &["snapshot", "bom.json", "--viewer", "exec001", "-o", "bom.txl"]);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let _ = std::fs::remove_file(dir.join("link.json"));
+    std::os::unix::fs::symlink("dir.json", dir.join("link.json")).unwrap();
+    assert_eq!(run(&dir, &["export", "dir.json", "-o", "dir.csv"]).0, Some(0));
+    for args in [
+        &["snapshot", "dir.json", "--viewer", "exec001", "-o", "dir.json"][..],
+        &["snapshot", "dir.json", "--viewer", "exec001", "-o", "link.json"],
+        &["import", "dir.csv", "-o", "dir.csv"],
+        &["import", "dir.csv", "-o", "x.json", "--errors", "dir.csv"],
+        &["delta", "bom.txl", "bom.txl", "-o", "bom.txl"],
+    ] {
+        let (code, stdout, stderr) = run(&dir, args);
+        assert_eq!((code, stdout.as_str()), (Some(1), ""), "{args:?}: {stderr}");
+        assert!(stderr.ends_with(": this is the input file; write the output to another file\n"), "{args:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("dir.json")).unwrap(), json, "the input is untouched");
+    let (code, _, stderr) = run(&dir, &["import", "dir.csv", "--into", "dir.json", "--update", "-o", "dir.json"]);
+    assert_eq!(code, Some(0), "an update in place: {stderr}");
+}
+
+/// `sample --members` is bounded: a hundred million is refused with clap's one-line reason, not
+/// an allocation failure and a backtrace.
+#[test]
+fn a_sample_of_a_hundred_million_members_is_refused() {
+    let dir = workdir("cli", "sample_limit");
+    let (code, _, stderr) = run(&dir, &["sample", "--members", "100000000", "-o", "x.json"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("100000000 is not in 1..=1000000"), "{stderr}");
+    assert!(!dir.join("x.json").exists());
+}

@@ -195,3 +195,41 @@ fn status_codes_map_to_states() {
     assert_eq!(statuses, [Status::Active, Status::Disabled, Status::NotFollowed, Status::Resigned]);
     assert!(dir.userlist[0].is_followed() && !dir.userlist[2].is_followed());
 }
+
+/// Names (of members, departments, groups and custom attributes) are shown as lines of the page:
+/// each needs a visible character and holds no control character (a NUL, a line break, an
+/// escape). They, aliases, positions and attribute values have length limits — which also bound
+/// what search derives from them, since the keys of a name grow faster than its length (a 64 KB
+/// alias once made a 288 MB snapshot).
+#[test]
+fn shown_texts_need_a_visible_character_no_control_character_and_a_bounded_length() {
+    let member_with = |extra: serde_json::Value| directory(base(), vec![with(member("a", "甲", &[2]), extra)]);
+    let cases = [
+        (json!({"name": "张\u{0}三"}), "name holds the control character U+0000"),
+        (json!({"name": "张三\n李四"}), "name holds the control character U+000A"),
+        (json!({"name": "\u{200B}"}), "has no visible character"),
+        (json!({"name": "\u{200B} \u{FEFF}"}), "has no visible character"),
+        (json!({"alias": "x".repeat(65)}), "alias is 65 characters long; at most 64 are allowed"),
+        (json!({"position": "经".repeat(129)}), "position is 129 characters long; at most 128 are allowed"),
+        (json!({"extattr": {"工号\n": "1"}}), "extattr name holds the control character U+000A"),
+        (json!({"extattr": {"工号": "1".repeat(257)}}), "longer than 256 characters"),
+    ];
+    for (extra, expected) in cases {
+        let p = problems(member_with(extra.clone()));
+        assert!(p.iter().any(|p| p.contains(expected)), "{extra}: {p:?}");
+    }
+    let fine = member_with(json!({"name": "欧阳娜娜", "alias": "Nana O'Yang", "position": "经".repeat(128)}));
+    assert!(Directory::from_value(fine).is_ok());
+
+    let group = |name: &str| {
+        let mut dir = directory(base(), vec![member("a", "甲", &[2])]);
+        dir["group"] = json!([{"id": 1, "name": name, "userid": ["a"]}]);
+        dir
+    };
+    assert!(problems(group(&"组".repeat(65)))[0].contains("name is 65 characters long"));
+    assert!(problems(group("项目\r组"))[0].contains("control character U+000D"));
+    assert!(Directory::from_value(group(&"组".repeat(64))).is_ok());
+    let department =
+        directory(vec![department(1, "公司", 0, 1), department(2, "技术\t部", 1, 1)], vec![member("a", "甲", &[1])]);
+    assert!(problems(department)[0].contains("control character U+0009"));
+}

@@ -37,6 +37,9 @@ struct Report {
 }
 
 pub(super) fn delta_command(old: &Path, new: &Path, output: Option<&Path>, json: bool, brotli: bool) -> Result<()> {
+    if let Some(output) = output {
+        super::refuse_overwriting(output, &[old, new])?;
+    }
     // Opened to check that both are snapshots this engine reads; the patch treats them as bytes.
     let (old_snapshot, new_snapshot) = (read_snapshot(old)?, read_snapshot(new)?);
     let (old_bytes, new_bytes) = (old_snapshot.as_bytes(), new_snapshot.as_bytes());

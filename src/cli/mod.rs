@@ -7,7 +7,7 @@
 //! command that partly failed). `main` prints it as one line on stderr and exits with 1.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -40,9 +40,9 @@ struct Cli {
 enum Command {
     /// Write a realistic synthetic directory.
     Sample {
-        /// How many members (resigned ones included).
-        #[arg(long, default_value_t = 5000)]
-        members: usize,
+        /// How many members (resigned ones included), at most a million.
+        #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        members: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// What kind of organisation.
@@ -230,6 +230,27 @@ pub enum Error {
         #[source]
         source: Option<tongxunlu::snapshot::delta::DeltaError>,
     },
+    /// An input that is not a regular file: a device such as `/dev/zero` would be read until
+    /// memory runs out, and a pipe without a writer would wait for ever.
+    #[error("{}: not a regular file (a device, a pipe or a folder); give a file", path.display())]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// An input larger than any the command reads.
+    #[error("{}: {bytes} bytes; files over {} MiB are not read", path.display(), MAX_INPUT_BYTES >> 20)]
+    InputTooLarge {
+        /// The path given.
+        path: PathBuf,
+        /// Its size.
+        bytes: u64,
+    },
+    /// An output that is one of the command's inputs: writing it would destroy the input.
+    #[error("{}: this is the input file; write the output to another file", path.display())]
+    OutputIsInput {
+        /// The output path given.
+        path: PathBuf,
+    },
     /// `import` was given neither a roster nor WeChat Work data.
     #[error("give a roster file, or --wecom-departments and --wecom-users")]
     NoImportInput,
@@ -286,7 +307,9 @@ pub fn run() -> Result<()> {
     }
 }
 
-fn sample_command(members: usize, seed: u64, kind: Kind, output: &Path) -> Result<()> {
+fn sample_command(members: u64, seed: u64, kind: Kind, output: &Path) -> Result<()> {
+    // At most a million: clap checked it.
+    let members = members as usize;
     let preset = match kind {
         Kind::Company => Preset::Company,
         Kind::School => Preset::School,
@@ -304,6 +327,7 @@ fn sample_command(members: usize, seed: u64, kind: Kind, output: &Path) -> Resul
 }
 
 fn snapshot_command(directory: &Path, viewer: &str, output: &Path, signing_key: Option<&Path>) -> Result<()> {
+    refuse_overwriting(output, &[directory])?;
     // The key first: a wrong path should not cost a build.
     let key = signing_key.map(SigningKey::read_pem_file).transpose()?;
     let directory = read_directory(directory)?;
@@ -337,7 +361,7 @@ pub(super) fn finish_output(printed: std::io::Result<()>) -> Result<()> {
 }
 
 fn read_directory(path: &Path) -> Result<Directory> {
-    let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = read_text(path)?;
     Directory::from_json(&text).map_err(|e| Error::in_file(path, e))
 }
 
@@ -350,8 +374,64 @@ fn open_snapshot(path: &Path, bytes: Vec<u8>) -> Result<Snapshot> {
     Snapshot::open(bytes).map_err(|e| Error::in_file(path, e))
 }
 
+/// The largest input file a command reads: well above a directory of a million members or its
+/// snapshot, well below what would exhaust a server's memory.
+const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads an input file: a regular file (see [`Error::NotAFile`]) of at most [`MAX_INPUT_BYTES`],
+/// both checked before anything is read.
 fn read(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|e| Error::io(path, e))
+    read_at_most(path, MAX_INPUT_BYTES)
+}
+
+/// [`read`] with another size limit; one over it answers `too_large(its size)`.
+fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    let metadata = fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !metadata.is_file() {
+        return Err(Error::NotAFile { path: path.to_owned() });
+    }
+    if metadata.len() > limit {
+        return Err(Error::InputTooLarge { path: path.to_owned(), bytes: metadata.len() });
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // A file that grows while it is read is still read no further than the limit.
+    fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes)).map_err(|e| Error::io(path, e))?;
+    Ok(bytes)
+}
+
+/// Reads an input text file as [`read`] does. A byte-order mark at its start, which Windows
+/// Notepad writes, is not part of the text.
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = read(path)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::io(path, io::Error::new(io::ErrorKind::InvalidData, format!("not UTF-8 text ({})", e.utf8_error())))
+    })?;
+    Ok(match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// Refuses an output path that is one of `inputs`, the same file by another name or link
+/// included.
+fn refuse_overwriting(output: &Path, inputs: &[&Path]) -> Result<()> {
+    if inputs.iter().any(|&input| same_file(output, input)) {
+        return Err(Error::OutputIsInput { path: output.to_owned() });
+    }
+    Ok(())
+}
+
+/// Whether both paths exist and are one file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        matches!((fs::metadata(a), fs::metadata(b)), (Ok(x), Ok(y)) if (x.dev(), x.ino()) == (y.dev(), y.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    }
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -5,7 +5,6 @@
 //! are imported — and then exits non-zero, so a script notices. `--errors` writes every bad row
 //! back as a template with a reason column.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -13,7 +12,7 @@ use clap::Args;
 use tongxunlu::model::DepartmentId;
 use tongxunlu::roster::{self, Format, ImportOptions, ImportReport, Mode, Organisation, PLACEHOLDER_ORGANISATION};
 
-use super::{read_directory, write, Error, Result};
+use super::{read_at_most, read_directory, read_text, refuse_overwriting, write, Error, Result};
 
 /// How many bad rows the summary prints; `--errors` writes them all.
 const PRINTED_ERRORS: usize = 20;
@@ -58,6 +57,14 @@ pub struct ExportArgs {
 }
 
 pub fn import_command(args: &ImportArgs) -> Result<()> {
+    // The directory imported into may be written over (an update in place); the files read
+    // from may not.
+    let inputs: Vec<&Path> =
+        args.roster.iter().chain(&args.wecom_departments).chain(&args.wecom_users).map(|p| p.as_path()).collect();
+    refuse_overwriting(&args.output, &inputs)?;
+    if let Some(errors) = &args.errors {
+        refuse_overwriting(errors, &inputs)?;
+    }
     let errors_format = args.errors.as_deref().map(Format::from_path).transpose()?;
     let (input, report) = match (&args.roster, &args.wecom_departments) {
         (Some(roster), _) => (roster.display().to_string(), import_roster(roster, args)?),
@@ -88,7 +95,7 @@ fn import_roster(path: &Path, args: &ImportArgs) -> Result<ImportReport> {
 }
 
 fn import_wecom(departments: &Path, users: &[PathBuf]) -> Result<ImportReport> {
-    let read = |path: &Path| fs::read_to_string(path).map_err(|e| Error::io(path, e));
+    let read = |path: &Path| read_text(path);
     let department_list = read(departments)?;
     let user_lists: Vec<(String, String)> =
         users.iter().map(|p| Ok((p.display().to_string(), read(p)?))).collect::<Result<_>>()?;
@@ -96,11 +103,12 @@ fn import_wecom(departments: &Path, users: &[PathBuf]) -> Result<ImportReport> {
     Ok(roster::import_wecom(&department_list, &user_lists)?)
 }
 
-/// Reads a roster, refusing one over the size limit before reading it.
+/// Reads a roster, refusing one over the roster size limit before reading it.
 fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    let len = fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
-    roster::check_size(len).map_err(|e| Error::in_file(path, e))?;
-    fs::read(path).map_err(|e| Error::io(path, e))
+    read_at_most(path, roster::MAX_BYTES as u64).map_err(|e| match e {
+        Error::InputTooLarge { bytes, .. } => Error::in_file(path, roster::RosterError::TooLarge { bytes }),
+        other => other,
+    })
 }
 
 fn print_summary(input: &str, report: &ImportReport, output: &Path) {
@@ -145,6 +153,7 @@ fn print_summary(input: &str, report: &ImportReport, output: &Path) {
 
 pub fn export_command(args: &ExportArgs) -> Result<()> {
     let format = Format::from_path(&args.output)?;
+    refuse_overwriting(&args.output, &[&args.directory])?;
     let directory = read_directory(&args.directory)?;
     let table = roster::export::table(&directory, args.department).map_err(|e| Error::in_file(&args.directory, e))?;
     write(&args.output, &table.write(format).map_err(|e| Error::in_file(&args.output, e))?)?;

@@ -190,6 +190,7 @@ struct RowValues {
 fn read_row(header: &Header, row: &SheetRow) -> RowValues {
     let width = row.cells.last().map_or(0, |&(col, _)| col as usize + 1);
     let mut values = RowValues { number: row.number, cells: vec![String::new(); width], ..RowValues::default() };
+    values.problems.extend(row.problem.iter().map(|reason| CellProblem { column: None, reason: reason.clone() }));
     for (col, cell) in &row.cells {
         let col = *col as usize;
         values.cells[col] = cell.display();

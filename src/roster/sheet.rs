@@ -106,6 +106,9 @@ pub struct SheetRow {
     pub number: u32,
     /// The non-empty cells, by 0-based column index, in column order.
     pub cells: Vec<(u32, Cell)>,
+    /// Why the row cannot be taken as the file stands: a CSV quote that opens a cell and never
+    /// closes. The import refuses such a row, and reads the rows after it as rows.
+    pub problem: Option<String>,
 }
 
 /// One worksheet (a CSV file is one).
@@ -131,6 +134,15 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, RosterError> {
         return Err(RosterError::XlsxNamedCsv);
     }
     let (text, encoding) = decode(bytes)?;
+    // A quote that opens a cell and never closes would make the rest of the file that one cell,
+    // and every later row would be lost in it: each such quote is read as a plain character
+    // instead, and its row refused.
+    let mut text = text.into_owned();
+    let mut unclosed_lines = Vec::new();
+    while let Some(at) = unclosed_quote(&text) {
+        unclosed_lines.push(1 + text[..at].matches('\n').count() as u64);
+        text.replace_range(at..at + 1, "");
+    }
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut lines = LineCounter::new(text.as_bytes());
@@ -140,7 +152,13 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, RosterError> {
         let record = record.map_err(RosterError::Csv)?;
         let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
         let number = line.saturating_sub(embedded_breaks);
-        embedded_breaks += record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
+        let breaks = record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
+        embedded_breaks += breaks;
+        let problem = unclosed_lines.iter().any(|l| (line..=line + breaks).contains(l)).then(|| {
+            "a quote (\") opens a cell and never properly closes it (a closing quote ends the cell), so the row cannot be \
+             read for sure: close the quote or remove it"
+                .to_owned()
+        });
         let number = u32::try_from(number).ok().filter(|&n| n <= MAX_ROWS).ok_or(RosterError::TooManyRows)?;
         let mut cells = Vec::new();
         for (col, field) in record.iter().enumerate() {
@@ -148,14 +166,47 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, RosterError> {
                 return Err(RosterError::TooManyColumns { row: number });
             }
             if !clean(field).is_empty() {
+                // A cell an export guarded against spreadsheets' formulas is read as it was.
+                let field = match field.strip_prefix(super::table::FORMULA_GUARD) {
+                    Some(guarded) if super::table::looks_like_formula(guarded) => guarded,
+                    _ => field,
+                };
                 cells.push((col as u32, Cell::Text(field.to_owned())));
             }
         }
-        if !cells.is_empty() {
-            rows.push(SheetRow { number, cells });
+        if !cells.is_empty() || problem.is_some() {
+            rows.push(SheetRow { number, cells, problem });
         }
     }
     Ok(Sheet { source: format!("CSV ({encoding})"), rows })
+}
+
+/// The byte offset of the first quote that opens a CSV cell and does not properly close it, if
+/// any: a quote at the start of a cell begins a quoted cell, in which `""` is a quote and `"`
+/// ends it — and must end the cell too. A quote that never closes is such a quote; so is one
+/// "closed" by the quote that opens a cell rows later, which is then followed by that cell's
+/// text: a stray quote took the rows in between.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut i, mut cell_start) = (0, true);
+    while i < bytes.len() {
+        if cell_start && bytes[i] == b'"' {
+            let open = i;
+            i += 1;
+            loop {
+                match (bytes.get(i), bytes.get(i + 1)) {
+                    (None, _) => return Some(open),
+                    (Some(b'"'), Some(b'"')) => i += 2,
+                    (Some(b'"'), None | Some(b',' | b'\r' | b'\n')) => break,
+                    (Some(b'"'), Some(_)) => return Some(open),
+                    _ => i += 1,
+                }
+            }
+        }
+        cell_start = matches!(bytes[i], b',' | b'\n' | b'\r');
+        i += 1;
+    }
+    None
 }
 
 /// The line a CSV record starts on, 1-based, blank lines counted.
@@ -270,7 +321,11 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, RosterError> {
                 rows.entry(row + 1).or_default().insert(col, value);
             }
         }
-        let rows = rows.into_iter().map(|(number, cells)| SheetRow { number, cells: cells.into_iter().collect() });
+        let rows = rows.into_iter().map(|(number, cells)| SheetRow {
+            number,
+            cells: cells.into_iter().collect(),
+            problem: None,
+        });
         sheets.push(Sheet { source: format!("sheet {name}"), rows: rows.collect() });
     }
     Ok(sheets)

@@ -5,7 +5,8 @@
 //! types while editing stays text instead of becoming `1.38001E+10`; an optional instruction line
 //! sits above the header, as in WeChat Work's template (the import finds the header below it).
 //! The CSV is UTF-8 with a byte-order mark, which Excel needs to show Chinese text, and has no
-//! instruction line, so that scripts can read it as a plain table.
+//! instruction line, so that scripts can read it as a plain table. A cell that a spreadsheet
+//! would run as a formula is written after an apostrophe ([`FORMULA_GUARD`]).
 
 use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
 
@@ -20,6 +21,28 @@ pub struct Table {
     pub header: Vec<String>,
     /// Each as wide as `header` or narrower.
     pub rows: Vec<Vec<String>>,
+}
+
+/// What a CSV cell that begins like a formula starts with: Excel and other spreadsheets run a
+/// cell that begins with `=`, `+`, `-` or `@` (or a tab or carriage return before one) as a
+/// formula when they open a CSV file, so an administrator opening an export would run whatever
+/// a member's field holds. Such a cell is written after an apostrophe, which makes it text, as
+/// OWASP advises; importing a CSV takes the apostrophe off again (`super::sheet`). `.xlsx`
+/// files need none of this: their cells are typed as text.
+pub(super) const FORMULA_GUARD: char = '\'';
+
+/// Whether a spreadsheet would take a CSV cell that begins so for a formula.
+pub(super) fn looks_like_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A cell as a CSV file holds it ([`FORMULA_GUARD`]).
+fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if looks_like_formula(cell) {
+        format!("{FORMULA_GUARD}{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 /// The worksheet's name in the files written.
@@ -38,7 +61,7 @@ impl Table {
         let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(b"\xEF\xBB\xBF".to_vec());
         writer.write_record(&self.header).map_err(RosterError::WriteCsv)?;
         for row in &self.rows {
-            writer.write_record(row).map_err(RosterError::WriteCsv)?;
+            writer.write_record(row.iter().map(|cell| csv_cell(cell).into_owned())).map_err(RosterError::WriteCsv)?;
         }
         writer.into_inner().map_err(|e| RosterError::WriteCsv(e.into_error().into()))
     }

@@ -177,7 +177,9 @@ enum Edit {
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         "[\\p{Han}]{2,3}|[A-Z][a-z]{2,6} [A-Z][a-z]{2,6}".prop_map(Edit::Name),
-        "[\\p{Han}]{2,6}".prop_map(Edit::Position),
+        // Some begin as a spreadsheet formula would: a CSV export guards them, and the import
+        // reads them back as they were.
+        "[\\p{Han}]{2,6}|[=+@\\-][\\p{Han}A-Z0-9(),]{1,6}".prop_map(Edit::Position),
         Just(Edit::Mobile),
         Just(Edit::Email),
         any::<bool>().prop_map(Edit::Gender),
@@ -276,5 +278,40 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// A CSV cell that begins with `=`, `+`, `-` or `@` would run as a formula when an administrator
+/// opens the export in a spreadsheet: it is written after an apostrophe, and importing the file
+/// reads it back as it was. The `.xlsx` export types its cells as text and needs no guard.
+#[test]
+fn a_csv_export_guards_cells_that_spreadsheets_would_run_as_formulas() {
+    let mut dir = sample(40, 3, Preset::Company);
+    let hostile = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1:A9)"];
+    for (m, position) in dir.userlist.iter_mut().zip(hostile) {
+        m.position = Some(position.to_owned());
+    }
+    dir.userlist[4].mobile = Some("+8613912345678".to_owned());
+    let bytes = export(&dir, None, Format::Csv).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let cells: Vec<String> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{FEFF}').as_bytes())
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    for cell in &cells {
+        assert!(!cell.starts_with(['=', '+', '-', '@']), "an unguarded cell: {cell:?}");
+    }
+    for position in hostile {
+        assert!(cells.contains(&format!("'{position}")), "{position} is not guarded");
+    }
+    assert!(cells.contains(&"'+8613912345678".to_owned()));
+    for format in [Format::Csv, Format::Xlsx] {
+        let bytes = export(&dir, None, format).unwrap();
+        let report = roster::import(&bytes, format, Some(dir.clone()), &options(Mode::Update)).unwrap();
+        assert!(report.errors.is_empty(), "{:#?}", report.errors);
+        assert_eq!(report.directory, dir, "{format:?}");
     }
 }

@@ -636,3 +636,26 @@ fn wecom_a_user_repeated_by_two_responses_is_imported_once() {
     assert_eq!(report.imported, 4);
     assert!(report.notes.iter().any(|n| n == "7 user records repeated with identical data were imported once"));
 }
+
+/// A quote that opens a CSV cell and never closes used to swallow every later row into that
+/// cell, with 0 errors reported. Now its row is refused, saying why, and every other row is
+/// imported as a row.
+#[test]
+fn an_unclosed_quote_refuses_its_row_and_loses_no_later_row() {
+    let text = csv(&[
+        "张一,zhangyi,13800000001,zy@example.com,上海顺城物流有限公司->技术中心",
+        "张二,zhanger,13800000002,\"ze@example.com,上海顺城物流有限公司->技术中心",
+        "张三三,zhangsansan,13800000003,zss@example.com,上海顺城物流有限公司->技术中心",
+        "张四,zhangsi,13800000004,zs4@example.com,\"上海顺城物流有限公司->技术中心\"",
+    ]);
+    let report = import_csv(&text, Some(roster_company()), Mode::Add);
+    assert_eq!(report.rows_read, 4);
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    assert_eq!(report.errors[0].place, Place::Row(3));
+    assert!(report.errors[0].to_string().contains("never properly closes"), "{}", report.errors[0]);
+    for account in ["zhangyi", "zhangsansan", "zhangsi"] {
+        let m = member_of(&report.directory, account);
+        assert_eq!(m.position, None, "{account}: nothing of another row ran into it");
+    }
+    assert!(report.directory.userlist.iter().all(|m| m.userid != "zhanger"));
+}

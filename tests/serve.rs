@@ -336,6 +336,74 @@ fn nothing_outside_the_page_and_package_is_served() {
     }
 }
 
+/// A `--www` folder that also holds the directory file, the secret or a link out of it gives
+/// none of them away: only the kinds of file a page is made of are served, and only from inside
+/// the folder once links are followed.
+#[test]
+fn a_page_folder_holding_data_or_links_out_serves_only_page_files() {
+    let fixture = Fixture::new("page_folder");
+    std::fs::copy(fixture.dir.join("dir.json"), fixture.dir.join("www/dir.json")).unwrap();
+    std::fs::write(fixture.dir.join("www/secret.txt"), SECRET).unwrap();
+    std::fs::write(fixture.dir.join("www/secret"), SECRET).unwrap();
+    std::os::unix::fs::symlink(fixture.dir.join("private.txt"), fixture.dir.join("www/payroll.js")).unwrap();
+    std::os::unix::fs::symlink(fixture.dir.join("pkg"), fixture.dir.join("www/linked")).unwrap();
+    let server = fixture.serve(&[]);
+    for target in ["/dir.json", "/secret.txt", "/secret", "/payroll.js", "/linked/tongxunlu.js"] {
+        let answer = server.get(target, &[]);
+        assert_eq!(answer.status, 404, "{target}");
+        let body = String::from_utf8_lossy(&answer.body);
+        assert!(!body.contains("userlist") && !body.contains(SECRET) && !body.contains("TOP SECRET"), "{target}");
+    }
+    assert_eq!(server.get("/app.js", &[]).status, 200, "a page file next to them is served");
+}
+
+/// Every reply says it may not be framed or sniffed, and the page's policy lets scripts come
+/// from its own origin and WeChat's JS-SDK only; the log shows a request's path escaped and cut
+/// short, so that it can neither forge nor colour a line.
+#[test]
+fn replies_carry_security_headers_and_the_log_escapes_paths() {
+    let fixture = Fixture::new("headers");
+    let server = fixture.serve(&["--signature-url", "https://api.example.com/wecom/sign?x=1"]);
+    for target in ["/", "/app.js", "/api/snapshot", "/no-such"] {
+        let answer = server.get(target, &[]);
+        assert_eq!(answer.header("X-Frame-Options"), Some("DENY"), "{target}");
+        assert_eq!(answer.header("X-Content-Type-Options"), Some("nosniff"), "{target}");
+        let csp = answer.header("Content-Security-Policy").unwrap_or_else(|| panic!("{target}: no CSP"));
+        for part in [
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-eval' https://res.wx.qq.com;",
+            "connect-src 'self' https://api.example.com;",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(part), "{target}: {part} missing from {csp}");
+        }
+    }
+    server.get("/a%0Aforged%20line%1B[31m", &[]);
+    server.get(&format!("/{}", "x".repeat(5000)), &[]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.lines().all(|line| !line.starts_with("forged")), "{log}");
+    assert!(!log.contains('\u{1b}'), "{log}");
+    assert!(log.contains("…(5001 bytes)") && log.lines().all(|line| line.len() < 400), "{log}");
+}
+
+/// `tongxunlu token --ttl` is at most 30 days: a token that never expires is refused.
+#[test]
+fn a_token_lasts_at_most_thirty_days() {
+    let fixture = Fixture::new("ttl");
+    let out = fixture
+        .command(&["token", "exec001", "--ttl", "18446744073709551615"])
+        .env(token::SECRET_ENV, SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not in 1..=2592000"));
+    let out =
+        fixture.command(&["token", "exec001", "--ttl", "2592000"]).env(token::SECRET_ENV, SECRET).output().unwrap();
+    assert!(out.status.success());
+}
+
 #[test]
 fn a_valid_token_gets_exactly_that_viewers_snapshot() {
     let fixture = Fixture::new("snapshot");

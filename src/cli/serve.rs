@@ -48,7 +48,12 @@
 //!
 //! Files are read on each request and served with `Cache-Control: no-cache` and a content ETag,
 //! so the page's service worker revalidates cheaply; text and wasm are gzipped when the client
-//! accepts it. Paths with `.`-segments (`..`, dot files), backslashes or NUL bytes are refused.
+//! accepts it. Paths with `.`-segments (`..`, dot files), backslashes or NUL bytes are refused;
+//! only the kinds of file a page is made of are served (HTML, scripts, styles, wasm, the
+//! manifest, images, fonts: not `.json` or `.txt`, which could be the directory file or the
+//! secret), and only from inside the folder once links are followed. Every reply carries
+//! `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY` and a `Content-Security-Policy`;
+//! a request is logged with its path escaped and cut at 200 characters.
 //!
 //! tiny_http does the HTTP/1.1 parsing (keep-alive, pipelining, HEAD without a body); the
 //! handling is synchronous on a few worker threads, which is all a directory server needs: a
@@ -77,6 +82,8 @@ use super::{Error, Result};
 
 /// The sample served when no directory file is named: what `tongxunlu sample` writes by default.
 const DEFAULT_SAMPLE: SampleSpec = SampleSpec { members: 5000, seed: 1, preset: Preset::Company };
+/// The longest a token from `tongxunlu token` lasts.
+const MAX_TOKEN_TTL: u64 = 30 * 24 * 3600;
 /// How long a demo sign-in lasts: a working day.
 const DEMO_TOKEN_TTL: u64 = 8 * 3600;
 /// Requests handled at once; more wait in tiny_http's queue.
@@ -126,8 +133,8 @@ pub struct ServeArgs {
 pub struct TokenArgs {
     /// The viewer's account.
     userid: String,
-    /// Seconds until the token expires.
-    #[arg(long, default_value_t = 3600)]
+    /// Seconds until the token expires: at most 30 days, so that no token is good for ever.
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=MAX_TOKEN_TTL))]
     ttl: u64,
     /// A file holding the token secret (at least 32 bytes); else $TONGXUNLU_SECRET.
     #[arg(long, value_name = "PATH")]
@@ -165,6 +172,7 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
         config: config_js(args, signing_key.as_ref().map(|key| key.public_key())),
         demo: args.demo,
         signing_key,
+        csp: content_security_policy(&args.signature_url),
     };
     let server = Server::http(&args.addr).map_err(|source| Error::Listen { addr: args.addr.clone(), source })?;
     let url = match server.server_addr().to_ip() {
@@ -232,6 +240,8 @@ struct Site {
     demo: bool,
     /// Every snapshot served is signed with it, when there is one.
     signing_key: Option<signature::SigningKey>,
+    /// The `Content-Security-Policy` of every reply ([`content_security_policy`]).
+    csp: String,
 }
 
 /// The generation in service, and what is left of the one before it.
@@ -494,13 +504,15 @@ impl Site {
         let mut headers: Vec<Header> =
             reply.headers.into_iter().filter_map(|(name, value)| Header::from_bytes(name, value).ok()).collect();
         headers.extend(Header::from_bytes("X-Content-Type-Options", "nosniff"));
+        headers.extend(Header::from_bytes("X-Frame-Options", "DENY"));
+        headers.extend(Header::from_bytes("Content-Security-Policy", self.csp.as_str()));
         let length = reply.body.len();
         let response = Response::new(StatusCode(status), headers, Cursor::new(reply.body), Some(length), None)
             // Always Content-Length: every body is in memory.
             .with_chunked_threshold(usize::MAX);
         let outcome = request.respond(response).err().map(|e| format!(" (not delivered: {e})")).unwrap_or_default();
         let ms = started.elapsed().as_secs_f64() * 1e3;
-        eprintln!("{method} {path} {status} {sent} B {ms:.1} ms{outcome}");
+        eprintln!("{method} {} {status} {sent} B {ms:.1} ms{outcome}", loggable(&path));
     }
 
     fn route(&self, request: &mut Request, method: &Method, path: &str) -> Reply {
@@ -695,7 +707,44 @@ fn view_fingerprint(view: &View) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-/// The file at `rest` (a URL path, still percent-encoded) under `root`.
+/// A request path as a log line shows it: escaped, so that a line break or a terminal escape in
+/// it can neither forge another line nor colour the log, and cut short, so that a huge URL does
+/// not make a huge line.
+fn loggable(path: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    let mut shown: String = path.chars().take(MAX_CHARS).flat_map(char::escape_debug).collect();
+    if path.chars().nth(MAX_CHARS).is_some() {
+        shown.push_str(&format!("…({} bytes)", path.len()));
+    }
+    shown
+}
+
+/// What the page may load and who may frame it. Scripts from the page's own origin and WeChat's
+/// JS-SDK; `'unsafe-eval'` because compiling WebAssembly needs it in the WebViews that do not
+/// know `'wasm-unsafe-eval'` (Chromium before 97, Safari before 16 — still in phones' WeChat),
+/// where the page would not run at all; no inline script, plugin or foreign frame-parent.
+/// `signature_url`, the host back end that signs JS-SDK configs, is the one other origin the
+/// page may fetch from.
+fn content_security_policy(signature_url: &str) -> String {
+    let origin = |url: &str| -> Option<String> {
+        let (scheme, rest) = url.split_once("://")?;
+        let host = rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())?;
+        let valid = matches!(scheme, "http" | "https")
+            && host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+        valid.then(|| format!("{scheme}://{host}"))
+    };
+    let connect = origin(signature_url).map(|o| format!(" {o}")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'unsafe-eval' https://res.wx.qq.com; connect-src 'self'{connect}; \
+         img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// The file at `rest` (a URL path, still percent-encoded) under `root`: only the kinds of file
+/// a page is made of ([`mime_type`]), and only inside `root` once links are followed — so that
+/// a `--www` folder that also holds the directory file or the secret, or a link out of it,
+/// gives nothing away.
 fn serve_file(root: &Path, rest: &str, request: &Request) -> Reply {
     let Some(relative) = safe_relative_path(rest) else {
         return Reply::error(400, "bad path");
@@ -710,8 +759,18 @@ fn serve_file(root: &Path, rest: &str, request: &Request) -> Reply {
         }
         path.push("index.html");
     }
+    let Some(content_type) = mime_type(&path) else {
+        return Reply::error(404, "not found");
+    };
+    let inside = match (fs::canonicalize(root), fs::canonicalize(&path)) {
+        (Ok(root), Ok(path)) => path.starts_with(root),
+        _ => false,
+    };
+    if !inside {
+        return Reply::error(404, "not found");
+    }
     match fs::read(&path) {
-        Ok(bytes) => Reply::entity(&Entity::file(bytes, mime_type(&path)), request),
+        Ok(bytes) => Reply::entity(&Entity::file(bytes, content_type), request),
         Err(_) => Reply::error(404, "not found"),
     }
 }
@@ -786,13 +845,14 @@ fn etag_matches(if_none_match: &str, etag: &str) -> bool {
     if_none_match.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
-fn mime_type(path: &Path) -> &'static str {
+/// The type of a file the page is made of, by its extension; None for any other file, which is
+/// not served (a `.json` next to the page could be the directory file).
+fn mime_type(path: &Path) -> Option<&'static str> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match extension.as_str() {
+    Some(match extension.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "css" => "text/css; charset=utf-8",
-        "json" | "map" => "application/json; charset=utf-8",
         "webmanifest" => "application/manifest+json; charset=utf-8",
         "wasm" => "application/wasm",
         "svg" => "image/svg+xml",
@@ -802,10 +862,8 @@ fn mime_type(path: &Path) -> &'static str {
         "webp" => "image/webp",
         "ico" => "image/x-icon",
         "woff2" => "font/woff2",
-        "ts" | "txt" => "text/plain; charset=utf-8",
-        "vcf" => "text/vcard; charset=utf-8",
-        _ => "application/octet-stream",
-    }
+        _ => return None,
+    })
 }
 
 /// Text, wasm and SVG shrink under gzip; images and fonts are compressed already.

@@ -576,7 +576,13 @@ fn the_demo_sign_in_exists_only_with_demo() {
     let demo_token = signed_in["token"].as_str().unwrap();
     let expires = signed_in["expires"].as_u64().unwrap();
     assert!(expires > token::unix_now() + 3600);
-    assert_eq!(token::verify(&secret(), demo_token, token::unix_now()).unwrap(), "dev001");
+    // The demo signs with a secret of its own, never the configured one (TONGXUNLU_SECRET is
+    // set for this server): its tokens are worthless to a production server with that secret,
+    // and that secret's tokens are worthless to it.
+    assert!(token::verify(&secret(), demo_token, token::unix_now()).is_err());
+    assert_eq!(plain.snapshot(demo_token, &[]).status, 401);
+    assert_eq!(demo.snapshot(&token_for("exec001"), &[]).status, 401);
+    assert!(demo.log.lock().unwrap().contains("$TONGXUNLU_SECRET is not used"));
     let snapshot = Snapshot::open(demo.snapshot(demo_token, &[]).body).unwrap();
     assert_eq!(snapshot.member_count() as u64, counts[2]);
 
@@ -687,12 +693,20 @@ fn the_token_command_mints_what_serve_accepts_and_short_secrets_are_refused() {
         (&["token", "dev001"][..], Some("too short")),
         (&["token", "dev001", "--secret-file", "short.txt"][..], None),
         (&["serve", "dir.json", "--addr", "127.0.0.1:0"][..], Some("too short")),
-        (&["serve", "dir.json", "--addr", "127.0.0.1:0", "--demo", "--secret-file", "short.txt"][..], None),
     ] {
         let out = run(&fixture, args, secret);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert!(stderr(&out).contains("the secret is 9 bytes; at least 32 are needed"), "{args:?}: {}", stderr(&out));
     }
+    // The demo takes no secret at all: it signs with one of its own.
+    std::fs::write(fixture.dir.join("secret.txt"), format!("{SECRET}\n")).unwrap();
+    let out =
+        run(&fixture, &["serve", "dir.json", "--addr", "127.0.0.1:0", "--demo", "--secret-file", "secret.txt"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "tongxunlu: error: --demo signs its tokens with a random secret of its own: leave out --secret-file\n"
+    );
     for args in [&["token", "dev001"][..], &["serve", "dir.json", "--addr", "127.0.0.1:0"][..]] {
         let out = run(&fixture, args, None);
         assert_eq!(out.status.code(), Some(1));

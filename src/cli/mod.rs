@@ -251,6 +251,9 @@ pub enum Error {
         /// The output path given.
         path: PathBuf,
     },
+    /// `serve --demo` was given a secret: the demo signs with one of its own.
+    #[error("--demo signs its tokens with a random secret of its own: leave out --secret-file")]
+    DemoSecret,
     /// `import` was given neither a roster nor WeChat Work data.
     #[error("give a roster file, or --wecom-departments and --wecom-users")]
     NoImportInput,

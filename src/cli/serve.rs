@@ -111,7 +111,8 @@ pub struct ServeArgs {
     /// A file holding the token secret (at least 32 bytes); else $TONGXUNLU_SECRET.
     #[arg(long, value_name = "PATH")]
     secret_file: Option<PathBuf>,
-    /// Demo sign-in: anyone may pick one of the sample's personas. Never with real data.
+    /// Demo sign-in: anyone may pick one of the sample's personas. Never with real data. Tokens
+    /// are signed with a random secret of this run's own, never the configured one.
     #[arg(long)]
     demo: bool,
     /// WeChat Work corp id, for the page's JS-SDK (wx.config / wx.agentConfig).
@@ -154,13 +155,18 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
         Some(path) => super::read_directory(path)?,
         None => sample::generate(&DEFAULT_SAMPLE),
     };
-    let secret = match Secret::configured(args.secret_file.as_deref())? {
-        Some(secret) => secret,
-        None if args.demo => {
-            eprintln!("no token secret configured: using a random one for this demo run");
-            Secret::random()?
+    // The demo signs with a secret of its own, always: with the production secret, anyone could
+    // mint a token for a persona's account there and take it to the production server.
+    let secret = if args.demo {
+        if args.secret_file.is_some() {
+            return Err(Error::DemoSecret);
         }
-        None => return Err(SecretError::Missing.into()),
+        if std::env::var_os(token::SECRET_ENV).is_some() {
+            eprintln!("--demo: ${} is not used; the demo signs with a random secret of its own", token::SECRET_ENV);
+        }
+        Secret::random()?
+    } else {
+        Secret::configured(args.secret_file.as_deref())?.ok_or(SecretError::Missing)?
     };
     let signing_key = args.signing_key.as_deref().map(signature::SigningKey::read_pem_file).transpose()?;
     let generation = Generation::new(directory, args.demo);

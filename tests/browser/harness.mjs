@@ -31,10 +31,12 @@ export const VIEWPORTS = {
 
 /**
  * Starts `tongxunlu serve` on `directory` on a free port, with a fresh token secret and any
- * `extraArgs` (`--signing-key FILE`…). Returns `{ url, token(userid, ttl), close() }`; tokens
- * are minted by `tongxunlu token`.
+ * `extraArgs` (`--signing-key FILE`…). Returns `{ url, token(userid, ttl), demoToken(userid),
+ * close() }`. Tokens are minted by `tongxunlu token` with the secret; with `demo`, the server
+ * signs with a random secret of its own and ignores that one, so its tokens come from its demo
+ * sign-in (`demoToken`, the personas only).
  */
-export async function startApp({ directory = SAMPLE_JSON, demo = true, extraArgs = [] } = {}) {
+export async function startApp({ directory = SAMPLE_JSON, demo = false, extraArgs = [] } = {}) {
   requireBuilt(path.join(PKG_DIR, "tongxunlu.js"), "make wasm-web");
   requireBuilt(directory, "make sample");
   requireBuilt(CLI, "make build");
@@ -60,8 +62,15 @@ export async function startApp({ directory = SAMPLE_JSON, demo = true, extraArgs
   });
   return {
     url,
-    token: (userid, ttl = 3600) =>
-      execFileSync(CLI, ["token", userid, "--ttl", String(ttl)], { env, encoding: "utf8" }).trim(),
+    token: (userid, ttl = 3600) => {
+      if (demo) throw new Error("a --demo server signs with a secret of its own: use demoToken(userid)");
+      return execFileSync(CLI, ["token", userid, "--ttl", String(ttl)], { env, encoding: "utf8" }).trim();
+    },
+    demoToken: async (userid) => {
+      const res = await fetch(`${url}api/demo/token`, { method: "POST", body: JSON.stringify({ userid }) });
+      if (!res.ok) throw new Error(`demo sign-in of ${userid}: HTTP ${res.status}`);
+      return (await res.json()).token;
+    },
     close: () =>
       new Promise((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();

@@ -3,18 +3,27 @@
 // belong to someone who may not sign in — refused with a clear message and no data, not even a
 // directory stored earlier on the device.
 
-import { describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { SAMPLE_JSON } from "../node/helpers.mjs";
-import { load, newPage, results, search, settled, shot, signedIn } from "./harness.mjs";
+import { load, newPage, results, search, settled, shot, signedIn, startApp } from "./harness.mjs";
 import { snapshotOf, suite } from "./common.mjs";
 
 const seen = {}; // userid → the engine's stats of the snapshot the server gives them
 const env = suite({}, async ({ app }) => {
   for (const userid of ["exec001", "supplier001"]) seen[userid] = (await snapshotOf(app, userid)).dir.stats();
+});
+
+// The same directory served with the demo sign-in, which signs with a secret of its own.
+const demo = {};
+before(async () => {
+  demo.app = await startApp({ demo: true });
+});
+after(async () => {
+  await demo.app?.close();
 });
 
 const storedViewer = (page) =>
@@ -68,7 +77,7 @@ describe("viewers", () => {
   test("the demo sign-in lists sample viewers; switching viewer replaces the stored directory", async () => {
     const { context, page, errors } = await newPage(env.browser, "phone");
     try {
-      assert.equal(await load(page, env.app.url), "signin", "no token: the demo sign-in");
+      assert.equal(await load(page, demo.app.url), "signin", "no token: the demo sign-in");
       assert.equal((await page.textContent("#signin-title")).trim(), "演示登录");
       const viewers = await page.$$eval("#viewers button", (bs) => bs.map((b) => b.dataset.userid));
       assert.ok(viewers.includes("exec001") && viewers.includes("supplier001"), `demo viewers: ${viewers}`);
@@ -113,12 +122,19 @@ describe("viewers", () => {
       assert.match(state, /^error: 登录已过期: HTTP 401/);
       assert.equal(await page.isVisible("#app"), false, "no directory is shown");
       assert.equal(await storedViewer(page), null, "nothing of the directory stays on the device");
-      assert.equal(await page.isVisible("#error-action"), true, "demo: a way to sign in again");
+      assert.equal(await page.isVisible("#error-action"), false, "outside the demo, WeChat Work signs in again");
       await shot(page, "error-token-phone");
       // Someone else's name in an otherwise valid token is tampering too.
       const [, expiry, mac] = token.split(".");
       const forged = `${Buffer.from("supplier001").toString("base64url")}.${expiry}.${mac}`;
       assert.match(await load(page, `${env.app.url}#token=${forged}`), /^error: 登录已过期: HTTP 401/);
+      // In the demo, a tampered token of its own sign-in offers to pick a persona again; a token
+      // of the configured secret is no token there.
+      const demoToken = await demo.app.demoToken("exec001");
+      const tampered = `${demoToken.slice(0, -1)}${demoToken.at(-1) === "A" ? "B" : "A"}`;
+      assert.match(await load(page, `${demo.app.url}#token=${tampered}`), /^error: 登录已过期: HTTP 401/);
+      assert.equal(await page.isVisible("#error-action"), true, "demo: a way to sign in again");
+      assert.match(await load(page, `${demo.app.url}#token=${token}`), /^error: 登录已过期: HTTP 401/);
     } finally {
       await context.close();
     }
@@ -127,7 +143,7 @@ describe("viewers", () => {
   test("an expired token and a viewer who may not sign in get clear messages", async () => {
     const { context, page } = await newPage(env.browser, "pc");
     try {
-      assert.equal(await load(page, env.app.url), "signin");
+      assert.equal(await load(page, demo.app.url), "signin");
       await shot(page, "demo-signin-pc");
       const expiring = env.app.token("exec001", 1);
       await sleep(2100);

@@ -49,18 +49,23 @@ impl<'a> Haystack<'a> {
         )
     }
 
-    /// Whether `needle` occurs somewhere other than overlapping one of `allowed`: bytes of its
-    /// own, which is evidence. An occurrence that shares bytes with a value the viewer may see
-    /// is that value with the bytes around it — a work number `000259` followed by the length
-    /// byte `2` (50) of the next record reads `0002592` — and a leaked value would have bytes of
-    /// its own.
+    /// Whether `needle` occurs somewhere other than straddling the edge of one of `allowed`:
+    /// bytes of its own, which is evidence. An occurrence that runs over the start or the end of
+    /// a value the viewer may see is that value with the bytes around it — a work number
+    /// `000259` followed by the length byte `2` (50) of the next record reads `0002592`. A
+    /// visible value lying wholly inside the occurrence explains nothing: a leaked `张伟明`
+    /// holds the visible `张伟`.
     fn holds_apart_from(&self, needle: &[u8], allowed: &[&str]) -> bool {
         self.occurrences(needle).any(|at| {
+            let end = at + needle.len();
             !allowed.iter().map(|a| a.as_bytes()).filter(|a| !a.is_empty()).any(|a| {
-                // An occurrence of `a` that overlaps [at, at + needle.len()).
+                // An occurrence of `a` at `start` that overlaps [at, end) and reaches outside it.
                 let from = (at + 1).saturating_sub(a.len());
-                let to = (at + needle.len() - 1 + a.len()).min(self.bytes.len());
-                self.bytes[from..to].windows(a.len()).any(|w| w == a)
+                let to = (end - 1 + a.len()).min(self.bytes.len());
+                self.bytes[from..to].windows(a.len()).enumerate().any(|(i, w)| {
+                    let start = from + i;
+                    w == a && (start < at || start + a.len() > end)
+                })
             })
         })
     }

@@ -137,12 +137,22 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, RosterError> {
     // A quote that opens a cell and never closes would make the rest of the file that one cell,
     // and every later row would be lost in it: each such quote is read as a plain character
     // instead, and its row refused.
-    let mut text = text.into_owned();
-    let mut unclosed_lines = Vec::new();
-    while let Some(at) = unclosed_quote(&text) {
-        unclosed_lines.push(1 + text[..at].matches('\n').count() as u64);
-        text.replace_range(at..at + 1, "");
-    }
+    let unclosed = unclosed_quotes(&text);
+    let mut unclosed_lines = Vec::with_capacity(unclosed.len());
+    let text = if unclosed.is_empty() {
+        text
+    } else {
+        // One pass, however many stray quotes a hostile file holds.
+        let (mut kept, mut from, mut line) = (String::with_capacity(text.len()), 0, 1);
+        for &at in &unclosed {
+            line += text[from..at].matches('\n').count() as u64;
+            unclosed_lines.push(line);
+            kept.push_str(&text[from..at]);
+            from = at + 1;
+        }
+        kept.push_str(&text[from..]);
+        Cow::Owned(kept)
+    };
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut lines = LineCounter::new(text.as_bytes());
@@ -181,32 +191,42 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, RosterError> {
     Ok(Sheet { source: format!("CSV ({encoding})"), rows })
 }
 
-/// The byte offset of the first quote that opens a CSV cell and does not properly close it, if
-/// any: a quote at the start of a cell begins a quoted cell, in which `""` is a quote and `"`
-/// ends it — and must end the cell too. A quote that never closes is such a quote; so is one
-/// "closed" by the quote that opens a cell rows later, which is then followed by that cell's
-/// text: a stray quote took the rows in between.
-fn unclosed_quote(text: &str) -> Option<usize> {
+/// The byte offsets of the quotes that open a CSV cell and do not properly close it: a quote at
+/// the start of a cell begins a quoted cell, in which `""` is a quote and `"` ends it — and
+/// must end the cell too. A quote that never closes is such a quote; so is one "closed" by the
+/// quote that opens a cell rows later, which is then followed by that cell's text: a stray
+/// quote took the rows in between. Each is taken as a plain character, the first of its cell,
+/// and the scan goes on from there.
+fn unclosed_quotes(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
-    let (mut i, mut cell_start) = (0, true);
+    let (mut unclosed, mut i, mut cell_start) = (Vec::new(), 0, true);
     while i < bytes.len() {
         if cell_start && bytes[i] == b'"' {
             let open = i;
-            i += 1;
-            loop {
-                match (bytes.get(i), bytes.get(i + 1)) {
-                    (None, _) => return Some(open),
-                    (Some(b'"'), Some(b'"')) => i += 2,
-                    (Some(b'"'), None | Some(b',' | b'\r' | b'\n')) => break,
-                    (Some(b'"'), Some(_)) => return Some(open),
-                    _ => i += 1,
+            let mut at = i + 1;
+            let closed = loop {
+                match (bytes.get(at), bytes.get(at + 1)) {
+                    (None, _) => break false,
+                    (Some(b'"'), Some(b'"')) => at += 2,
+                    (Some(b'"'), None | Some(b',' | b'\r' | b'\n')) => break true,
+                    (Some(b'"'), Some(_)) => break false,
+                    _ => at += 1,
                 }
+            };
+            if closed {
+                i = at + 1;
+                cell_start = false;
+                continue;
             }
+            unclosed.push(open);
+            i = open + 1;
+            cell_start = false;
+            continue;
         }
         cell_start = matches!(bytes[i], b',' | b'\n' | b'\r');
         i += 1;
     }
-    None
+    unclosed
 }
 
 /// The line a CSV record starts on, 1-based, blank lines counted.

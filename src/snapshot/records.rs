@@ -290,11 +290,9 @@ impl Records {
     /// [`read_texts`], what does not decode reads as U+FFFD.
     fn member_account_and_name(&self, position: usize) -> (&[u8], &[u8]) {
         let mut r = Reader::new(self.members.body(self.bytes(), position));
-        let unread = MemberHead::UNREAD;
-        match skip_memberships(&mut r).and_then(|()| r.str_bytes()) {
-            Ok(account) => (account, r.str_bytes().unwrap_or(unread.name)),
-            Err(_) => (unread.userid, unread.name),
-        }
+        let mut head = MemberHead::UNREAD;
+        let _ = skip_memberships(&mut r).and_then(|()| read_account_and_name(&mut r, &mut head));
+        (head.userid, head.name)
     }
 
     /// Reads the texts of the member at `position` as far as they decode (see [`read_texts`]),
@@ -474,14 +472,21 @@ fn skip_memberships(r: &mut Reader<'_>) -> Result<(), Malformed> {
 /// was most of opening); a record whose texts do not decode, which only a buggy or hostile
 /// writer can make behind a matching checksum, reads the same way in every accessor: as what
 /// it holds up to the fault. [`Records::check_member_texts`] finds such a record.
+/// Reads the account and the name that begin a member record's texts into `head`, as far as
+/// they decode: all that the derivations of search read of every member.
+fn read_account_and_name<'s>(r: &mut Reader<'s>, head: &mut MemberHead<'s>) -> Result<(), Malformed> {
+    head.userid = r.str_bytes()?;
+    head.name = r.str_bytes()?;
+    Ok(())
+}
+
 fn read_texts<'s>(
     r: &mut Reader<'s>,
     head: &mut MemberHead<'s>,
     field: &mut dyn FnMut(TextField, &'s [u8]),
     attribute: &mut dyn FnMut(&'s [u8], &'s [u8]),
 ) -> Result<(), Malformed> {
-    head.userid = r.str_bytes()?;
-    head.name = r.str_bytes()?;
+    read_account_and_name(r, head)?;
     let flags = r.byte()?;
     if flags & !MEMBER_KNOWN_FLAGS != 0 {
         return Err(Malformed::UnknownMemberFlags);

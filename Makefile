@@ -64,7 +64,7 @@ NODE_STAMP  := node_modules/.package-lock.json
 RUST_SRCS := Cargo.toml Cargo.lock $(shell find src -name '*.rs' -o -name '*.d.ts' 2>/dev/null)
 
 .PHONY: help tools tools-rust tools-node tools-chromium build wasm wasm-web wasm-node pkg sample \
-        demo serve test lint test-rust test-node test-browser size bench bench-js fuzz clean
+        demo serve test lint test-rust test-node test-browser size bench bench-js bench-serve fuzz clean
 
 help:
 	@echo "tongxunlu — make targets:"
@@ -81,6 +81,7 @@ help:
 	@echo "  size          sizes of the package's files (browser and Node builds), raw and gzipped"
 	@echo "  bench         cargo bench --bench snapshot"
 	@echo "  bench-js      tongxunlu's wasm beside pinyin-match, pinyin-pro, Fuse.js, FlexSearch (SIZES=\"$(SIZES)\")"
+	@echo "  bench-serve   tongxunlu serve under load: snapshots and files per second, latency, memory (SIZES=\"$(SIZES)\")"
 	@echo "  fuzz          every fuzz target (snapshot opener, roster import), FUZZ_SECONDS=$(FUZZ_SECONDS) each (nightly, cargo-fuzz)"
 	@echo "  tools         install what is missing (wasm target, wasm-bindgen's CLI, chromium + a CJK font, node_modules)"
 	@echo "  clean         remove build outputs"
@@ -178,9 +179,10 @@ size: $(PKG_JSON)
 
 # ---- demo -------------------------------------------------------------------------------------
 
-# `tongxunlu serve` on the sample directory with the demo sign-in (pick one of the sample's
-# viewers; a random token secret unless TONGXUNLU_SECRET is set). It prints the URL to open.
-DEMO_SERVE = $(CLI) serve $(SAMPLE_JSON) --demo --addr $(HOST):$(PORT)
+# `tongxunlu serve` on its built-in sample — the directory `make sample` writes — with the demo
+# sign-in (pick one of the sample's viewers; tokens signed with a random secret of the run's own).
+# It prints the URL to open.
+DEMO_SERVE = $(CLI) serve --members $(MEMBERS) --seed $(SEED) --demo --addr $(HOST):$(PORT)
 
 demo: $(CLI) $(WEB_PKG) $(SAMPLE_JSON)
 	@echo "==> serving the demo (Ctrl-C to stop)"
@@ -218,6 +220,11 @@ bench:
 # the results printed and written to target/bench-js/results.json. FlexSearch needs ~2 GB at 200k.
 bench-js: $(PKG_JSON) $(CLI) tools-node
 	$(NODE) --expose-gc --max-old-space-size=8192 benches/js/bench.mjs $(SIZES)
+
+# `tongxunlu serve` under load (benches/js/serve.mjs): snapshots and files per second, a probe's
+# latency while it is busy, memory; written to target/bench-js/serve.json.
+bench-serve: $(CLI) $(WEB_PKG) tools-node
+	$(NODE) benches/js/serve.mjs $(SIZES)
 
 # Every fuzz target of fuzz/ for FUZZ_SECONDS each, on a freshly seeded corpus (needs nightly).
 FUZZ_SECONDS ?= 300

@@ -59,6 +59,23 @@ pub enum SecretError {
         /// Its length in bytes.
         len: usize,
     },
+    /// A secret that is text of more than one line, or longer than any secret is: most likely the
+    /// wrong file (`--secret-file /etc/passwd`, a key in PEM).
+    #[error("{source_name}: {problem} — is this the right file? A secret is one line of at most {max} bytes (e.g. `openssl rand -hex 32`)", max = Secret::MAX_LEN)]
+    NotASecret {
+        /// Where the secret came from.
+        source_name: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A secret too predictable to sign with: a repeated character or word, a placeholder.
+    #[error("{source_name}: the secret is too predictable (about {bits} bits of randomness; at least {min} are needed): make one with `openssl rand -hex 32`", min = Secret::MIN_BITS)]
+    Predictable {
+        /// Where the secret came from.
+        source_name: String,
+        /// Its estimated randomness ([`Secret::estimated_bits`]).
+        bits: u32,
+    },
     /// The secret file could not be read.
     #[error("{}: {source}", path.display())]
     Unreadable {
@@ -78,6 +95,11 @@ pub enum SecretError {
 impl Secret {
     /// The shortest secret accepted: 32 bytes, the size of an HMAC-SHA256 output.
     pub const MIN_LEN: usize = 32;
+    /// The longest secret accepted: far more than any secret needs.
+    pub const MAX_LEN: usize = 1024;
+    /// The least randomness accepted, as [`Secret::estimated_bits`] sees it: 112 bits, the
+    /// least strength NIST allows a key; what `openssl rand -hex 32` makes has about 240.
+    pub const MIN_BITS: u32 = 112;
 
     /// A secret from its bytes; fewer than [`Secret::MIN_LEN`] are refused.
     pub fn new(bytes: Vec<u8>) -> Result<Secret, SecretError> {
@@ -85,10 +107,47 @@ impl Secret {
     }
 
     fn checked(bytes: Vec<u8>, source_name: &str) -> Result<Secret, SecretError> {
+        let source_name = source_name.to_owned();
         if bytes.len() < Secret::MIN_LEN {
-            return Err(SecretError::TooShort { source_name: source_name.to_owned(), len: bytes.len() });
+            return Err(SecretError::TooShort { source_name, len: bytes.len() });
+        }
+        if bytes.len() > Secret::MAX_LEN {
+            let problem = format!("the secret is {} bytes", bytes.len());
+            return Err(SecretError::NotASecret { source_name, problem });
+        }
+        // Text of several lines (random bytes may hold a line break's byte, and are no text).
+        let text =
+            std::str::from_utf8(&bytes).is_ok_and(|t| !t.chars().any(|c| c.is_control() && c != '\n' && c != '\r'));
+        if text && (bytes.contains(&b'\n') || bytes.contains(&b'\r')) {
+            let problem = "the secret holds a line break".to_owned();
+            return Err(SecretError::NotASecret { source_name, problem });
+        }
+        let bits = Secret::estimated_bits(&bytes);
+        if bits < Secret::MIN_BITS {
+            return Err(SecretError::Predictable { source_name, bits });
         }
         Ok(Secret(bytes))
+    }
+
+    /// An estimate of the randomness in `bytes`, in bits: their length times the Shannon entropy
+    /// of their byte frequencies. It cannot see every pattern (the alphabet in order scores well)
+    /// and is a guard against mistakes, not a measure of strength: a repeated character scores
+    /// nothing, a word repeated to length little, a random hex string of 64 characters about 240.
+    pub fn estimated_bits(bytes: &[u8]) -> u32 {
+        let mut counts = [0u32; 256];
+        for &b in bytes {
+            counts[usize::from(b)] += 1;
+        }
+        let n = bytes.len() as f64;
+        let per_byte: f64 = counts
+            .iter()
+            .filter(|&&c| c > 0)
+            .map(|&c| {
+                let p = f64::from(c) / n;
+                -p * p.log2()
+            })
+            .sum();
+        (per_byte * n) as u32
     }
 
     /// The secret from `file` if one is named, else from [`SECRET_ENV`]; `None` when neither is
@@ -294,8 +353,35 @@ mod tests {
             err.to_string(),
             "the secret: the secret is 31 bytes; at least 32 are needed (e.g. `openssl rand -hex 32`)"
         );
-        assert!(Secret::new(vec![7; 32]).is_ok());
-        assert_eq!(format!("{:?}", Secret::new(vec![7; 40]).unwrap()), "Secret(40 bytes)");
+        assert!(Secret::new((32..64).collect()).is_ok());
+        assert_eq!(format!("{:?}", Secret::new((32..72).collect()).unwrap()), "Secret(40 bytes)");
+    }
+
+    #[test]
+    fn predictable_secrets_and_files_that_are_not_secrets_are_refused() {
+        for (weak, bits) in [
+            (vec![b'a'; 40], 0),
+            (b"passwordpasswordpasswordpassword".to_vec(), 88),
+            (b"changeme-changeme-changeme-changeme".to_vec(), 102),
+        ] {
+            let err = Secret::new(weak.clone()).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("the secret: the secret is too predictable (about {bits} bits")), "{err}");
+        }
+        let passwd = b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n";
+        let err = Secret::new(passwd.to_vec()).unwrap_err().to_string();
+        assert!(err.contains("the secret holds a line break — is this the right file?"), "{err}");
+        let err = Secret::new((0..2000).map(|i| (i * 7 % 251) as u8).collect()).unwrap_err().to_string();
+        assert!(err.contains("the secret is 2000 bytes — is this the right file?"), "{err}");
+        // What the documentation suggests, and random bytes, pass.
+        let hex: String = (0..32).map(|i| format!("{:02x}", (i * 89 + 17) % 256)).collect();
+        assert!(Secret::estimated_bits(hex.as_bytes()) > 200, "{}", Secret::estimated_bits(hex.as_bytes()));
+        assert!(Secret::new(hex.into_bytes()).is_ok());
+        for _ in 0..200 {
+            assert!(Secret::new(Secret::random().unwrap().0).is_ok());
+        }
+        // Random bytes that happen to hold a line break's byte are still a secret.
+        let binary: Vec<u8> = (0..32u8).map(|i| i.wrapping_mul(37).wrapping_add(3)).chain([b'\n', 0xff]).collect();
+        assert!(Secret::new(binary).is_ok());
     }
 
     #[test]
@@ -303,12 +389,13 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("tongxunlu-token-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("secret");
-        std::fs::write(&file, format!("{}\r\n", "k".repeat(32))).unwrap();
+        let text = "3f1c9a7be05d42e8b6a1c4f09d7e23b5";
+        std::fs::write(&file, format!("{text}\r\n")).unwrap();
         let from_file = Secret::configured(Some(&file)).unwrap().unwrap();
-        let by_hand = Secret::new(b"k".repeat(32)).unwrap();
+        let by_hand = Secret::new(text.as_bytes().to_vec()).unwrap();
         assert_eq!(verify(&by_hand, &issue(&from_file, "a", 10), 0).unwrap(), "a");
 
-        std::fs::write(&file, "k".repeat(31) + "\n").unwrap();
+        std::fs::write(&file, format!("{}\n", &text[..31])).unwrap();
         let err = Secret::configured(Some(&file)).unwrap_err().to_string();
         assert!(err.starts_with(&format!("{}: the secret is 31 bytes", file.display())), "{err}");
         let missing = dir.join("missing");

@@ -78,7 +78,16 @@ impl Fixture {
 
     /// `tongxunlu serve dir.json --www www --pkg pkg --addr 127.0.0.1:0 [extra…]` with the test secret.
     fn serve(&self, extra: &[&str]) -> Served {
-        let mut args = vec!["serve", "dir.json", "--www", "www", "--pkg", "pkg", "--addr", "127.0.0.1:0"];
+        self.start(&[&["dir.json"], extra].concat())
+    }
+
+    /// `tongxunlu serve` of the built-in sample (no directory file), with the test secret.
+    fn serve_sample(&self, extra: &[&str]) -> Served {
+        self.start(extra)
+    }
+
+    fn start(&self, extra: &[&str]) -> Served {
+        let mut args = vec!["serve", "--www", "www", "--pkg", "pkg", "--addr", "127.0.0.1:0"];
         args.extend_from_slice(extra);
         let mut child = self
             .command(&args)
@@ -196,7 +205,8 @@ impl Served {
         let headers: Vec<(String, String)> =
             lines.map(|l| l.split_once(": ").unwrap()).map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
         let answer = Answer { status, headers, body: raw[split + 4..].to_vec() };
-        if method != "HEAD" {
+        // A 304 has no body, and says nothing of one (RFC 9110 §15.4.5).
+        if method != "HEAD" && status != 304 {
             let length: usize = answer.header("Content-Length").unwrap().parse().unwrap();
             assert_eq!(answer.body.len(), length, "{method} {target}");
         }
@@ -231,6 +241,12 @@ fn secret() -> Secret {
 
 fn token_for(userid: &str) -> String {
     token::issue(&secret(), userid, token::unix_now() + 600)
+}
+
+fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    brotli::Decompressor::new(bytes, 4096).read_to_end(&mut out).unwrap();
+    out
 }
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
@@ -276,12 +292,17 @@ fn page_and_package_files_are_served_with_their_types_and_revalidated() {
     assert_eq!((changed.status, changed.body.as_slice()), (200, &b"<p>new</p>"[..]));
     assert_ne!(changed.header("ETag"), Some(etag.as_str()));
 
-    // gzip for text and wasm when accepted, never for images.
-    let wasm = server.get("/pkg/tongxunlu_bg.wasm", &[("Accept-Encoding", "gzip, deflate, br")]);
+    // brotli, else gzip, for text and wasm when accepted, never for images.
+    let wasm = server.get("/pkg/tongxunlu_bg.wasm", &[("Accept-Encoding", "gzip, deflate")]);
     assert_eq!(wasm.header("Content-Encoding"), Some("gzip"));
     assert_eq!(wasm.header("Vary"), Some("Accept-Encoding"));
     assert!(wasm.body.len() < fixture.wasm().len() / 4);
     assert_eq!(gunzip(&wasm.body), fixture.wasm());
+    let brotli = server.get("/pkg/tongxunlu_bg.wasm", &[("Accept-Encoding", "gzip, deflate, br")]);
+    assert_eq!(brotli.header("Content-Encoding"), Some("br"));
+    assert_eq!(brotli.header("ETag"), wasm.header("ETag"));
+    assert!(brotli.body.len() <= wasm.body.len());
+    assert_eq!(unbrotli(&brotli.body), fixture.wasm());
     let js = server.get("/big.js", &[("Accept-Encoding", "gzip")]);
     assert_eq!(js.header("Content-Encoding"), Some("gzip"));
     assert_eq!(gunzip(&js.body), std::fs::read(fixture.dir.join("www/big.js")).unwrap());
@@ -484,11 +505,16 @@ fn if_none_match_is_304_and_gzip_is_sent_when_accepted() {
     let exec_etag = server.snapshot(&token_for("exec001"), &[]).header("ETag").unwrap().to_owned();
     assert_eq!(server.snapshot(&token, &[("If-None-Match", &exec_etag)]).status, 200);
 
-    let gzipped = server.snapshot(&token, &[("Accept-Encoding", "gzip, br")]);
+    let gzipped = server.snapshot(&token, &[("Accept-Encoding", "gzip")]);
     assert_eq!(gzipped.header("Content-Encoding"), Some("gzip"));
     assert_eq!(gzipped.header("ETag"), Some(etag.as_str()));
     assert!(gzipped.body.len() < plain.body.len() * 3 / 4, "{} of {}", gzipped.body.len(), plain.body.len());
     assert_eq!(gunzip(&gzipped.body), plain.body);
+    let brotli = server.snapshot(&token, &[("Accept-Encoding", "gzip, br")]);
+    assert_eq!(brotli.header("Content-Encoding"), Some("br"));
+    assert_eq!(brotli.header("ETag"), Some(etag.as_str()));
+    assert!(brotli.body.len() < gzipped.body.len(), "{} of {}", brotli.body.len(), gzipped.body.len());
+    assert_eq!(unbrotli(&brotli.body), plain.body);
     assert_eq!(plain.header("Content-Encoding"), None);
 }
 
@@ -561,7 +587,18 @@ fn the_demo_sign_in_exists_only_with_demo() {
     assert_eq!(plain.request("POST", "/api/demo/token", &[], br#"{"userid": "exec001"}"#).status, 404);
     assert_eq!(config(&plain)["demo"], false);
 
-    let demo = fixture.serve(&["--demo"]);
+    // Open to whoever asks, the demo serves only the built-in sample, never a directory file.
+    let refused = run(&fixture, &["serve", "dir.json", "--addr", "127.0.0.1:0", "--demo"], None);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).starts_with("tongxunlu: error: --demo serves only the built-in sample"),
+        "{}",
+        stderr(&refused)
+    );
+    let ambiguous = run(&fixture, &["serve", "dir.json", "--addr", "127.0.0.1:0", "--members", "40"], Some(SECRET));
+    assert_eq!(ambiguous.status.code(), Some(2), "a file and a sample's size: {}", stderr(&ambiguous));
+
+    let demo = fixture.serve_sample(&["--demo", "--members", "400"]);
     let viewers = demo.get("/api/demo/viewers", &[]).json();
     let viewers = viewers.as_array().unwrap();
     let ids: Vec<&str> = viewers.iter().map(|v| v["userid"].as_str().unwrap()).collect();
@@ -700,8 +737,7 @@ fn the_token_command_mints_what_serve_accepts_and_short_secrets_are_refused() {
     }
     // The demo takes no secret at all: it signs with one of its own.
     std::fs::write(fixture.dir.join("secret.txt"), format!("{SECRET}\n")).unwrap();
-    let out =
-        run(&fixture, &["serve", "dir.json", "--addr", "127.0.0.1:0", "--demo", "--secret-file", "secret.txt"], None);
+    let out = run(&fixture, &["serve", "--addr", "127.0.0.1:0", "--demo", "--secret-file", "secret.txt"], None);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
@@ -714,6 +750,24 @@ fn the_token_command_mints_what_serve_accepts_and_short_secrets_are_refused() {
     }
     let out = run(&fixture, &["serve", "no-such.json", "--addr", "127.0.0.1:0"], Some(SECRET));
     assert!(stderr(&out).starts_with("tongxunlu: error: no-such.json: "), "{}", stderr(&out));
+    // A secret anyone could guess, and a file that is not a secret at all, are refused by both.
+    std::fs::write(
+        fixture.dir.join("passwd"),
+        "root:x:0:0:root:/root:/bin/bash\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\n",
+    )
+    .unwrap();
+    for args in [&["token", "dev001"][..], &["serve", "dir.json", "--addr", "127.0.0.1:0"][..]] {
+        let out = run(&fixture, args, Some(&"a".repeat(40)));
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains("TONGXUNLU_SECRET: the secret is too predictable"), "{}", stderr(&out));
+        let out = run(&fixture, &[args, &["--secret-file", "passwd"]].concat(), None);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains("passwd: the secret holds a line break — is this the right file?"),
+            "{}",
+            stderr(&out)
+        );
+    }
 }
 
 /// The fixture's directory after a small change: a new mobile for staff001's first colleagues

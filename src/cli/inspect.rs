@@ -16,7 +16,6 @@ use super::{finish_output, open_snapshot, read, Error, Result};
 /// smallest each offers, which is what a server precompressing a snapshot would use.
 const DEFLATE_LEVEL: u32 = 9;
 const BROTLI_QUALITY: i32 = 11;
-const BROTLI_WINDOW_BITS: i32 = 24;
 
 /// `brotli`: also compress with brotli at quality 11, which takes minutes at 200,000 members
 /// (gzip takes seconds), so only when asked. `public_key`: refuse the file unless that key
@@ -277,16 +276,7 @@ fn deflate_len(bytes: &[u8], gzip: bool) -> usize {
     }
 }
 
-/// The length of `bytes` compressed by brotli at quality 11 with a 16 MB window (what the
-/// `brotli` command uses for a file that large).
+/// The length of `bytes` compressed by brotli at quality 11.
 pub(super) fn brotli_len(bytes: &[u8]) -> usize {
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: BROTLI_QUALITY,
-        lgwin: BROTLI_WINDOW_BITS,
-        size_hint: bytes.len(),
-        ..Default::default()
-    };
-    let mut out = Vec::with_capacity(bytes.len() / 2);
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory cannot fail");
-    out.len()
+    super::brotli(bytes, BROTLI_QUALITY).len()
 }

@@ -10,7 +10,7 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tongxunlu::card::{CardError, Format};
 use tongxunlu::model::{Directory, DirectoryError};
@@ -40,14 +40,8 @@ struct Cli {
 enum Command {
     /// Write a realistic synthetic directory.
     Sample {
-        /// How many members (resigned ones included), at most a million.
-        #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
-        members: u64,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// What kind of organisation.
-        #[arg(long, value_enum, default_value_t = Kind::Company)]
-        kind: Kind,
+        #[command(flatten)]
+        sample: SampleArgs,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -144,6 +138,31 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+}
+
+/// Which synthetic directory: `sample`'s, and `serve`'s built-in one when it is given no file.
+#[derive(Args, Clone, Copy)]
+#[group(id = "sample_spec", multiple = true)]
+struct SampleArgs {
+    /// How many members (resigned ones included), at most a million.
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    members: u64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// What kind of organisation.
+    #[arg(long, value_enum, default_value_t = Kind::Company)]
+    kind: Kind,
+}
+
+impl SampleArgs {
+    fn spec(&self) -> SampleSpec {
+        let preset = match self.kind {
+            Kind::Company => Preset::Company,
+            Kind::School => Preset::School,
+        };
+        // At most a million: clap checked it.
+        SampleSpec { members: self.members as usize, seed: self.seed, preset }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -251,6 +270,12 @@ pub enum Error {
         /// The output path given.
         path: PathBuf,
     },
+    /// `serve --demo` was given a directory file: the demo serves only the built-in sample.
+    #[error("--demo serves only the built-in sample (choose it with --members, --seed and --kind): leave out {}; a real directory must never be open to whoever asks", path.display())]
+    DemoDirectory {
+        /// The file given.
+        path: PathBuf,
+    },
     /// `serve --demo` was given a secret: the demo signs with one of its own.
     #[error("--demo signs its tokens with a random secret of its own: leave out --secret-file")]
     DemoSecret,
@@ -287,7 +312,7 @@ type Result<T> = std::result::Result<T, Error>;
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Sample { members, seed, kind, output } => sample_command(members, seed, kind, &output),
+        Command::Sample { sample, output } => sample_command(&sample.spec(), &output),
         Command::Snapshot { directory, viewer, output, signing_key } => {
             snapshot_command(&directory, &viewer, &output, signing_key.as_deref())
         }
@@ -310,14 +335,8 @@ pub fn run() -> Result<()> {
     }
 }
 
-fn sample_command(members: u64, seed: u64, kind: Kind, output: &Path) -> Result<()> {
-    // At most a million: clap checked it.
-    let members = members as usize;
-    let preset = match kind {
-        Kind::Company => Preset::Company,
-        Kind::School => Preset::School,
-    };
-    let directory = sample::generate(&SampleSpec { members, seed, preset });
+fn sample_command(spec: &SampleSpec, output: &Path) -> Result<()> {
+    let directory = sample::generate(spec);
     write(output, directory.to_json_pretty().as_bytes())?;
     eprintln!(
         "wrote {}: {} members, {} departments, {} groups",
@@ -442,9 +461,18 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// `bytes` gzipped at `level`: the best level for the size `snapshot` reports, the default one
-/// where `serve` compresses as it answers.
+/// where `serve` compresses while a viewer waits.
 fn gzip(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 2), level);
     encoder.write_all(bytes).expect("writing to memory cannot fail");
     encoder.finish().expect("writing to memory cannot fail")
+}
+
+/// `bytes` compressed by brotli at `quality` (0–11) with a 16 MiB window, what the `brotli`
+/// command uses for a file that large and the most a browser is asked to keep.
+fn brotli(bytes: &[u8], quality: i32) -> Vec<u8> {
+    let params = brotli::enc::BrotliEncoderParams { quality, lgwin: 24, size_hint: bytes.len(), ..Default::default() };
+    let mut out = Vec::with_capacity(bytes.len() / 2);
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory cannot fail");
+    out
 }

@@ -2,19 +2,19 @@
 // Debian's headless Chromium (driven by playwright-core; never a downloaded browser), the phone
 // and PC contexts, and small page helpers.
 
-import { execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
 import { chromium } from "playwright-core";
 
-import { CLI, requireBuilt, ROOT, SAMPLE_JSON, WEB_PKG } from "../node/helpers.mjs";
+import { CLI, requireBuilt, ROOT, SAMPLE_JSON } from "../node/helpers.mjs";
+import { PKG_DIR, startServer } from "../node/server.mjs";
+
+export { PKG_DIR };
 
 export const ARTIFACTS = path.join(ROOT, "artifacts");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-/** The browser package the server serves at /pkg/ (pkg/web unless TONGXUNLU_PKG_DIR says otherwise). */
-export const PKG_DIR = process.env.TONGXUNLU_PKG_DIR ?? path.dirname(WEB_PKG);
 
 export const VIEWPORTS = {
   phone: {
@@ -30,40 +30,24 @@ export const VIEWPORTS = {
 };
 
 /**
- * Starts `tongxunlu serve` on `directory` on a free port, with a fresh token secret and any
- * `extraArgs` (`--signing-key FILE`…). Returns `{ url, token(userid, ttl), demoToken(userid),
- * close() }`. Tokens are minted by `tongxunlu token` with the secret; with `demo`, the server
- * signs with a random secret of its own and ignores that one, so its tokens come from its demo
- * sign-in (`demoToken`, the personas only).
+ * Starts `tongxunlu serve` on `directory` (tests/node/server.mjs) with any `extraArgs`
+ * (`--signing-key FILE`…). Returns `{ url, token(userid, ttl), demoToken(userid), close() }`.
+ * Tokens are minted by `tongxunlu token` with the server's secret. With `demo`, the server serves
+ * its built-in sample — the same directory as `make sample`'s — and signs with a random secret of
+ * its own, so its tokens come from its demo sign-in (`demoToken`, the personas only).
  */
 export async function startApp({ directory = SAMPLE_JSON, demo = false, extraArgs = [] } = {}) {
   requireBuilt(path.join(PKG_DIR, "tongxunlu.js"), "make wasm-web");
-  requireBuilt(directory, "make sample");
-  requireBuilt(CLI, "make build");
-  const env = { ...process.env, TONGXUNLU_SECRET: randomBytes(32).toString("hex") };
-  const args = ["serve", directory, "--addr", "127.0.0.1:0", "--www", path.join(ROOT, "www"), "--pkg", PKG_DIR];
-  if (demo) args.push("--demo");
-  args.push(...extraArgs);
-  const child = spawn(CLI, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`tongxunlu serve printed no URL in 60 s: ${stderr}`)), 60_000);
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[0]);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`tongxunlu serve exited (${code}): ${stderr}`)));
-  });
+  if (demo && directory !== SAMPLE_JSON) throw new Error("the demo serves only the built-in sample");
+  const server = demo
+    ? await startServer({ args: ["--demo", ...extraArgs] })
+    : await startServer({ directory: requireBuilt(directory, "make sample"), args: extraArgs });
+  const { url } = server;
   return {
     url,
     token: (userid, ttl = 3600) => {
       if (demo) throw new Error("a --demo server signs with a secret of its own: use demoToken(userid)");
+      const env = { ...process.env, TONGXUNLU_SECRET: server.secret };
       return execFileSync(CLI, ["token", userid, "--ttl", String(ttl)], { env, encoding: "utf8" }).trim();
     },
     demoToken: async (userid) => {
@@ -71,12 +55,7 @@ export async function startApp({ directory = SAMPLE_JSON, demo = false, extraArg
       if (!res.ok) throw new Error(`demo sign-in of ${userid}: HTTP ${res.status}`);
       return (await res.json()).token;
     },
-    close: () =>
-      new Promise((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once("exit", done);
-        child.kill("SIGTERM");
-      }),
+    close: server.close,
   };
 }
 

@@ -46,50 +46,63 @@
 //! | `GET /pkg/…` | the browser package (`--pkg`, default `pkg/web`) |
 //! | `GET /…` | the page (`--www`, default `www`); `/` is `index.html` |
 //!
-//! Files are read on each request and served with `Cache-Control: no-cache` and a content ETag,
-//! so the page's service worker revalidates cheaply; text and wasm are gzipped when the client
-//! accepts it. Paths with `.`-segments (`..`, dot files), backslashes or NUL bytes are refused;
-//! only the kinds of file a page is made of are served (HTML, scripts, styles, wasm, the
-//! manifest, images, fonts: not `.json` or `.txt`, which could be the directory file or the
-//! secret), and only from inside the folder once links are followed. Every reply carries
-//! `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY` and a `Content-Security-Policy`;
-//! a request is logged with its path escaped and cut at 200 characters.
+//! The page's files are served as [`files`] says: only page file types, only from inside their
+//! folder, each version compressed once. Every reply carries `X-Content-Type-Options: nosniff`,
+//! `X-Frame-Options: DENY` and a `Content-Security-Policy`; a request is logged with its path
+//! escaped and cut at 200 characters.
 //!
-//! tiny_http does the HTTP/1.1 parsing (keep-alive, pipelining, HEAD without a body); the
-//! handling is synchronous on a few worker threads, which is all a directory server needs: a
-//! cached snapshot is a memory copy, and a build takes milliseconds to a second once per view.
+//! Underneath, [`http`] holds the connections (hyper on tokio: a task per connection, a cap on
+//! them, stalled ones closed) and [`cache`] the built snapshots, patches and files (bounded by
+//! bytes, least recently used out first, each built once however many ask at once). Building a
+//! snapshot is CPU work of milliseconds to a second; it runs on blocking threads, a core's worth
+//! at a time, never on the threads that answer requests.
+
+mod cache;
+mod entity;
+mod files;
+mod http;
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
+use ::http::request::Parts;
+use ::http::{HeaderValue, Method, Request, Response};
+use bytes::Bytes;
 use clap::Args;
-use flate2::Compression;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Incoming;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use tokio::sync::Semaphore;
 
 use tongxunlu::model::{Directory, PolicyField};
-use tongxunlu::sample::{self, Preset, SampleSpec, PERSONAS, SCHOOL_PERSONAS};
+use tongxunlu::sample::{self, PERSONAS, SCHOOL_PERSONAS};
 use tongxunlu::snapshot::{self, delta, signature, NameTable};
 use tongxunlu::token::{self, Secret, SecretError};
 use tongxunlu::visibility::{DepartmentRole, Organisation, View, ViewError};
 
+use self::cache::{BuildFailed, Cache};
+use self::entity::{accepts, etag_matches, header, Entity, Reply};
+use self::files::Files;
 use super::{Error, Result};
 
-/// The sample served when no directory file is named: what `tongxunlu sample` writes by default.
-const DEFAULT_SAMPLE: SampleSpec = SampleSpec { members: 5000, seed: 1, preset: Preset::Company };
 /// The longest a token from `tongxunlu token` lasts.
 const MAX_TOKEN_TTL: u64 = 30 * 24 * 3600;
 /// How long a demo sign-in lasts: a working day.
 const DEMO_TOKEN_TTL: u64 = 8 * 3600;
-/// Requests handled at once; more wait in tiny_http's queue.
-const WORKERS: usize = 4;
 /// The largest request body read (the demo sign-in's `{"userid": …}`).
-const MAX_BODY: u64 = 4096;
+const MAX_BODY: usize = 4096;
+/// How long a request's head, and its body, may take to arrive — or the idle time, if shorter.
+const REQUEST_TIME: Duration = Duration::from_secs(10);
+/// The longest request target (path and query) answered; longer is 414.
+const MAX_TARGET: usize = 8 << 10;
+/// The largest request head (request line and headers); larger is 431.
+const MAX_HEAD: usize = 16 << 10;
+/// The memory kept for the page's files, every version of them together.
+const FILE_CACHE_BYTES: usize = 64 << 20;
 /// How often the directory file's modification time and length are looked at.
 const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 /// The instance manipulation (RFC 3229) of a patch from `delta::diff`, in `A-IM` and `IM`.
@@ -97,8 +110,12 @@ const DELTA_IM: &str = "txldif";
 
 #[derive(Args)]
 pub struct ServeArgs {
-    /// The directory file; without one, the built-in sample (5,000 members, seed 1).
+    /// The directory file; without one, the built-in sample that --members, --seed and --kind
+    /// choose (by default 5,000 members of a company, seed 1, as `tongxunlu sample` writes).
+    #[arg(conflicts_with = "sample_spec")]
     directory: Option<PathBuf>,
+    #[command(flatten)]
+    sample: super::SampleArgs,
     /// Where to listen; port 0 picks a free port (the URL printed on start has it).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: String,
@@ -111,8 +128,9 @@ pub struct ServeArgs {
     /// A file holding the token secret (at least 32 bytes); else $TONGXUNLU_SECRET.
     #[arg(long, value_name = "PATH")]
     secret_file: Option<PathBuf>,
-    /// Demo sign-in: anyone may pick one of the sample's personas. Never with real data. Tokens
-    /// are signed with a random secret of this run's own, never the configured one.
+    /// Demo sign-in: anyone may pick one of the sample's personas. Only with the built-in sample,
+    /// never a directory file. Tokens are signed with a random secret of this run's own, never
+    /// the configured one.
     #[arg(long)]
     demo: bool,
     /// WeChat Work corp id, for the page's JS-SDK (wx.config / wx.agentConfig).
@@ -128,6 +146,16 @@ pub struct ServeArgs {
     /// give the page its public key in /config.js.
     #[arg(long, value_name = "FILE")]
     signing_key: Option<PathBuf>,
+    /// Connections open at once; past it a new one gets 503 and is closed.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_connections: u32,
+    /// Seconds a connection may go with no byte moving (while the server is not working on it)
+    /// before it is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    idle_timeout: u64,
+    /// Memory for built snapshots and patches, in MiB; the least recently used go first.
+    #[arg(long, value_name = "MIB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+    cache_mib: u64,
 }
 
 #[derive(Args)]
@@ -149,11 +177,15 @@ pub fn token_command(args: &TokenArgs) -> Result<()> {
 }
 
 pub fn serve_command(args: &ServeArgs) -> Result<()> {
+    // Open to whoever asks, the demo must never serve real people: only the built-in sample.
+    if let (true, Some(path)) = (args.demo, &args.directory) {
+        return Err(Error::DemoDirectory { path: path.clone() });
+    }
     // Taken before the file is read, so that a change while it is read is seen by the watcher.
     let stamp = args.directory.as_deref().and_then(file_stamp);
     let directory = match &args.directory {
         Some(path) => super::read_directory(path)?,
-        None => sample::generate(&DEFAULT_SAMPLE),
+        None => sample::generate(&args.sample.spec()),
     };
     // The demo signs with a secret of its own, always: with the production secret, anyone could
     // mint a token for a persona's account there and take it to the production server.
@@ -169,22 +201,34 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
         Secret::configured(args.secret_file.as_deref())?.ok_or(SecretError::Missing)?
     };
     let signing_key = args.signing_key.as_deref().map(signature::SigningKey::read_pem_file).transpose()?;
-    let generation = Generation::new(directory, args.demo);
-    let site = Site {
+    let listen_error = |source: std::io::Error| Error::Listen { addr: args.addr.clone(), source: Box::new(source) };
+    let listener = std::net::TcpListener::bind(&args.addr).map_err(listen_error)?;
+    listener.set_nonblocking(true).map_err(listen_error)?;
+    let url = format!("http://{}/", listener.local_addr().map_err(listen_error)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(listen_error)?;
+
+    // Builds of snapshots, patches and compressed files, and working out views, share all cores
+    // but one, which stays free for answering: a cold start with many classes must not make a
+    // request for a page file wait.
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    let builders = Arc::new(Semaphore::new(cores.saturating_sub(1).max(1)));
+    let file_cache = Arc::new(Cache::new(FILE_CACHE_BYTES, builders.clone()));
+    let cache_bytes = usize::try_from(args.cache_mib << 20).unwrap_or(usize::MAX);
+    let generation = Generation::new(directory, args.demo, cache_bytes, builders.clone());
+    let csp = content_security_policy(&args.signature_url);
+    let site = Arc::new(Site {
         generations: Mutex::new(Generations { current: Arc::new(generation), previous: HashMap::new() }),
         secret,
-        www: args.www.clone(),
-        pkg: args.pkg.clone(),
+        www: Files::new(args.www.clone(), file_cache.clone()),
+        pkg: Files::new(args.pkg.clone(), file_cache),
         config: config_js(args, signing_key.as_ref().map(|key| key.public_key())),
         demo: args.demo,
-        signing_key,
-        csp: content_security_policy(&args.signature_url),
-    };
-    let server = Server::http(&args.addr).map_err(|source| Error::Listen { addr: args.addr.clone(), source })?;
-    let url = match server.server_addr().to_ip() {
-        Some(addr) => format!("http://{addr}/"),
-        None => format!("http://{}/", args.addr),
-    };
+        signing_key: signing_key.map(Arc::new),
+        csp: HeaderValue::try_from(csp).expect("the policy is ASCII: the one origin in it is checked to be"),
+        cache_bytes,
+        builders,
+        request_time: REQUEST_TIME.min(Duration::from_secs(args.idle_timeout)),
+    });
     for (dir, file) in [(&args.www, "index.html"), (&args.pkg, "tongxunlu.js")] {
         if !dir.join(file).is_file() {
             eprintln!("warning: {} is missing — run `make demo` (or pass --www/--pkg)", dir.join(file).display());
@@ -205,24 +249,22 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
     eprintln!("{}; Ctrl-C to stop", current.describe());
     drop(current);
     println!("tongxunlu serve: listening on {url}");
-    std::thread::scope(|scope| {
-        if let Some(path) = &args.directory {
-            let site = &site;
-            scope.spawn(move || site.watch(path, stamp));
-        }
-        for _ in 0..WORKERS {
-            scope.spawn(|| loop {
-                match server.recv() {
-                    Ok(request) => site.handle(request),
-                    Err(e) => {
-                        eprintln!("tongxunlu serve: stopped accepting requests: {e}");
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    Ok(())
+    if let Some(path) = args.directory.clone() {
+        let site = site.clone();
+        let handle = runtime.handle().clone();
+        std::thread::spawn(move || site.watch(&path, stamp, &handle));
+    }
+    let limits = http::Limits {
+        max_connections: args.max_connections as usize,
+        idle: Duration::from_secs(args.idle_timeout),
+        head_time: site.request_time,
+        head_bytes: MAX_HEAD,
+    };
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(listen_error)?;
+        http::run(listener, limits, move |request| site.clone().handle(request)).await;
+        Ok(())
+    })
 }
 
 /// When a file was last modified and how long it is, or None when it cannot be read: what the
@@ -234,20 +276,26 @@ fn file_stamp(path: &Path) -> FileStamp {
     Some((metadata.modified().ok()?, metadata.len()))
 }
 
-/// Everything a request may need, shared by the worker threads.
+/// Everything a request may need, shared by the connections.
 struct Site {
     generations: Mutex<Generations>,
     secret: Secret,
-    www: PathBuf,
-    pkg: PathBuf,
+    www: Files,
+    pkg: Files,
     /// The body of `/config.js`.
     config: Entity,
     /// Whether the demo sign-in is on (`--demo`).
     demo: bool,
     /// Every snapshot served is signed with it, when there is one.
-    signing_key: Option<signature::SigningKey>,
+    signing_key: Option<Arc<signature::SigningKey>>,
     /// The `Content-Security-Policy` of every reply ([`content_security_policy`]).
-    csp: String,
+    csp: HeaderValue,
+    /// The budget of each generation's snapshot cache.
+    cache_bytes: usize,
+    /// The permits for building, shared by every cache.
+    builders: Arc<Semaphore>,
+    /// How long a request's head or body may take to arrive.
+    request_time: Duration,
 }
 
 /// The generation in service, and what is left of the one before it.
@@ -268,6 +316,23 @@ self_cell::self_cell!(
     }
 );
 
+/// What a generation's cache holds.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Built {
+    /// The snapshot of a view, by its fingerprint ([`view_fingerprint`]).
+    Snapshot([u8; 32]),
+    /// The patch from a snapshot of the previous generation to one of this, by their ETags.
+    Patch { base: String, target: String },
+}
+
+/// Why a viewer gets no snapshot.
+enum Refusal {
+    /// They may not sign in (403).
+    View(ViewError),
+    /// The build failed: a bug, reported where it happened (500).
+    Build,
+}
+
 /// One version of the directory file as it is served, with the snapshots built from it.
 struct Generation {
     indexed: Indexed,
@@ -276,18 +341,34 @@ struct Generation {
     names: OnceLock<NameTable>,
     /// The personas offered for sign-in, in demo mode only.
     demo: Option<Vec<Persona>>,
-    snapshots: Mutex<SnapshotCache>,
+    /// Each viewer's view's fingerprint, once worked out: their later requests skip the work.
+    /// At most one entry per member of the directory.
+    viewers: Mutex<HashMap<String, [u8; 32]>>,
+    built: Arc<Cache<Built>>,
+    /// The permits for building, which working out a view takes too.
+    builders: Arc<Semaphore>,
 }
 
 impl Generation {
-    fn new(directory: Directory, demo: bool) -> Generation {
+    fn new(directory: Directory, demo: bool, cache_bytes: usize, builders: Arc<Semaphore>) -> Generation {
         let indexed = Indexed::new(directory, |directory| Organisation::new(directory));
         let demo = demo.then(|| demo_viewers(indexed.borrow_owner(), indexed.borrow_dependent()));
-        Generation { indexed, names: OnceLock::new(), demo, snapshots: Mutex::default() }
+        Generation {
+            indexed,
+            names: OnceLock::new(),
+            demo,
+            viewers: Mutex::default(),
+            built: Arc::new(Cache::new(cache_bytes, builders.clone())),
+            builders,
+        }
     }
 
     fn directory(&self) -> &Directory {
         self.indexed.borrow_owner()
+    }
+
+    fn organisation(&self) -> &Organisation<'_> {
+        self.indexed.borrow_dependent()
     }
 
     /// What the log says about it: `5000 members, 61 departments`.
@@ -296,164 +377,78 @@ impl Generation {
         format!("{} members, {} departments", directory.userlist.len(), directory.department.len())
     }
 
-    /// The snapshot `viewer` may see, built at most once per distinct view and signed with
-    /// `signing_key` if there is one.
-    fn snapshot_for(
-        &self,
-        viewer: &str,
-        signing_key: Option<&signature::SigningKey>,
-    ) -> std::result::Result<Arc<Entity>, ViewError> {
-        if let Some(entity) = self.cache().by_viewer.get(viewer) {
-            return Ok(entity.clone());
+    /// The fingerprint of `viewer`'s view, and the view when it had to be worked out (on a
+    /// blocking thread: at 200,000 members it is real work); or why they see nothing.
+    async fn view_of(self: &Arc<Self>, viewer: &str) -> std::result::Result<([u8; 32], Option<View>), Refusal> {
+        if let Some(fingerprint) = self.viewers().get(viewer) {
+            return Ok((*fingerprint, None));
         }
-        let view = self.indexed.borrow_dependent().view(viewer)?;
+        let (generation, who) = (self.clone(), viewer.to_owned());
+        let _permit = self.builders.acquire().await.map_err(|_| Refusal::Build)?;
+        let view = tokio::task::spawn_blocking(move || generation.organisation().view(&who))
+            .await
+            .map_err(|_| Refusal::Build)?
+            .map_err(Refusal::View)?;
         let fingerprint = view_fingerprint(&view);
-        let cached = self.cache().by_view.get(&fingerprint).cloned();
-        // Built outside the lock, so other viewers are not kept waiting; two first requests for
-        // one new view may both build it, and the first to finish is kept.
-        let entity = cached.unwrap_or_else(|| {
-            let names = self.names.get_or_init(|| NameTable::new(self.directory()));
-            let built = snapshot::build_with(self.directory(), &view, names);
-            let etag = match signing_key {
+        self.viewers().insert(viewer.to_owned(), fingerprint);
+        Ok((fingerprint, Some(view)))
+    }
+
+    /// The snapshot `viewer` may see, built at most once per distinct view (while it stays in the
+    /// cache) and signed with `signing_key` if there is one.
+    async fn snapshot_for(
+        self: &Arc<Self>,
+        viewer: &str,
+        signing_key: Option<Arc<signature::SigningKey>>,
+    ) -> std::result::Result<Arc<Entity>, Refusal> {
+        let (fingerprint, view) = self.view_of(viewer).await?;
+        let (generation, viewer) = (self.clone(), viewer.to_owned());
+        let build = move || {
+            // A fingerprint is remembered only for a view that was worked out, and a generation's
+            // directory never changes: working it out again gives it again.
+            let view = view.unwrap_or_else(|| generation.organisation().view(&viewer).expect("a view seen before"));
+            let names = generation.names.get_or_init(|| NameTable::new(generation.directory()));
+            let built = snapshot::build_with(generation.directory(), &view, names);
+            let etag = match &signing_key {
                 Some(key) => format!("\"{}-{}\"", built.class_key_hex(), key.public_key().key_id()),
                 None => format!("\"{}\"", built.class_key_hex()),
             };
-            let bytes = super::signing::signed(built.bytes, signing_key);
-            Arc::new(Entity::snapshot(bytes, etag, "Authorization, Accept-Encoding"))
-        });
-        let mut cache = self.cache();
-        let entity = cache.by_view.entry(fingerprint).or_insert(entity).clone();
-        cache.by_viewer.insert(viewer.to_owned(), entity.clone());
-        Ok(entity)
+            let bytes = super::signing::signed(built.bytes, signing_key.as_deref());
+            Entity::snapshot(bytes, etag, "Authorization, Accept-Encoding")
+        };
+        self.built.get_or_build(Built::Snapshot(fingerprint), build).await.map_err(|BuildFailed| Refusal::Build)
     }
 
     /// The patch from `base`, a snapshot of the previous generation, to `snapshot`, one of
-    /// this one; made once per pair (outside the lock, as snapshots are).
-    fn patch(&self, base: &Entity, snapshot: &Entity) -> Arc<Entity> {
-        let key = (base.etag.clone(), snapshot.etag.clone());
-        if let Some(patch) = self.cache().patches.get(&key) {
-            return patch.clone();
-        }
-        let bytes = delta::diff(&base.identity, &snapshot.identity);
-        // The response differs by A-IM too: without it the same request gets the snapshot.
-        let patch = Arc::new(Entity::snapshot(bytes, snapshot.etag.clone(), "Authorization, Accept-Encoding, A-IM"));
-        self.cache().patches.entry(key).or_insert(patch).clone()
+    /// this one; made once per pair.
+    async fn patch(
+        self: &Arc<Self>,
+        base: Arc<Entity>,
+        snapshot: Arc<Entity>,
+    ) -> std::result::Result<Arc<Entity>, BuildFailed> {
+        let key = Built::Patch { base: base.etag.clone(), target: snapshot.etag.clone() };
+        self.built
+            .get_or_build(key, move || {
+                let bytes = delta::diff(&base.identity, &snapshot.identity);
+                // The response differs by A-IM too: without it the same request gets the snapshot.
+                Entity::snapshot(bytes, snapshot.etag.clone(), "Authorization, Accept-Encoding, A-IM")
+            })
+            .await
     }
 
-    fn cache(&self) -> std::sync::MutexGuard<'_, SnapshotCache> {
-        // The cache holds only finished entries, so one left by a panicked thread is still sound.
-        self.snapshots.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-#[derive(Default)]
-struct SnapshotCache {
-    /// By the fingerprint of the view it was built from (see [`view_fingerprint`]).
-    by_view: HashMap<[u8; 32], Arc<Entity>>,
-    /// By viewer, so a viewer's later requests skip working out their view.
-    by_viewer: HashMap<String, Arc<Entity>>,
-    /// Patches by the ETags of their base (of the previous generation) and result (of this one).
-    patches: HashMap<(String, String), Arc<Entity>>,
-}
-
-/// One thing served, as it goes out: its bytes, their gzip when worth sending, and the headers
-/// that do not depend on the request.
-struct Entity {
-    content_type: &'static str,
-    cache_control: &'static str,
-    vary: &'static str,
-    /// Quoted, as in the header.
-    etag: String,
-    identity: Arc<[u8]>,
-    gzip: Option<Arc<[u8]>>,
-}
-
-impl Entity {
-    /// `compress` is false for what gzip cannot shrink (images, fonts). The default level: at
-    /// 50,000 members the best one takes twice as long (1 s) to save 0.3 %.
-    fn new(bytes: Vec<u8>, content_type: &'static str, etag: String, compress: bool) -> Entity {
-        let gzip = compress
-            .then(|| super::gzip(&bytes, Compression::default()))
-            .filter(|gz| gz.len() < bytes.len())
-            .map(Arc::from);
-        Entity {
-            content_type,
-            cache_control: "no-cache",
-            vary: if compress { "Accept-Encoding" } else { "" },
-            etag,
-            identity: Arc::from(bytes),
-            gzip,
-        }
+    /// The snapshot of each viewer that is still in the cache: kept as the previous generation's
+    /// when a new one is put in service.
+    fn served(&self) -> HashMap<String, Arc<Entity>> {
+        let viewers = self.viewers().clone();
+        viewers
+            .into_iter()
+            .filter_map(|(viewer, fingerprint)| Some((viewer, self.built.get(&Built::Snapshot(fingerprint))?)))
+            .collect()
     }
 
-    /// A snapshot or a patch: one viewer's, so private; `vary` names the request headers it
-    /// depends on.
-    fn snapshot(bytes: Vec<u8>, etag: String, vary: &'static str) -> Entity {
-        Entity {
-            cache_control: "private, no-cache",
-            vary,
-            ..Entity::new(bytes, "application/octet-stream", etag, true)
-        }
-    }
-
-    /// A page file: its ETag is a digest of its content.
-    fn file(bytes: Vec<u8>, content_type: &'static str) -> Entity {
-        let etag = format!("\"{}\"", hex(&Sha256::digest(&bytes)[..16]));
-        Entity::new(bytes, content_type, etag, compressible(content_type))
-    }
-}
-
-/// A response before it is written.
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: Arc<[u8]>,
-}
-
-impl Reply {
-    fn json(status: u16, value: &Value) -> Reply {
-        Reply {
-            status,
-            headers: vec![
-                ("Content-Type", "application/json; charset=utf-8".into()),
-                ("Cache-Control", "no-store".into()),
-            ],
-            body: Arc::from(value.to_string().into_bytes()),
-        }
-    }
-
-    fn error(status: u16, message: &str) -> Reply {
-        let mut reply = Reply::json(status, &json!({ "error": message }));
-        if status == 401 {
-            reply.headers.push(("WWW-Authenticate", "Bearer realm=\"tongxunlu\"".into()));
-        }
-        reply
-    }
-
-    fn method_not_allowed(allow: &'static str) -> Reply {
-        let mut reply = Reply::error(405, &format!("method not allowed; use {allow}"));
-        reply.headers.push(("Allow", allow.into()));
-        reply
-    }
-
-    /// `entity` as this request should get it: 304 when the client has it, gzip when accepted.
-    fn entity(entity: &Entity, request: &Request) -> Reply {
-        let mut headers = vec![("ETag", entity.etag.clone()), ("Cache-Control", entity.cache_control.into())];
-        if !entity.vary.is_empty() {
-            headers.push(("Vary", entity.vary.into()));
-        }
-        if header(request, "If-None-Match").is_some_and(|tags| etag_matches(tags, &entity.etag)) {
-            return Reply { status: 304, headers, body: Arc::from(Vec::new()) };
-        }
-        headers.push(("Content-Type", entity.content_type.into()));
-        let body = match &entity.gzip {
-            Some(gzip) if header(request, "Accept-Encoding").is_some_and(accepts_gzip) => {
-                headers.push(("Content-Encoding", "gzip".into()));
-                gzip.clone()
-            }
-            _ => entity.identity.clone(),
-        };
-        Reply { status: 200, headers, body }
+    fn viewers(&self) -> std::sync::MutexGuard<'_, HashMap<String, [u8; 32]>> {
+        // Entries are inserted whole, so a map left by a panicked thread is still sound.
+        self.viewers.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -500,62 +495,55 @@ fn config_js(args: &ServeArgs, signing_key: Option<signature::PublicKey>) -> Ent
 }
 
 impl Site {
-    fn handle(&self, mut request: Request) {
+    async fn handle(self: Arc<Self>, request: Request<Incoming>) -> Response<Full<Bytes>> {
         let started = Instant::now();
-        let method = request.method().clone();
-        // The query is never logged: it may hold a token.
-        let path = request.url().split(['?', '#']).next().unwrap_or("").to_owned();
-        let reply = self.route(&mut request, &method, &path);
-        let (status, sent) = (reply.status, reply.body.len());
-        let mut headers: Vec<Header> =
-            reply.headers.into_iter().filter_map(|(name, value)| Header::from_bytes(name, value).ok()).collect();
-        headers.extend(Header::from_bytes("X-Content-Type-Options", "nosniff"));
-        headers.extend(Header::from_bytes("X-Frame-Options", "DENY"));
-        headers.extend(Header::from_bytes("Content-Security-Policy", self.csp.as_str()));
-        let length = reply.body.len();
-        let response = Response::new(StatusCode(status), headers, Cursor::new(reply.body), Some(length), None)
-            // Always Content-Length: every body is in memory.
-            .with_chunked_threshold(usize::MAX);
-        let outcome = request.respond(response).err().map(|e| format!(" (not delivered: {e})")).unwrap_or_default();
+        let (parts, body) = request.into_parts();
+        let reply = self.route(&parts, body).await;
         let ms = started.elapsed().as_secs_f64() * 1e3;
-        eprintln!("{method} {} {status} {sent} B {ms:.1} ms{outcome}", loggable(&path));
+        // The query is never logged: it may hold a token.
+        let path = loggable(parts.uri.path());
+        eprintln!("{} {path} {} {} B {ms:.1} ms", parts.method, reply.status, reply.body.len());
+        reply.into_response(&self.csp)
     }
 
-    fn route(&self, request: &mut Request, method: &Method, path: &str) -> Reply {
-        let readable = matches!(method, Method::Get | Method::Head);
+    async fn route(self: &Arc<Self>, request: &Parts, body: Incoming) -> Reply {
+        let (method, path) = (&request.method, request.uri.path());
+        let readable = matches!(*method, Method::GET | Method::HEAD);
         let demo_route = path.starts_with("/api/demo/");
+        let target_length = request.uri.path_and_query().map_or(0, |target| target.as_str().len());
         match path {
+            _ if target_length > MAX_TARGET => Reply::error(414, "the URL is too long"),
             _ if !path.starts_with('/') => Reply::error(400, "bad request target"),
             _ if demo_route && !self.demo => Reply::error(404, "the demo sign-in is off (start with --demo)"),
-            "/api/demo/token" if *method == Method::Post => self.demo_token(request),
+            "/api/demo/token" if *method == Method::POST => self.demo_token(request, body).await,
             "/api/demo/token" => Reply::method_not_allowed("POST"),
             _ if !readable => Reply::method_not_allowed("GET, HEAD"),
-            "/api/snapshot" => self.snapshot(request),
-            "/api/me" => self.me(request),
+            "/api/snapshot" => self.snapshot(request).await,
+            "/api/me" => self.me(request).await,
             "/api/demo/viewers" => self.demo_viewers(),
             "/config.js" => Reply::entity(&self.config, request),
             _ if path.starts_with("/api/") => Reply::error(404, "no such API"),
             _ => match path.strip_prefix("/pkg/") {
-                Some(rest) => serve_file(&self.pkg, rest, request),
-                None => serve_file(&self.www, &path[1..], request),
+                Some(rest) => self.pkg.serve(rest, request).await,
+                None => self.www.serve(&path[1..], request).await,
             },
         }
     }
 
     /// The viewer a request's token proves, or the 401 to answer.
-    fn viewer(&self, request: &Request) -> std::result::Result<String, Reply> {
+    fn viewer(&self, request: &Parts) -> std::result::Result<String, Reply> {
         let token = match header(request, "Authorization") {
             Some(value) => match value.split_once(' ') {
                 Some((scheme, token)) if scheme.eq_ignore_ascii_case("Bearer") => Some(token.trim().to_owned()),
                 _ => return Err(Reply::error(401, "the Authorization header must be `Bearer <token>`")),
             },
-            None => query_param(request.url(), "token"),
+            None => query_param(request.uri.query(), "token"),
         };
         let token = token.ok_or_else(|| Reply::error(401, "sign in first: send Authorization: Bearer <token>"))?;
         token::verify(&self.secret, &token, token::unix_now()).map_err(|e| Reply::error(401, &e.to_string()))
     }
 
-    fn snapshot(&self, request: &Request) -> Reply {
+    async fn snapshot(self: &Arc<Self>, request: &Parts) -> Reply {
         let viewer = match self.viewer(request) {
             Ok(viewer) => viewer,
             Err(reply) => return reply,
@@ -564,9 +552,9 @@ impl Site {
             let generations = self.generations();
             (generations.current.clone(), generations.previous.get(&viewer).cloned())
         };
-        let entity = match generation.snapshot_for(&viewer, self.signing_key.as_ref()) {
+        let entity = match generation.snapshot_for(&viewer, self.signing_key.clone()).await {
             Ok(entity) => entity,
-            Err(refused) => return Reply::error(403, &refused.to_string()),
+            Err(refusal) => return refusal.reply(),
         };
         let held = header(request, "If-None-Match");
         let patchable = served_before.filter(|base| {
@@ -576,24 +564,31 @@ impl Site {
         let Some(base) = patchable else {
             return Reply::entity(&entity, request);
         };
+        let etag = base.etag.clone();
+        let Ok(patch) = generation.patch(base, entity).await else {
+            return Refusal::Build.reply();
+        };
         // Not If-None-Match's match, checked just above: a 200 of the patch, made a 226.
-        let mut reply = Reply::entity(&generation.patch(&base, &entity), request);
+        let mut reply = Reply::entity(&patch, request);
         reply.status = 226;
         reply.headers.push(("IM", DELTA_IM.into()));
-        reply.headers.push(("Delta-Base", base.etag.clone()));
+        reply.headers.push(("Delta-Base", etag));
         reply
     }
 
-    fn me(&self, request: &Request) -> Reply {
+    async fn me(self: &Arc<Self>, request: &Parts) -> Reply {
         let viewer = match self.viewer(request) {
             Ok(viewer) => viewer,
             Err(reply) => return reply,
         };
         let generation = self.current();
-        // The same refusals as the snapshot's; and the page asks for that next, so it is ready.
-        if let Err(refused) = generation.snapshot_for(&viewer, self.signing_key.as_ref()) {
-            return Reply::error(403, &refused.to_string());
+        // The same refusals as the snapshot's.
+        if let Err(refusal) = generation.view_of(&viewer).await {
+            return refusal.reply();
         }
+        // The page asks for the snapshot next: its build starts now, without waiting for it.
+        let (building, who, key) = (generation.clone(), viewer.clone(), self.signing_key.clone());
+        tokio::spawn(async move { building.snapshot_for(&who, key).await });
         let name = generation.directory().userlist.iter().find(|m| m.userid == viewer).map(|m| m.name.as_str());
         Reply::json(200, &json!({ "userid": viewer, "name": name }))
     }
@@ -608,8 +603,8 @@ impl Site {
     }
 
     /// Reads the directory file again whenever its modification time or length changes from
-    /// `seen`, checking about once a second; never returns.
-    fn watch(&self, path: &Path, mut seen: FileStamp) {
+    /// `seen`, checking about once a second; never returns. `runtime` runs the server.
+    fn watch(&self, path: &Path, mut seen: FileStamp, runtime: &tokio::runtime::Handle) {
         loop {
             std::thread::sleep(WATCH_INTERVAL);
             let stamp = file_stamp(path);
@@ -620,7 +615,13 @@ impl Site {
             // writer that finishes later changes the stamp again.
             seen = stamp;
             match super::read_directory(path) {
-                Ok(directory) => self.publish(Generation::new(directory, self.demo), path),
+                Ok(directory) => {
+                    let generation = Generation::new(directory, self.demo, self.cache_bytes, self.builders.clone());
+                    // Inside the runtime: the old generation may be dropped here, and with it a
+                    // cache whose builds are tasks.
+                    let _entered = runtime.enter();
+                    self.publish(generation, path);
+                }
                 Err(e) => eprintln!("tongxunlu serve: {e} — still serving the directory read before"),
             }
         }
@@ -631,7 +632,7 @@ impl Site {
         let description = generation.describe();
         let mut generations = self.generations();
         let before = std::mem::replace(&mut generations.current, Arc::new(generation));
-        generations.previous = before.cache().by_viewer.clone();
+        generations.previous = before.served();
         drop(generations);
         eprintln!("tongxunlu serve: read {} again: {description}", path.display());
     }
@@ -647,14 +648,11 @@ impl Site {
         Reply::json(200, &Value::Array(viewers))
     }
 
-    fn demo_token(&self, request: &mut Request) -> Reply {
-        let mut body = Vec::new();
-        if let Err(e) = request.as_reader().take(MAX_BODY + 1).read_to_end(&mut body) {
-            return Reply::error(400, &format!("cannot read the request body: {e}"));
-        }
-        if body.len() as u64 > MAX_BODY {
-            return Reply::error(413, "the request body is too large");
-        }
+    async fn demo_token(&self, request: &Parts, body: Incoming) -> Reply {
+        let body = match read_body(request, body, self.request_time).await {
+            Ok(body) => body,
+            Err(reply) => return reply,
+        };
         let userid = match serde_json::from_slice::<Value>(&body) {
             Ok(Value::Object(fields)) => match fields.get("userid") {
                 Some(Value::String(userid)) => userid.clone(),
@@ -672,6 +670,30 @@ impl Site {
         let expires = token::unix_now().saturating_add(DEMO_TOKEN_TTL);
         let token = token::issue(&self.secret, &userid, expires);
         Reply::json(200, &json!({ "userid": userid, "token": token, "expires": expires }))
+    }
+}
+
+impl Refusal {
+    fn reply(&self) -> Reply {
+        match self {
+            Refusal::View(refused) => Reply::error(403, &refused.to_string()),
+            Refusal::Build => Reply::error(500, "the snapshot could not be built; the server's log says why"),
+        }
+    }
+}
+
+/// A request's body, at most [`MAX_BODY`] bytes (else 413) within `time` (else 408).
+async fn read_body(request: &Parts, body: Incoming, time: Duration) -> std::result::Result<Bytes, Reply> {
+    let too_large = || Reply::error(413, "the request body is too large");
+    let declared = header(request, "Content-Length").and_then(|length| length.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    match tokio::time::timeout(time, Limited::new(body, MAX_BODY).collect()).await {
+        Err(_) => Err(Reply::error(408, "the request body took too long to arrive")),
+        Ok(Err(e)) if e.is::<LengthLimitError>() => Err(too_large()),
+        Ok(Err(e)) => Err(Reply::error(400, &format!("cannot read the request body: {e}"))),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
     }
 }
 
@@ -747,55 +769,6 @@ fn content_security_policy(signature_url: &str) -> String {
     )
 }
 
-/// The file at `rest` (a URL path, still percent-encoded) under `root`: only the kinds of file
-/// a page is made of ([`mime_type`]), and only inside `root` once links are followed — so that
-/// a `--www` folder that also holds the directory file or the secret, or a link out of it,
-/// gives nothing away.
-fn serve_file(root: &Path, rest: &str, request: &Request) -> Reply {
-    let Some(relative) = safe_relative_path(rest) else {
-        return Reply::error(400, "bad path");
-    };
-    let mut path = root.join(&relative);
-    if path.is_dir() {
-        if !(rest.is_empty() || rest.ends_with('/')) {
-            let location = request.url().split('?').next().unwrap_or("/").to_owned() + "/";
-            let mut reply = Reply::error(301, "moved");
-            reply.headers.push(("Location", location));
-            return reply;
-        }
-        path.push("index.html");
-    }
-    let Some(content_type) = mime_type(&path) else {
-        return Reply::error(404, "not found");
-    };
-    let inside = match (fs::canonicalize(root), fs::canonicalize(&path)) {
-        (Ok(root), Ok(path)) => path.starts_with(root),
-        _ => false,
-    };
-    if !inside {
-        return Reply::error(404, "not found");
-    }
-    match fs::read(&path) {
-        Ok(bytes) => Reply::entity(&Entity::file(bytes, content_type), request),
-        Err(_) => Reply::error(404, "not found"),
-    }
-}
-
-/// A URL path (percent-encoded, without the leading `/`) as a relative file path, or None when
-/// it is malformed or could leave the directory: a segment that is empty is skipped, one that
-/// starts with `.` (`..`, `.`, dot files) or holds `\` or NUL refuses the whole path.
-fn safe_relative_path(url_path: &str) -> Option<PathBuf> {
-    let decoded = String::from_utf8(percent_decode(url_path)?).ok()?;
-    let mut path = PathBuf::new();
-    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
-        if segment.starts_with('.') || segment.contains(['\\', '\0']) {
-            return None;
-        }
-        path.push(segment);
-    }
-    Some(path)
-}
-
 fn percent_decode(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -814,71 +787,12 @@ fn percent_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// The value of `name` in a URL's query (`+` is a space, as forms send it).
-fn query_param(url: &str, name: &str) -> Option<String> {
-    let query = url.split_once('?')?.1.split('#').next()?;
+fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    let query = query?;
     query.split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         (key == name).then(|| percent_decode(&value.replace('+', " ")).and_then(|v| String::from_utf8(v).ok()))?
     })
-}
-
-fn header<'r>(request: &'r Request, name: &'static str) -> Option<&'r str> {
-    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
-}
-
-/// Whether an `Accept-Encoding` value allows gzip.
-fn accepts_gzip(accept_encoding: &str) -> bool {
-    accepts(accept_encoding, "gzip")
-}
-
-/// Whether a list of codings with q-values (`Accept-Encoding`, `A-IM`) allows `coding`: named,
-/// or `*`, with a non-zero q.
-fn accepts(list: &str, coding: &str) -> bool {
-    list.split(',').any(|item| {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim();
-        let refused = parts.any(|p| {
-            let p = p.trim();
-            p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")).and_then(|q| q.trim().parse::<f32>().ok())
-                == Some(0.0)
-        });
-        (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
-    })
-}
-
-/// Whether an `If-None-Match` value names `etag` (weak comparison, as RFC 9110 asks for GET).
-fn etag_matches(if_none_match: &str, etag: &str) -> bool {
-    if_none_match.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
-}
-
-/// The type of a file the page is made of, by its extension; None for any other file, which is
-/// not served (a `.json` next to the page could be the directory file).
-fn mime_type(path: &Path) -> Option<&'static str> {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    Some(match extension.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "webmanifest" => "application/manifest+json; charset=utf-8",
-        "wasm" => "application/wasm",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        _ => return None,
-    })
-}
-
-/// Text, wasm and SVG shrink under gzip; images and fonts are compressed already.
-fn compressible(content_type: &str) -> bool {
-    content_type.starts_with("text/")
-        || content_type.starts_with("application/json")
-        || content_type.starts_with("application/manifest+json")
-        || content_type == "application/wasm"
-        || content_type == "image/svg+xml"
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -887,49 +801,15 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use tongxunlu::sample::{Preset, SampleSpec};
+
     use super::*;
 
     #[test]
-    fn paths_never_leave_the_root() {
-        for bad in [
-            "..",
-            "../x",
-            "a/../../x",
-            "%2e%2e/x",
-            "a/%2E%2E/x",
-            "..%2fx",
-            "a\\..\\x",
-            "a%5c..%5cx",
-            ".git/config",
-            "%00",
-            "%zz",
-            "%e4%b8",
-        ] {
-            assert_eq!(safe_relative_path(bad), None, "{bad}");
-        }
-        assert_eq!(safe_relative_path(""), Some(PathBuf::new()));
-        assert_eq!(safe_relative_path("a//b/c.js"), Some(PathBuf::from("a/b/c.js")));
-        assert_eq!(safe_relative_path("%E9%80%9A.txt"), Some(PathBuf::from("通.txt")));
-    }
-
-    #[test]
-    fn accept_encoding_and_if_none_match() {
-        assert!(accepts_gzip("gzip, deflate, br"));
-        assert!(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
-        assert!(accepts_gzip("*"));
-        assert!(!accepts_gzip("gzip;q=0, br"));
-        assert!(!accepts_gzip("identity"));
-        assert!(!accepts_gzip("gzipx"));
-        assert!(etag_matches("\"a\", W/\"b\"", "\"b\""));
-        assert!(etag_matches("*", "\"b\""));
-        assert!(!etag_matches("\"ab\"", "\"b\""));
-    }
-
-    #[test]
     fn query_tokens() {
-        assert_eq!(query_param("/api/snapshot?x=1&token=a.b%2Ec", "token").as_deref(), Some("a.b.c"));
-        assert_eq!(query_param("/api/snapshot?tokens=a", "token"), None);
-        assert_eq!(query_param("/api/snapshot", "token"), None);
+        assert_eq!(query_param(Some("x=1&token=a.b%2Ec"), "token").as_deref(), Some("a.b.c"));
+        assert_eq!(query_param(Some("tokens=a"), "token"), None);
+        assert_eq!(query_param(None, "token"), None);
     }
 
     #[test]

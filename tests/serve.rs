@@ -450,9 +450,30 @@ fn a_valid_token_gets_exactly_that_viewers_snapshot() {
         assert_eq!(served, visible, "{viewer}");
         assert!(served.contains(viewer));
 
+        // The viewer's own fields that the policy hides from everyone else come beside the
+        // snapshot, which the whole class shares (the sample hides birthdays and hire dates).
         let me = server.get("/api/me", &[("Authorization", &format!("Bearer {}", token_for(viewer)))]);
-        let name = &fixture.directory.userlist.iter().find(|m| m.userid == viewer).unwrap().name;
-        assert_eq!(me.json(), serde_json::json!({ "userid": viewer, "name": name }));
+        let file: Value =
+            serde_json::from_str(&std::fs::read_to_string(fixture.dir.join("dir.json")).unwrap()).unwrap();
+        let hidden: Vec<&str> = file["field_policy"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, rule)| rule["visible"] == false)
+            .map(|(key, _)| key.as_str())
+            .collect();
+        assert_eq!(hidden, ["birthday", "hire_date"]);
+        let record = file["userlist"].as_array().unwrap().iter().find(|m| m["userid"] == viewer).unwrap();
+        let own: serde_json::Map<String, Value> = hidden
+            .iter()
+            .filter(|key| record[**key].as_str().is_some_and(|v| !v.is_empty()))
+            .map(|key| (key.to_string(), record[*key].clone()))
+            .collect();
+        assert_eq!(me.json(), serde_json::json!({ "userid": viewer, "name": record["name"], "own": own }));
+        if let Some(birthday) = own.get("birthday") {
+            let member = (0..opened.member_count()).map(|m| opened.member(m)).find(|m| m.userid == viewer).unwrap();
+            assert!(!serde_json::to_string(&member).unwrap().contains(birthday.as_str().unwrap()), "{viewer}");
+        }
     }
     // The token may come in the query too.
     let by_query = server.get(&format!("/api/snapshot?token={}", token_for("dev001")), &[]);

@@ -33,7 +33,17 @@
 // <body data-offline> is set while a stored snapshot is shown instead of a fresh one.
 
 import { config, detectHost, loadSdk, registerSdk } from "./actions.js";
-import { clearSnapshot, forgetToken, loadSnapshot, saveSnapshot, saveToken, takeToken, tokenViewer } from "./store.js";
+import {
+  clearSnapshot,
+  forgetToken,
+  loadSnapshot,
+  ownFields,
+  saveOwnFields,
+  saveSnapshot,
+  saveToken,
+  takeToken,
+  tokenViewer,
+} from "./store.js";
 import { mountUi } from "./ui.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -433,11 +443,13 @@ async function main() {
     if (cfg.demo) return showSignIn(cfg);
     throw new PageError("未登录", "no sign-in token", "请从企业微信工作台打开通讯录。");
   }
+  // Who is signed in, and their own fields that the policy hides from everyone else: the
+  // snapshot cannot carry those. Asked for at once when the token does not name the viewer;
+  // otherwise once the page is up, without holding it back (offline, the kept ones show).
+  const fetchMe = () => fetchJson(cfg.meUrl, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
   let viewer = tokenViewer(token);
-  if (!viewer) {
-    viewer =
-      (await fetchJson(cfg.meUrl, { headers: { authorization: `Bearer ${token}` } }).catch(() => null))?.userid ?? null;
-  }
+  const me = viewer ? null : await fetchMe();
+  viewer ??= me?.userid ?? null;
 
   status("正在加载通讯录引擎…");
   const engine = await loadEngine();
@@ -447,13 +459,19 @@ async function main() {
 
   document.title = `通讯录 · ${stats.corpName}`;
   $("#corp-name").textContent = stats.corpName;
-  const me = dir.member(viewer);
-  $("#viewer-name").textContent = me ? `${me.name}` : "";
+  const self = dir.member(viewer);
+  $("#viewer-name").textContent = self ? `${self.name}` : "";
   const app = $("#app");
   app.dataset.members = String(stats.members);
   $("#status").hidden = true;
   app.hidden = false;
-  mountUi({ dir, viewer });
+  const own = { fields: ownFields(viewer) };
+  mountUi({ dir, viewer, own });
+  Promise.resolve(me ?? fetchMe()).then((answer) => {
+    if (answer?.userid !== viewer || !answer.own || typeof answer.own !== "object") return;
+    own.fields = answer.own;
+    saveOwnFields(viewer, answer.own);
+  });
   window.tongxunlu = { directory: dir, viewer, stats, config: cfg };
   setState("ready");
   // What search derives from the snapshot at its first query — the name index, the account and

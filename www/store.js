@@ -9,12 +9,16 @@
 //   snapshot of another viewer is deleted before anything is shown, so nobody sees a directory
 //   meant for someone else; so is one verified with another key than the one in force.
 // - frequent contacts (常用联系人): localStorage, per viewer, `{ userid: count }`.
+// - the viewer's own fields that the policy hides from everyone else (`own` of /api/me: the
+//   snapshot, shared by a whole class, cannot carry them): localStorage, per viewer, so that the
+//   own profile shows them offline too; cleared with the snapshot.
 
 const TOKEN_KEY = "tongxunlu.token";
 const SNAPSHOT_CACHE = "tongxunlu-snapshot";
 const SNAPSHOT_KEY = "/tongxunlu/last-snapshot";
 const FREQUENT_PREFIX = "tongxunlu.frequent:";
 const FREQUENT_MAX = 50;
+const OWN_PREFIX = "tongxunlu.own:";
 
 /** Moves `#token=…` from the URL into sessionStorage; returns the token in force, or null. */
 export function takeToken(win = globalThis) {
@@ -93,14 +97,37 @@ export async function saveSnapshot(bytes, { viewer, signingKey = "", etag = "", 
   await cache.put(SNAPSHOT_KEY, new Response(bytes, { headers }));
 }
 
-export async function clearSnapshot() {
+export async function clearSnapshot(storage = globalThis.localStorage) {
   if (hasCaches()) await caches.delete(SNAPSHOT_CACHE);
+  try {
+    for (const key of Object.keys(storage).filter((k) => k.startsWith(OWN_PREFIX))) storage.removeItem(key);
+  } catch {
+    // storage disabled: there is nothing kept to clear
+  }
+}
+
+/** The viewer's own hidden fields as last fetched, `{ birthday: "…", … }`; `{}` when none are kept. */
+export function ownFields(viewer, storage = globalThis.localStorage) {
+  return storedObject(storage, OWN_PREFIX + viewer);
+}
+
+export function saveOwnFields(viewer, fields, storage = globalThis.localStorage) {
+  try {
+    storage.setItem(OWN_PREFIX + viewer, JSON.stringify(fields));
+  } catch {
+    // storage full or disabled: the fields show while the page is open, not offline
+  }
 }
 
 /** The viewer's frequent contacts, `{ userid: count }`. */
 export function frequent(viewer, storage = globalThis.localStorage) {
+  return storedObject(storage, FREQUENT_PREFIX + viewer);
+}
+
+/** The JSON object stored under `key`; `{}` when there is none or it does not read. */
+function storedObject(storage, key) {
   try {
-    const value = JSON.parse(storage.getItem(FREQUENT_PREFIX + viewer) ?? "{}");
+    const value = JSON.parse(storage.getItem(key) ?? "{}");
     return value && typeof value === "object" && !Array.isArray(value) ? value : {};
   } catch {
     return {}; // unreadable state is dropped, not fatal

@@ -100,7 +100,11 @@ function icon(name) {
 
 const memberSubline = (m) => [m.position, m.departments?.[0]?.name].filter(Boolean).join(" · ");
 
-export function mountUi({ dir, viewer, root = document }) {
+/**
+ * `own.fields`: the viewer's own fields that the policy hides from everyone else (`own` of
+ * /api/me), shown on their own profile only, marked as such; read each time the profile opens.
+ */
+export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) {
   const $ = (sel) => root.querySelector(sel);
   const list = $("#list");
   const input = $("#q");
@@ -477,12 +481,25 @@ export function mountUi({ dir, viewer, root = document }) {
 
   // ---- detail ----------------------------------------------------------------------------------
 
-  function fieldRow(label, value, href) {
-    return h("div", { class: "field" }, h("dt", {}, label), h("dd", {}, href ? h("a", { href }, value) : value));
+  /** `ownOnly`: a field only the viewer sees, on their own profile. */
+  function fieldRow(label, value, href, ownOnly = false) {
+    const shown = href ? h("a", { href }, value) : value;
+    const note = ownOnly ? h("span", { class: "own-only" }, "仅自己可见") : null;
+    return h("div", { class: "field" }, h("dt", {}, label), h("dd", {}, shown, note));
+  }
+
+  /** The member as the snapshot has them; the viewer with their own hidden fields laid over. */
+  function memberShown(userid) {
+    const m = dir.member(userid);
+    if (!m || userid !== viewer) return { m, hidden: new Set() };
+    const fields = own.fields ?? {};
+    const hidden = new Set(Object.keys(fields).filter((key) => m[key] === undefined));
+    const extattr = { ...(fields.extattr ?? {}), ...(m.extattr ?? {}) };
+    return { m: { ...fields, ...m, extattr }, hidden };
   }
 
   function showDetail(userid, opener) {
-    const m = dir.member(userid);
+    const { m, hidden } = memberShown(userid);
     if (!m) return toast("这位联系人不在你的通讯录中");
     state.detail = userid;
     state.returnFocus = opener ?? null;
@@ -501,11 +518,11 @@ export function mountUi({ dir, viewer, root = document }) {
     const fields = h(
       "dl",
       { class: "fields" },
-      m.mobile ? fieldRow("手机", m.mobile, telHref(m.mobile)) : null,
-      m.telephone ? fieldRow("座机", m.telephone, telHref(m.telephone)) : null,
-      m.email ? fieldRow("邮箱", m.email, mailHref(m.email)) : null,
-      m.weixin_id ? fieldRow("微信号", m.weixin_id) : null,
-      m.alias ? fieldRow("别名", m.alias) : null,
+      m.mobile ? fieldRow("手机", m.mobile, telHref(m.mobile), hidden.has("mobile")) : null,
+      m.telephone ? fieldRow("座机", m.telephone, telHref(m.telephone), hidden.has("telephone")) : null,
+      m.email ? fieldRow("邮箱", m.email, mailHref(m.email), hidden.has("email")) : null,
+      m.weixin_id ? fieldRow("微信号", m.weixin_id, undefined, hidden.has("weixin_id")) : null,
+      m.alias ? fieldRow("别名", m.alias, undefined, hidden.has("alias")) : null,
       h(
         "div",
         { class: "field" },
@@ -518,9 +535,9 @@ export function mountUi({ dir, viewer, root = document }) {
           ),
         ),
       ),
-      m.birthday ? fieldRow("生日", m.birthday) : null,
-      m.hire_date ? fieldRow("入职日期", m.hire_date) : null,
-      Object.entries(m.extattr ?? {}).map(([k, v]) => fieldRow(k, v)),
+      m.birthday ? fieldRow("生日", m.birthday, undefined, hidden.has("birthday")) : null,
+      m.hire_date ? fieldRow("入职日期", m.hire_date, undefined, hidden.has("hire_date")) : null,
+      Object.entries(m.extattr ?? {}).map(([k, v]) => fieldRow(k, v, undefined, hidden.has("extattr"))),
     );
     const compose = h(
       "form",

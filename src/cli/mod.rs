@@ -237,6 +237,9 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// `serve` could not start the threads it answers on.
+    #[error("cannot start the server's threads: {0}")]
+    Threads(#[source] io::Error),
     /// The patch `delta` made does not give the new snapshot back: a bug in the differ.
     #[error("the patch from {} to {} does not give the new file back{}", old.display(), new.display(),
             source.as_ref().map_or_else(String::new, |e| format!(": {e}")))]

@@ -73,7 +73,7 @@ pub use report::{CellProblem, ImportReport, Organisation, Place, RowError};
 pub use wecom::import_wecom;
 
 use export::DepartmentPathError;
-use sheet::{BytePosition, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES};
+use sheet::{BytePosition, MAX_CELLS, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES};
 use template::HeaderError;
 
 /// The largest roster file the import reads: 10 MiB (docs/roster.md). Larger rosters are split.
@@ -183,6 +183,24 @@ pub enum RosterError {
     UnpacksTooLarge {
         /// The unpacked size its entries declare.
         bytes: u64,
+    },
+    /// A cell longer than Excel lets a cell be.
+    #[error("{source_name} row {row}, column {column}: a cell of {chars} characters; a spreadsheet cell holds at most {MAX_CELL_CHARS}")]
+    CellTooLong {
+        /// `CSV` or `sheet <name>`.
+        source_name: String,
+        /// The row's number, 1-based.
+        row: u32,
+        /// The column's letters, as the spreadsheet shows them.
+        column: String,
+        /// How many characters the cell holds.
+        chars: usize,
+    },
+    /// A roster with more non-empty cells than any roster needs.
+    #[error("{source_name}: more than {MAX_CELLS} filled cells, more than a roster of the largest organisation needs: split it into several files")]
+    TooManyCells {
+        /// `CSV` or `sheet <name>`.
+        source_name: String,
     },
     /// A workbook cell beyond Excel's last row or column.
     #[error("sheet {sheet}: a cell lies outside Excel's {MAX_ROWS} rows and {MAX_COLUMNS} columns")]

@@ -38,6 +38,62 @@ pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
 pub const MAX_ROWS: u32 = 1_048_576;
 /// See [`MAX_ROWS`].
 pub const MAX_COLUMNS: u32 = 16_384;
+/// See [`MAX_ROWS`]: the most characters Excel lets a cell hold.
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// The most filled cells a roster may have: a roster of 200,000 members with every column of the
+/// template filled has about five million. It bounds what reading costs — a cell held is a few
+/// dozen bytes — where a small `.xlsx` can unpack to tens of millions of cells.
+pub const MAX_CELLS: usize = 8_000_000;
+
+/// What a roster may hold, whatever its format: [`MAX_CELLS`] and [`MAX_CELL_CHARS`] (tests
+/// lower them to reach them cheaply).
+#[derive(Clone, Copy)]
+struct Limits {
+    cells: usize,
+    cell_chars: usize,
+}
+
+const LIMITS: Limits = Limits { cells: MAX_CELLS, cell_chars: MAX_CELL_CHARS };
+
+/// The cells of one sheet as they are read, refused once they pass the [`Limits`].
+struct Tally<'a> {
+    source: &'a str,
+    limits: Limits,
+    cells: usize,
+}
+
+impl Tally<'_> {
+    /// Counts a filled cell of `text_len` bytes of text (0 for a number) at `row` (1-based) and
+    /// `column` (0-based) — before it is copied, so that a huge one costs nothing more.
+    fn admit(&mut self, row: u32, column: u32, text: Option<&str>) -> Result<(), RosterError> {
+        // A cell of fewer bytes than the limit has fewer characters too: most are counted free.
+        if let Some(text) = text.filter(|t| t.len() > self.limits.cell_chars) {
+            let chars = text.chars().count();
+            if chars > self.limits.cell_chars {
+                let column = column_letter(column as usize);
+                return Err(RosterError::CellTooLong { source_name: self.source.to_owned(), row, column, chars });
+            }
+        }
+        self.cells += 1;
+        if self.cells > self.limits.cells {
+            return Err(RosterError::TooManyCells { source_name: self.source.to_owned() });
+        }
+        Ok(())
+    }
+}
+
+/// The spreadsheet letter of a 0-based column index: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).expect("ASCII letters")
+}
 
 /// `s` without the whitespace a spreadsheet cell picks up around a value.
 pub fn clean(s: &str) -> &str {
@@ -124,12 +180,12 @@ pub struct Sheet {
 pub fn read(bytes: &[u8], format: Format) -> Result<Vec<Sheet>, RosterError> {
     super::check_size(bytes.len() as u64)?;
     match format {
-        Format::Csv => read_csv(bytes).map(|sheet| vec![sheet]),
-        Format::Xlsx => read_xlsx(bytes),
+        Format::Csv => read_csv(bytes, LIMITS).map(|sheet| vec![sheet]),
+        Format::Xlsx => read_xlsx(bytes, LIMITS),
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Sheet, RosterError> {
+fn read_csv(bytes: &[u8], limits: Limits) -> Result<Sheet, RosterError> {
     if bytes.starts_with(b"PK\x03\x04") {
         return Err(RosterError::XlsxNamedCsv);
     }
@@ -156,6 +212,7 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, RosterError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut lines = LineCounter::new(text.as_bytes());
+    let mut tally = Tally { source: "CSV", limits, cells: 0 };
     // Line breaks inside quoted cells so far: they are lines of the file but not rows of the sheet.
     let mut embedded_breaks: u64 = 0;
     for record in reader.records() {
@@ -176,6 +233,7 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, RosterError> {
                 return Err(RosterError::TooManyColumns { row: number });
             }
             if !clean(field).is_empty() {
+                tally.admit(number, col as u32, Some(field))?;
                 // A cell an export guarded against spreadsheets' formulas is read as it was.
                 let field = match field.strip_prefix(super::table::FORMULA_GUARD) {
                     Some(guarded) if super::table::looks_like_formula(guarded) => guarded,
@@ -316,7 +374,7 @@ impl fmt::Display for BytePosition {
     }
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, RosterError> {
+fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Vec<Sheet>, RosterError> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(RosterError::XlsWorkbook);
     }
@@ -330,23 +388,40 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, RosterError> {
         .collect();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
+        let source = format!("sheet {name}");
+        let mut tally = Tally { source: &source, limits, cells: 0 };
         let mut reader = workbook.worksheet_cells_reader(&name)?;
-        let mut rows: BTreeMap<u32, BTreeMap<u32, Cell>> = BTreeMap::new();
+        // Cells come row by row, each row's in column order, as Excel writes them; another
+        // writer's order is put right below.
+        let mut rows: BTreeMap<u32, Vec<(u32, Cell)>> = BTreeMap::new();
         while let Some(cell) = reader.next_cell()? {
             let (row, col) = cell.get_position();
             if row >= MAX_ROWS || col >= MAX_COLUMNS {
                 return Err(RosterError::CellOutOfRange { sheet: name });
             }
-            if let Some(value) = typed(cell.get_value()) {
-                rows.entry(row + 1).or_default().insert(col, value);
+            let value = cell.get_value();
+            let text = match value {
+                DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Some(s.as_str()),
+                DataRef::SharedString(s) => Some(*s),
+                _ => None,
+            };
+            if text.is_some_and(|t| clean(t).is_empty()) || matches!(value, DataRef::Empty) {
+                continue;
+            }
+            tally.admit(row + 1, col, text)?;
+            if let Some(value) = typed(value) {
+                rows.entry(row + 1).or_default().push((col, value));
             }
         }
-        let rows = rows.into_iter().map(|(number, cells)| SheetRow {
-            number,
-            cells: cells.into_iter().collect(),
-            problem: None,
+        let rows = rows.into_iter().map(|(number, mut cells)| {
+            cells.sort_by_key(|&(col, _)| col);
+            // A cell written twice keeps its last value, as a spreadsheet shows it.
+            cells.reverse();
+            cells.dedup_by_key(|&mut (col, _)| col);
+            cells.reverse();
+            SheetRow { number, cells, problem: None }
         });
-        sheets.push(Sheet { source: format!("sheet {name}"), rows: rows.collect() });
+        sheets.push(Sheet { source, rows: rows.collect() });
     }
     Ok(sheets)
 }
@@ -404,6 +479,50 @@ mod tests {
     fn row_numbers_are_right_with_windows_line_ends() {
         let numbers: Vec<u32> = rows(b"a,b\r\nc,d\r\n\r\ne,\"f\r\ng\"\r\nh,i\r\n").iter().map(|r| r.number).collect();
         assert_eq!(numbers, [1, 2, 4, 5]);
+    }
+
+    #[test]
+    fn column_letters_are_the_spreadsheets() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(16383), "XFD");
+    }
+
+    fn xlsx(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet().set_name("成员").unwrap();
+        for &(row, col, text) in cells {
+            sheet.write_string(row, col, text).unwrap();
+        }
+        workbook.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_cell_longer_than_a_spreadsheet_holds_is_refused_by_its_place() {
+        let limits = Limits { cells: 100, cell_chars: 10 };
+        let csv = "姓名,账号\n张三,zhangsan\n李四,通讯录通讯录通讯录通讯录\n";
+        let err = read_csv(csv.as_bytes(), limits).unwrap_err().to_string();
+        assert_eq!(err, "CSV row 3, column B: a cell of 12 characters; a spreadsheet cell holds at most 32767");
+        let book = xlsx(&[(0, 0, "姓名"), (4, 2, "一二三四五六七八九十一")]);
+        let err = read_xlsx(&book, limits).unwrap_err().to_string();
+        assert_eq!(err, "sheet 成员 row 5, column C: a cell of 11 characters; a spreadsheet cell holds at most 32767");
+        // Ten characters of three bytes each are thirty bytes, and still allowed.
+        assert!(read_csv("一二三四五六七八九十\n".as_bytes(), limits).is_ok());
+        assert!(read_xlsx(&xlsx(&[(0, 0, "一二三四五六七八九十")]), limits).is_ok());
+    }
+
+    #[test]
+    fn more_filled_cells_than_a_roster_needs_are_refused() {
+        let limits = Limits { cells: 5, cell_chars: 100 };
+        let err = read_csv(b"a,b,c\nd,e,f\n", limits).unwrap_err().to_string();
+        assert!(err.starts_with("CSV: more than 8000000 filled cells"), "{err}");
+        // Blank cells are not counted.
+        assert!(read_csv(b"a,,c\n, ,f\ng\n", limits).is_ok());
+        let cells: Vec<(u32, u16, &str)> = (0..6).map(|i| (i, 0, "x")).collect();
+        let err = read_xlsx(&xlsx(&cells), limits).unwrap_err().to_string();
+        assert!(err.starts_with("sheet 成员: more than 8000000 filled cells"), "{err}");
+        assert!(read_xlsx(&xlsx(&cells[..5]), limits).is_ok());
     }
 
     #[test]

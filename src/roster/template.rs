@@ -43,7 +43,7 @@ use std::collections::HashMap;
 
 use crate::model::{Gender, Status};
 
-use super::sheet::{halfwidth, SheetRow};
+use super::sheet::{column_letter, halfwidth, SheetRow};
 
 /// How many rows from the top are searched for the header row.
 pub const HEADER_SEARCH_ROWS: u32 = 30;
@@ -291,19 +291,6 @@ fn normalise_header(title: &str) -> String {
     s.trim_matches('*').to_owned()
 }
 
-/// The spreadsheet letter of a 0-based column index: 0 → A, 25 → Z, 26 → AA.
-pub fn column_letter(index: usize) -> String {
-    let mut n = index + 1;
-    let mut letters = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        letters.push(b'A' + rem as u8);
-        n = (n - 1) / 26;
-    }
-    letters.reverse();
-    String::from_utf8(letters).expect("ASCII letters")
-}
-
 /// The words the 状态 column is written in: export writes the first of each, import accepts all
 /// of them (after [`halfwidth`] and lower-casing) and the codes of
 /// docs/directory-file.md.
@@ -362,14 +349,6 @@ mod tests {
         assert_eq!(classify("extattr:手机"), Column::Custom("手机".into()));
         assert_eq!(classify("错误原因"), Column::Reason);
         assert_eq!(classify("  "), Column::Unnamed);
-    }
-
-    #[test]
-    fn column_letters_are_the_spreadsheets() {
-        assert_eq!(column_letter(0), "A");
-        assert_eq!(column_letter(25), "Z");
-        assert_eq!(column_letter(26), "AA");
-        assert_eq!(column_letter(16383), "XFD");
     }
 
     #[test]

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { ROOT } from "../node/helpers.mjs";
+import { ROOT, SAMPLE_JSON } from "../node/helpers.mjs";
 import { newPage, results, search, shot, signedIn } from "./harness.mjs";
 import { snapshotOf, suite } from "./common.mjs";
 import {
@@ -194,6 +194,37 @@ async function openDetail(page, query, userid) {
 }
 
 describe("member detail on a phone in WeChat Work (fake ww)", () => {
+  test("the viewer's own profile shows their fields hidden from everyone else, marked; no one else's does", async () => {
+    // The sample's policy hides birthdays and hire dates: the snapshot has none, /api/me has the
+    // viewer's own, independently read here from the directory file the server serves.
+    const file = JSON.parse(readFileSync(SAMPLE_JSON, "utf8"));
+    const own = file.userlist.find((m) => m.userid === "staff001");
+    assert.equal(expected.member("staff001").birthday, undefined, "the snapshot carries no birthday");
+    const { context, page, errors } = await newPage(env.browser, "phone", { init: FAKE_WW });
+    try {
+      assert.equal(await signedIn(page, env.app, "staff001"), "ready");
+      await page.waitForFunction(() => localStorage.getItem("tongxunlu.own:staff001"));
+      await openDetail(page, "zhangwei", "staff001");
+      const fields = await page.$$eval(".fields .field", (fs) =>
+        fs.map((f) => [f.querySelector("dt").textContent, f.querySelector("dd").textContent]),
+      );
+      const shown = Object.fromEntries(fields);
+      assert.equal(shown.生日, `${own.birthday}仅自己可见`);
+      assert.equal(shown.入职日期, `${own.hire_date}仅自己可见`);
+      assert.equal(shown.手机, own.mobile, "a field everyone sees is not marked");
+      await shot(page, "detail-own-phone");
+      await page.click('button[data-action="back"]');
+      await page.waitForSelector("#list", { state: "visible" });
+      const colleague = (await results(page)).find((r) => r.userid !== "staff001")?.userid;
+      await openDetail(page, "zhangwei", colleague);
+      const theirs = await page.$$eval(".fields dt", (dts) => dts.map((dt) => dt.textContent));
+      assert.ok(!theirs.includes("生日") && !theirs.includes("入职日期"), `${colleague}: ${theirs}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("call, chat, email links and the chat glue for one person", async () => {
     const { context, page, errors } = await newPage(env.browser, "phone", { init: FAKE_WW });
     try {

@@ -75,7 +75,13 @@ fn bad_input_is_one_line_and_a_non_zero_exit() {
     let big = std::fs::File::create(dir.join("big.csv")).unwrap();
     big.set_len(11 * 1024 * 1024).unwrap();
     std::fs::write(dir.join("roster.ods"), "x").unwrap();
+    // Excel's own limit for a cell is 32,767 characters: a roster's cell past it is no name.
+    std::fs::write(dir.join("long.csv"), format!("姓名,账号\n张三,{}\n", "长".repeat(40_000))).unwrap();
     for (args, expected) in [
+        (
+            &["import", "long.csv", "-o", "dir.json"][..],
+            "tongxunlu: error: long.csv: CSV row 2, column B: a cell of 40000 characters; a spreadsheet cell holds at most 32767\n",
+        ),
         (
             &["import", "big.csv", "-o", "dir.json"][..],
             "tongxunlu: error: big.csv: the file is 11.0 MB; a roster may be at most 10 MB (10485760 bytes): split it into several files\n",

@@ -39,7 +39,7 @@
 //! |---|---|
 //! | `GET /api/snapshot` | the viewer's snapshot; `ETag: "<class key>"` (`"<class key>-<key id>"` when signed), `Cache-Control: private, no-cache`, 304 on `If-None-Match` |
 //! | `GET /api/snapshot` with `A-IM: txldif` | as above; when `If-None-Match` names the snapshot this viewer was served from the previous generation, `226 IM Used` with `IM: txldif`, `Delta-Base: "<its ETag>"`, the new `ETag` and the patch from it as the body |
-//! | `GET /api/me` | `{"userid", "name"}` of the viewer |
+//! | `GET /api/me` | `{"userid", "name", "own"}` of the viewer; `own`: their fields the policy hides from everyone else |
 //! | `GET /config.js` | `globalThis.tongxunluConfig = {…}`: the URLs above, demo or not, the WeChat Work JS-SDK settings, the signing key's public half |
 //! | `GET /api/demo/viewers` | with `--demo` only: the sample's personas, what each sees |
 //! | `POST /api/demo/token` | with `--demo` only: `{"userid"}` of a persona → `{"token", "expires"}` |
@@ -78,7 +78,8 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
-use tongxunlu::model::{Directory, PolicyField};
+use tongxunlu::fields::Gender;
+use tongxunlu::model::{Directory, Member, PolicyField};
 use tongxunlu::sample::{self, PERSONAS, SCHOOL_PERSONAS};
 use tongxunlu::snapshot::{self, delta, signature, NameTable};
 use tongxunlu::token::{self, Secret, SecretError};
@@ -205,7 +206,7 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
     let listener = std::net::TcpListener::bind(&args.addr).map_err(listen_error)?;
     listener.set_nonblocking(true).map_err(listen_error)?;
     let url = format!("http://{}/", listener.local_addr().map_err(listen_error)?);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(listen_error)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Error::Threads)?;
 
     // Builds of snapshots, patches and compressed files, and working out views, share all cores
     // but one, which stays free for answering: a cold start with many classes must not make a
@@ -251,8 +252,7 @@ pub fn serve_command(args: &ServeArgs) -> Result<()> {
     println!("tongxunlu serve: listening on {url}");
     if let Some(path) = args.directory.clone() {
         let site = site.clone();
-        let handle = runtime.handle().clone();
-        std::thread::spawn(move || site.watch(&path, stamp, &handle));
+        std::thread::spawn(move || site.watch(&path, stamp));
     }
     let limits = http::Limits {
         max_connections: args.max_connections as usize,
@@ -589,8 +589,9 @@ impl Site {
         // The page asks for the snapshot next: its build starts now, without waiting for it.
         let (building, who, key) = (generation.clone(), viewer.clone(), self.signing_key.clone());
         tokio::spawn(async move { building.snapshot_for(&who, key).await });
-        let name = generation.directory().userlist.iter().find(|m| m.userid == viewer).map(|m| m.name.as_str());
-        Reply::json(200, &json!({ "userid": viewer, "name": name }))
+        let member = generation.directory().userlist.iter().find(|m| m.userid == viewer);
+        let own = member.map(|member| own_hidden_fields(generation.directory(), member)).unwrap_or_default();
+        Reply::json(200, &json!({ "userid": viewer, "name": member.map(|m| m.name.as_str()), "own": own }))
     }
 
     fn generations(&self) -> std::sync::MutexGuard<'_, Generations> {
@@ -603,8 +604,8 @@ impl Site {
     }
 
     /// Reads the directory file again whenever its modification time or length changes from
-    /// `seen`, checking about once a second; never returns. `runtime` runs the server.
-    fn watch(&self, path: &Path, mut seen: FileStamp, runtime: &tokio::runtime::Handle) {
+    /// `seen`, checking about once a second; never returns.
+    fn watch(&self, path: &Path, mut seen: FileStamp) {
         loop {
             std::thread::sleep(WATCH_INTERVAL);
             let stamp = file_stamp(path);
@@ -617,9 +618,6 @@ impl Site {
             match super::read_directory(path) {
                 Ok(directory) => {
                     let generation = Generation::new(directory, self.demo, self.cache_bytes, self.builders.clone());
-                    // Inside the runtime: the old generation may be dropped here, and with it a
-                    // cache whose builds are tasks.
-                    let _entered = runtime.enter();
                     self.publish(generation, path);
                 }
                 Err(e) => eprintln!("tongxunlu serve: {e} — still serving the directory read before"),
@@ -695,6 +693,24 @@ async fn read_body(request: &Parts, body: Incoming, time: Duration) -> std::resu
         Ok(Err(e)) => Err(Reply::error(400, &format!("cannot read the request body: {e}"))),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
     }
+}
+
+/// The fields of `member` that the field policy hides from everyone but their owner, under the
+/// directory file's keys: the snapshot, which a whole class shares, cannot carry them, so the
+/// owner gets them here, beside it. Empty fields are left out.
+fn own_hidden_fields(directory: &Directory, member: &Member) -> serde_json::Map<String, Value> {
+    let mut own = serde_json::Map::new();
+    for field in PolicyField::ALL.into_iter().filter(|&field| !directory.field_visible(field)) {
+        let value = match field {
+            PolicyField::Text(text) => member.text(text).filter(|v| !v.is_empty()).map(Value::from),
+            PolicyField::Gender => (member.gender != Gender::Unknown).then(|| json!(member.gender)),
+            PolicyField::Extattr => (!member.extattr.is_empty()).then(|| json!(member.extattr)),
+        };
+        if let Some(value) = value {
+            own.insert(field.key().to_owned(), value);
+        }
+    }
+    own
 }
 
 /// A digest of everything a snapshot is built from, given the directory: equal views, equal

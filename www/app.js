@@ -12,6 +12,7 @@
 // | fails to open (corrupt, cut)  | stays, untouched                      | shows it and says why           |
 // | fails its signature check     | stays, untouched                      | shows it and says why           |
 // | fails: no network             | is opened                             | shows it, 离线, with its age     |
+// | stalls (see below)            | is opened                             | shows it, 网络缓慢, with its age |
 // | 401 / 403                     | is deleted                            | 登录已过期 / 无权查看通讯录      |
 // | anything else                 | is opened if there is one             | says the server is unavailable  |
 //
@@ -28,6 +29,12 @@
 // (WebCrypto), and then it is treated exactly as a downloaded snapshot: verified when there is a
 // signing key, opened, and only then stored. A patch that fails any of that is dropped, the page
 // says so, and fetches the whole snapshot once, without `A-IM`.
+//
+// A network that hangs instead of failing (a lift, a warehouse, one bar of signal) must not
+// leave the page spinning: a download during which no byte arrives for STALL_MS — before the
+// answer starts or in the middle of it — is given up. With a stored snapshot that is 3 s, and the
+// stored one is shown; with none, the page waits longer (FIRST_STALL_MS), since it has nothing
+// else to show, and then says the network is too slow.
 //
 // For tests and scripts, <body data-state> is loading | signin | ready | error, and
 // <body data-offline> is set while a stored snapshot is shown instead of a fresh one.
@@ -130,32 +137,81 @@ const PATCH_IM = "txldif";
  * snapshot `etag` names is welcome instead of the whole snapshot (`base`: the ETag of the
  * snapshot the server made it from).
  */
-async function download(cfg, token, etag, patch) {
+/** How long a download may go without a byte arriving, with a stored snapshot to fall back on. */
+const STALL_MS = 3_000;
+/** The same with nothing stored: the first visit on a slow line has only this to wait for. */
+const FIRST_STALL_MS = 20_000;
+
+/**
+ * `{ kind: "ok", bytes, etag } | { kind: "patch", bytes, etag, im, base } | { kind: "not-modified" } |
+ * { kind: "offline", error, stalled } | { kind: "http", status, error }`. With `patch`, a patch
+ * from the snapshot `etag` names is welcome instead of the whole snapshot (`base`: the ETag of the
+ * snapshot the server made it from). Given up as `stalled` when no byte arrives for `stallMs`.
+ */
+async function download(cfg, token, etag, patch, stallMs) {
   const headers = { authorization: `Bearer ${token}` };
   if (etag) headers["if-none-match"] = etag;
   // A patch is checked with WebCrypto, which a page served over plain http lacks.
   const offered = Boolean(etag && patch && globalThis.crypto?.subtle);
   if (offered) headers["a-im"] = PATCH_IM;
-  let res;
+  const controller = new AbortController();
+  let stalled = false;
+  let timer;
+  const rearm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      controller.abort();
+    }, stallMs);
+  };
+  const failed = (error) => ({ kind: "offline", error, stalled });
+  rearm();
   try {
-    res = await fetch(cfg.snapshotUrl, { headers, cache: "no-store" });
-  } catch (err) {
-    return { kind: "offline", error: err };
-  }
-  if (res.status === 304) return { kind: "not-modified" };
-  if (res.status === 226 && !offered) return { kind: "http", status: 226, error: "a patch that was not asked for" };
-  if (!res.ok) {
-    const body = await res.json().catch(() => ({}));
-    return { kind: "http", status: res.status, error: body?.error ?? res.statusText };
-  }
-  try {
-    const bytes = new Uint8Array(await res.arrayBuffer());
+    let res;
+    try {
+      res = await fetch(cfg.snapshotUrl, { headers, cache: "no-store", signal: controller.signal });
+    } catch (err) {
+      return failed(err);
+    }
+    if (res.status === 304) return { kind: "not-modified" };
+    if (res.status === 226 && !offered) return { kind: "http", status: 226, error: "a patch that was not asked for" };
+    if (!res.ok) {
+      const body = await res.json().catch(() => ({}));
+      return { kind: "http", status: res.status, error: body?.error ?? res.statusText };
+    }
+    let bytes;
+    try {
+      bytes = await readAll(res.body, rearm);
+    } catch (err) {
+      return failed(err); // the connection dropped, or stalled, mid-download
+    }
     const got = { bytes, etag: res.headers.get("etag") ?? "" };
     if (res.status !== 226) return { kind: "ok", ...got };
     return { kind: "patch", ...got, im: res.headers.get("im"), base: res.headers.get("delta-base") };
-  } catch (err) {
-    return { kind: "offline", error: err }; // the connection dropped mid-download
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/** The bytes of a response body, calling `progress` as each part arrives. */
+async function readAll(body, progress) {
+  const reader = body.getReader();
+  const parts = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    progress();
+    parts.push(value);
+    length += value.length;
+  }
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
 }
 
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -303,7 +359,8 @@ async function obtainDirectory(engine, cfg, token, viewer) {
   };
 
   status("正在下载通讯录…");
-  let got = await download(cfg, token, stored?.etag, true);
+  const stallMs = stored ? STALL_MS : FIRST_STALL_MS;
+  let got = await download(cfg, token, stored?.etag, true, stallMs);
   if (got.kind === "patch") {
     try {
       if (got.im !== PATCH_IM || got.base !== stored.etag) {
@@ -313,7 +370,7 @@ async function obtainDirectory(engine, cfg, token, viewer) {
     } catch (err) {
       console.warn("tongxunlu: patch refused:", err);
       notice("error", `通讯录增量更新未通过校验，已丢弃（${err.message}），改为下载完整的通讯录。`);
-      got = await download(cfg, token, stored.etag, false);
+      got = await download(cfg, token, stored.etag, false, stallMs);
     }
   }
   if (got.kind === "ok") {
@@ -350,11 +407,20 @@ async function obtainDirectory(engine, cfg, token, viewer) {
     const saved = age(Date.now() - stored.savedAt);
     notice(
       "offline",
-      got.kind === "offline"
-        ? `离线：正在使用 ${saved}保存的通讯录，联网后刷新页面即可更新。`
-        : `服务器暂时不可用（HTTP ${got.status}），正在使用 ${saved}保存的通讯录。`,
+      got.kind !== "offline"
+        ? `服务器暂时不可用（HTTP ${got.status}），正在使用 ${saved}保存的通讯录。`
+        : got.stalled
+          ? `网络缓慢：正在使用 ${saved}保存的通讯录，网络恢复后刷新页面即可更新。`
+          : `离线：正在使用 ${saved}保存的通讯录，联网后刷新页面即可更新。`,
     );
     return dir;
+  }
+  if (got.kind === "offline" && got.stalled) {
+    throw new PageError(
+      "网络太慢，通讯录没有下载下来",
+      `no data for ${Math.round(stallMs / 1000)} s`,
+      "请换到信号好的地方后刷新页面。",
+    );
   }
   if (got.kind === "offline") {
     throw new PageError(

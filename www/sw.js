@@ -4,7 +4,9 @@
 //   VERSION; on activate it deletes the shell caches of other versions (never the page's own
 //   snapshot cache, see store.js). Bump VERSION when the list of files changes.
 // - Page files and the engine are served network first, so an update arrives on the next
-//   visit, and from the cache when the network fails; each good response refreshes the cache.
+//   visit, and from the cache when the network fails — or hangs: when a cached copy exists and the
+//   network has not answered within NETWORK_WAIT_MS, the cached copy is served, and the network's
+//   answer, if it comes, still refreshes the cache for the next visit.
 // - Everything else (the API: the snapshot, /api/me, the demo sign-in) is left to the network:
 //   the page itself decides what to do with a failed snapshot download and stores the last
 //   snapshot that opened.
@@ -45,17 +47,22 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-async function networkFirst(request, key) {
+/** How long a page file's download may take before a cached copy is served instead. */
+const NETWORK_WAIT_MS = 3_000;
+
+/** The network's answer for `request`, or the cached copy under `key`; `refreshing` gets the
+ * download, which must be let finish (and refresh the cache) even once the cached copy was sent. */
+async function networkFirst(request, key, refreshing) {
   const cache = await caches.open(SHELL);
-  try {
-    const response = await fetch(request);
+  const network = fetch(request).then(async (response) => {
     if (response.ok) await cache.put(key, response.clone());
     return response;
-  } catch (err) {
-    const cached = await cache.match(key);
-    if (cached) return cached;
-    throw err;
-  }
+  });
+  refreshing(network.catch(() => {}));
+  const cached = await cache.match(key);
+  if (!cached) return network;
+  const waited = new Promise((resolve) => setTimeout(() => resolve(cached), NETWORK_WAIT_MS));
+  return Promise.race([network.catch(() => cached), waited]);
 }
 
 self.addEventListener("fetch", (event) => {
@@ -65,5 +72,7 @@ self.addEventListener("fetch", (event) => {
   url.search = ""; // ?q=… deep links are the same page
   url.hash = "";
   const key = request.mode === "navigate" ? new URL("./", self.registration.scope).href : url.href;
-  if (request.mode === "navigate" || SHELL_URLS.has(key)) event.respondWith(networkFirst(request, key));
+  if (request.mode === "navigate" || SHELL_URLS.has(key)) {
+    event.respondWith(networkFirst(request, key, (download) => event.waitUntil(download)));
+  }
 });

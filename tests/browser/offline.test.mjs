@@ -4,6 +4,11 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import vm from "node:vm";
+
+import { ROOT } from "../node/helpers.mjs";
 
 import {
   load,
@@ -121,6 +126,35 @@ describe("a bad download", () => {
     }
   });
 
+  test("a snapshot download that hangs falls back to the stored one within 3 s", async () => {
+    const { context, page, errors } = await newPage(env.browser, "phone");
+    try {
+      assert.equal(await signedIn(page, env.app, "exec001"), "ready");
+      await serviceWorkerInControl(page);
+      const before = await stored(page);
+      assert.ok(before, "a good snapshot is stored");
+      // A lift: the request goes out and nothing ever comes back.
+      await page.route("**/api/snapshot", () => {});
+      const started = Date.now();
+      await page.reload({ waitUntil: "load" });
+      assert.equal(await settled(page), "ready");
+      const waited = Date.now() - started;
+      assert.ok(waited < 6000, `the stored directory showed after ${waited} ms`);
+      assert.equal(await page.getAttribute("body", "data-offline"), "offline");
+      assert.match(await page.textContent("#notice"), /^网络缓慢：正在使用 (刚刚|\d+ 分钟前)保存的通讯录/);
+      await search(page, "13816000002");
+      assert.equal((await results(page))[0].userid, "staff001", "search works on the stored snapshot");
+      assert.deepEqual(await stored(page), before, "the stored snapshot stays");
+      await shot(page, "stalled-download-phone");
+      assert.deepEqual(
+        errors.filter((e) => e.startsWith("uncaught")),
+        [],
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
   test("with nothing stored and no network, the page says it cannot connect", async () => {
     const { context, page } = await newPage(env.browser, "pc");
     try {
@@ -129,5 +163,74 @@ describe("a bad download", () => {
     } finally {
       await context.close();
     }
+  });
+});
+
+describe("sw.js on its own", () => {
+  // The service worker's fetch handling, run in Node against stand-ins for the Cache and Fetch
+  // APIs (a Map of cached responses; a network that answers, fails or hangs), so that a network
+  // that hangs can be made to hang — a browser test cannot hold back the worker's own requests.
+  async function worker(network) {
+    const source = readFileSync(path.join(ROOT, "www", "sw.js"), "utf8");
+    const handlers = {};
+    const store = new Map();
+    const cache = {
+      match: async (key) => store.get(key)?.clone(),
+      put: async (key, response) => void store.set(key, response),
+      addAll: async () => {},
+    };
+    const self = {
+      registration: { scope: "https://h.example/txl/" },
+      addEventListener: (type, handler) => (handlers[type] = handler),
+      skipWaiting: () => {},
+      clients: { claim: () => {} },
+    };
+    const caches = { open: async () => cache, keys: async () => [], delete: async () => true };
+    vm.runInNewContext(source, { self, caches, fetch: network, URL, Request, Response, Promise, setTimeout });
+    /** What the worker answers for a GET of `url`, and when, with the downloads it let finish. */
+    const get = async (url, mode = "no-cors") => {
+      let answer;
+      const kept = [];
+      handlers.fetch({
+        request: { method: "GET", url, mode },
+        respondWith: (promise) => (answer = promise),
+        waitUntil: (promise) => kept.push(promise),
+      });
+      const started = Date.now();
+      const response = await answer;
+      return { text: await response.text(), ms: Date.now() - started, kept };
+    };
+    return { get, store };
+  }
+
+  test("a page file comes from the network, and from the cache when the network fails or hangs", async () => {
+    let mode = "answers";
+    let version = 1;
+    const network = () => {
+      if (mode === "fails") return Promise.reject(new TypeError("Failed to fetch"));
+      if (mode === "hangs") return new Promise(() => {});
+      if (mode === "slow") return new Promise((resolve) => setTimeout(() => resolve(new Response(`app v${version}`)), 4000));
+      return Promise.resolve(new Response(`app v${version}`));
+    };
+    const { get } = await worker(network);
+    const url = "https://h.example/txl/app.js";
+    assert.equal((await get(url)).text, "app v1", "online: the network's");
+    version = 2;
+    mode = "fails";
+    assert.equal((await get(url)).text, "app v1", "failing: the cached copy at once");
+    mode = "hangs";
+    const hung = await get(url);
+    assert.equal(hung.text, "app v1", "hanging: the cached copy");
+    assert.ok(hung.ms >= 2900 && hung.ms < 4500, `after ${hung.ms} ms`);
+    // A slow answer still refreshes the cache for the next visit.
+    mode = "slow";
+    const slow = await get(url);
+    assert.equal(slow.text, "app v1");
+    await Promise.all(slow.kept);
+    mode = "fails";
+    assert.equal((await get(url)).text, "app v2", "the slow download was kept");
+    // Nothing cached: the network's answer, however long it takes.
+    mode = "slow";
+    assert.equal((await get("https://h.example/txl/ui.js")).text, "app v2");
   });
 });

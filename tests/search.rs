@@ -173,6 +173,55 @@ fn departments_and_groups_are_found_and_members_follow() {
 }
 
 #[test]
+fn u_umlaut_spellings_and_tone_marks_find_what_v_finds() {
+    let dir = parse(directory(
+        vec![department(1, "示例公司", 0, 1)],
+        vec![
+            member("lvbu", "吕布", &[1]),
+            member("lvelei", "略磊", &[1]),
+            member("nvying", "女英", &[1]),
+            member("nvehua", "虐华", &[1]),
+            member("luyu", "陆羽", &[1]),
+            member("juan", "居安", &[1]),
+            member("muller", "Anna Müller", &[1]),
+            member("zhangli", "张丽", &[1]),
+        ],
+    ));
+    let snap = snapshot_of(&dir, "zhangli");
+    // SPEC §4: ü may be typed v, ü, u where unambiguous (lue, nue, ju, qu, xu, yu) or yu (lyu, nyu).
+    for (query, expected) in [
+        ("lvbu", "lvbu"),
+        ("lübu", "lvbu"),
+        ("lyubu", "lvbu"),
+        ("lǚbù", "lvbu"),
+        ("lyu", "lvbu"),
+        ("lüe", "lvelei"),
+        ("lue", "lvelei"),
+        ("luelei", "lvelei"),
+        ("lve", "lvelei"),
+        ("nü", "nvying"),
+        ("nyuying", "nvying"),
+        ("nǚyīng", "nvying"),
+        ("nue", "nvehua"),
+        ("nüehua", "nvehua"),
+        ("lùyǔ", "luyu"),
+        ("jūān", "juan"),
+        ("zhāngli", "zhangli"),
+        ("müller", "muller"),
+        ("muller", "muller"),
+    ] {
+        let results = found(&snap, query);
+        assert_eq!(results.first().map(String::as_str), Some(expected), "{query:?}: {results:?}");
+    }
+    // u after l is lu, not lü: 陆 is not 吕.
+    assert!(!found(&snap, "lubu").contains(&"lvbu".to_owned()), "{:?}", found(&snap, "lubu"));
+    // The other tone marks of SPEC §4 fold too: ǹ, ḿ, ê.
+    for (marked, plain) in [("ǹg", "ng"), ("ḿ", "m"), ("zhê", "zhe")] {
+        assert_eq!(found(&snap, marked), found(&snap, plain), "{marked}");
+    }
+}
+
+#[test]
 fn rare_readings_make_no_noise() {
     let snap = open(&people());
     // (query, the member it must not find)

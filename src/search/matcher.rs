@@ -119,12 +119,21 @@ impl QueryUnit {
 
     /// Splits an already normalised query into units; spaces and `'` are dropped (they only
     /// separate syllables), and None is returned for anything that is neither a lower-case
-    /// ASCII letter (after folding accents) nor a Chinese character.
+    /// ASCII letter (after folding accents and tone marks) nor a Chinese character. A `ü` (with
+    /// a tone mark or not) after l or n is the `v` readings write it as (lü, nüe); anywhere
+    /// else it is u, as pinyin writes it after j, q, x and y and as Latin names are read.
     pub(crate) fn try_parse(query: &str) -> Option<Vec<QueryUnit>> {
+        let mut previous = ' ';
         query
             .chars()
             .filter(|c| !matches!(c, ' ' | '\''))
-            .map(crate::text::normalize::fold_accent)
+            .map(|c| {
+                let umlaut = matches!(c, 'ü' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ');
+                let folded =
+                    if umlaut && matches!(previous, 'l' | 'n') { 'v' } else { crate::text::normalize::fold_accent(c) };
+                previous = folded;
+                folded
+            })
             .map(|c| {
                 if c.is_ascii_lowercase() {
                     Some(QueryUnit::Letter(c as u8))

@@ -294,11 +294,13 @@ fn fold_width(c: char) -> char {
 /// Accented lower-case Latin letters (Latin-1 and Latin Extended-A) and the ASCII letter they
 /// are typed as: a query "lefèvre" meets the name's reading "lefevre" (the builder folds names
 /// the same way, through full decomposition).
-const ACCENTED: &str = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏőŕŗřśŝşšţťũūŭůűųŵŷźżž";
-const UNACCENTED: &str = "aaaaaaceeeeiiiinooooouuuuyyaaaccccdeeeeegggghiiiijklllnnnooorrrssssttuuuuuuwyzzz";
+const ACCENTED: &str = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏőŕŗřśŝşšţťũūŭůűųŵŷźżžǎǐǒǔǖǘǚǜǹḿ";
+const UNACCENTED: &str = "aaaaaaceeeeiiiinooooouuuuyyaaaccccdeeeeegggghiiiijklllnnnooorrrssssttuuuuuuwyzzzaiouuuuunm";
 
-/// The ASCII letter an accented Latin letter is typed as (è → e); any other character as it is.
-/// Expects lower case, as [`normalize`] produces.
+/// The ASCII letter an accented Latin letter is typed as (è → e), pinyin's tone marks included
+/// (ǎ → a, ǹ → n, ḿ → m, ê → e; ü and its toned forms → u, which a query reads as v after l and
+/// n: see `QueryUnit::try_parse`); any other character as it is. Expects lower case, as
+/// [`normalize`] produces.
 pub fn fold_accent(c: char) -> char {
     if c.is_ascii() {
         return c;

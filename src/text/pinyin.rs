@@ -202,6 +202,7 @@ pub fn name_readings(name: &str) -> Vec<Syllable> {
         s.surname = family_chars.start <= s.chars.start && s.chars.end <= family_chars.end;
     }
     read_surname(&mut syllables);
+    add_u_spellings(&mut syllables);
     syllables
 }
 
@@ -215,7 +216,42 @@ pub fn name_readings(name: &str) -> Vec<Syllable> {
 /// assert_eq!(readings, [vec!["zhong", "chong"], vec!["qing"], vec!["yin"], vec!["xing", "hang"]]);
 /// ```
 pub fn text_readings(text: &str) -> Vec<Syllable> {
-    syllables(&normalized_units(text).1)
+    let mut syllables = syllables(&normalized_units(text).1);
+    add_u_spellings(&mut syllables);
+    syllables
+}
+
+/// The other ways people spell ü after l and n, added after a Chinese syllable's readings (which
+/// write it `v`, as input methods do): `lue`/`nue`, as pinyin itself writes 略 and 虐 (no other
+/// syllable is spelled so), and `lyu`/`nyu`, the passport spelling of 吕 and 女. (After j, q, x
+/// and y pinyin writes ü as u already: 去 is qu.) Typed `ü`, a query reads it as v after l and n
+/// (src/search/matcher.rs).
+///
+/// ```
+/// use tongxunlu::text::pinyin::name_readings;
+///
+/// let readings: Vec<Vec<String>> = name_readings("吕略").into_iter().map(|s| s.readings).collect();
+/// assert_eq!(readings, [vec!["lv", "lyu"], vec!["lve", "lue"]]);
+/// ```
+fn add_u_spellings(syllables: &mut [Syllable]) {
+    for syllable in syllables.iter_mut().filter(|s| s.text.chars().all(is_han)) {
+        let spelled: Vec<String> = syllable
+            .readings
+            .iter()
+            .filter_map(|r| match r.as_str() {
+                "lv" => Some("lyu".to_owned()),
+                "nv" => Some("nyu".to_owned()),
+                "lve" => Some("lue".to_owned()),
+                "nve" => Some("nue".to_owned()),
+                _ => None,
+            })
+            .collect();
+        for spelling in spelled {
+            if !syllable.readings.contains(&spelling) {
+                syllable.readings.push(spelling);
+            }
+        }
+    }
 }
 
 /// The letter A–Z a name files under in the A–Z bar, or `None` for the `#` bucket.

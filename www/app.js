@@ -55,6 +55,11 @@ import { mountUi } from "./ui.js";
 
 const $ = (sel) => document.querySelector(sel);
 
+/**
+ * What the error screen says: `title` and `hint` in Chinese for the employee; `message`, the
+ * technical cause (an HTTP status, the engine's error), folded away under 技术信息 for whoever
+ * they report the problem to.
+ */
 class PageError extends Error {
   constructor(title, message, hint, action) {
     super(message);

@@ -169,28 +169,17 @@ impl Builder {
 }
 
 /// The well-known accounts every Company sample contains, first in `userlist` and in this order:
-/// (userid, what the account illustrates). Fewer when `members` is below 4.
+/// (userid, what the account illustrates, in Chinese: the demo's sign-in shows it under the
+/// name). Fewer when `members` is below 4.
 pub const PERSONAS: &[(&str, &str)] = &[
-    (
-        "exec001",
-        "陈建国, 总经理 in 总经理办公室 (permission all): sees everyone, \
-         including the hidden 董事会秘书处",
-    ),
+    ("exec001", "总经理办公室·总经理（权限：所有人）：看得到全公司，包括隐藏的董事会秘书处"),
     (
         "staff001",
-        "张伟, 客户经理 in 销售中心/华东大区/上海分公司/大客户部 (department, from 销售中心): \
-         sees all of 销售中心 but not the executives or any other centre",
+        "销售中心/华东大区/上海分公司/大客户部·客户经理（权限：仅本部门，设在销售中心）：\
+         看得到整个销售中心，看不到高管和其他中心",
     ),
-    (
-        "dev001",
-        "李娜, 前端工程师 in 技术中心/研发部/前端组 (subdepartment, from 技术中心): \
-         sees only 前端组",
-    ),
-    (
-        "supplier001",
-        "王磊, 业务经理 in 供应商/上海恒通包装材料有限公司 (subdepartment): \
-         sees only their own company, no other supplier",
-    ),
+    ("dev001", "技术中心/研发部/前端组·前端工程师（权限：仅子部门，设在技术中心）：只看得到前端组"),
+    ("supplier001", "供应商/上海恒通包装材料有限公司·业务经理（权限：仅子部门）：只看得到自己公司，看不到别的供应商"),
 ];
 
 /// The records behind [`PERSONAS`], in the same order.

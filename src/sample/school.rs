@@ -99,24 +99,17 @@ pub(super) fn generate(seed: u64, n: usize) -> Directory {
     b.finish()
 }
 
-/// The well-known accounts every School sample contains, first in `userlist` and in this order.
+/// The well-known accounts every School sample contains, first in `userlist` and in this order,
+/// as [`super::PERSONAS`] has them.
 pub const SCHOOL_PERSONAS: &[(&str, &str)] = &[
-    ("principal001", "王建华, 校长 in 校长室 (permission all): sees the whole school"),
+    ("principal001", "校长室·校长（权限：所有人）：看得到全校"),
     (
         "teacher001",
-        "刘芳, 语文教师 in 教师组/语文教研组 (department, from 教师组) and head teacher of \
-         班级组/一年级1班 (subdepartment): sees every teacher and her own class, no other class",
+        "教师组/语文教研组·语文教师（权限：仅本部门，设在教师组），兼班级组/一年级1班班主任\
+         （权限：仅子部门）：看得到所有教师和自己的班，看不到别的班",
     ),
-    (
-        "parent001",
-        "赵磊, 赵子轩爸爸 in 班级组/一年级1班 (subdepartment, from 班级组): \
-         sees only his child's class, its head teacher included",
-    ),
-    (
-        "supplier001",
-        "孙强, 业务经理 in 供应商/示例市阳光校服有限公司 (subdepartment): \
-         sees only his own company",
-    ),
+    ("parent001", "班级组/一年级1班·赵子轩爸爸（权限：仅子部门，设在班级组）：只看得到孩子所在的班，班主任也在内"),
+    ("supplier001", "供应商/示例市阳光校服有限公司·业务经理（权限：仅子部门）：只看得到自己公司"),
 ];
 
 /// The records behind [`SCHOOL_PERSONAS`], in the same order.

@@ -160,6 +160,13 @@ describe("a bad download", () => {
     try {
       await page.route("**/api/snapshot", (route) => route.abort("internetdisconnected"));
       assert.match(await load(page, `${env.app.url}#token=${env.app.token("exec001")}`), /^error: 无法连接网络/);
+      // What the employee reads is Chinese; the browser's own words are folded away for support.
+      const visible = await page.innerText("#error");
+      assert.ok(!/[A-Za-z]/.test(visible), `visible: ${visible}`);
+      assert.equal(await page.isVisible("#error-message"), false);
+      await page.click("#error summary");
+      assert.match(await page.innerText("#error-message"), /network error/);
+      await shot(page, "error-offline-pc");
     } finally {
       await context.close();
     }

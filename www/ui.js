@@ -352,6 +352,14 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
     return memberRow(m, { sub: label ? h("span", {}, `${label} `, marked) : memberSubline(m) });
   }
 
+  /** What an empty result says: a phone number being typed is not yet a search (SPEC §4: three
+   * digits or more). */
+  function emptyText(query) {
+    const digits = query.replace(/[\s\-+()]/g, "");
+    if (/^\d{1,2}$/.test(digits)) return "继续输入号码，至少 3 位数字";
+    return `没有找到“${query}”`;
+  }
+
   function renderSearch(query) {
     setMode("search");
     const hits = dir.search(query, { limit: SEARCH_LIMIT, frequent: frequent(viewer) });
@@ -366,7 +374,7 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
       byKind.get(hit.kind).push(row);
     }
     const parts = [...byKind].map(([kind, rows]) => section(SEARCH_SECTIONS[kind], rows, { "data-kind": kind }));
-    if (!parts.length) parts.push(h("p", { class: "empty" }, `没有找到“${query}”`));
+    if (!parts.length) parts.push(h("p", { class: "empty" }, emptyText(query)));
     list.replaceChildren(...parts);
     list.scrollTop = 0;
     count.textContent = hits.length
@@ -481,6 +489,12 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
 
   // ---- detail ----------------------------------------------------------------------------------
 
+  /** An e-mail address that a narrow screen wraps after its `@`, not in the middle of a word. */
+  function breakableEmail(email) {
+    const at = email.indexOf("@");
+    return at < 0 ? email : [email.slice(0, at + 1), h("wbr"), email.slice(at + 1)];
+  }
+
   /** `ownOnly`: a field only the viewer sees, on their own profile. */
   function fieldRow(label, value, href, ownOnly = false) {
     const shown = href ? h("a", { href }, value) : value;
@@ -503,12 +517,17 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
     if (!m) return toast("这位联系人不在你的通讯录中");
     state.detail = userid;
     state.returnFocus = opener ?? null;
-    const mobile = m.mobile ? telHref(m.mobile) : "";
+    // A disabled (已停用) account receives no messages and is not to be rung as a colleague: its
+    // card still shows what the directory holds, without the actions that reach the person.
+    const reachable = !m.disabled;
+    const mobile = m.mobile && reachable ? telHref(m.mobile) : "";
     const actions = h(
       "div",
       { class: "actions", role: "group", "aria-label": "联系方式" },
       mobile ? h("a", { class: "action", href: mobile, "data-action": "call" }, icon("call"), "打电话") : null,
-      h("button", { type: "button", class: "action", "data-action": "chat" }, icon("chat"), "发消息"),
+      reachable
+        ? h("button", { type: "button", class: "action", "data-action": "chat" }, icon("chat"), "发消息")
+        : null,
       m.email
         ? h("a", { class: "action", href: mailHref(m.email), "data-action": "mail" }, icon("mail"), "发邮件")
         : null,
@@ -520,7 +539,7 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
       { class: "fields" },
       m.mobile ? fieldRow("手机", m.mobile, telHref(m.mobile), hidden.has("mobile")) : null,
       m.telephone ? fieldRow("座机", m.telephone, telHref(m.telephone), hidden.has("telephone")) : null,
-      m.email ? fieldRow("邮箱", m.email, mailHref(m.email), hidden.has("email")) : null,
+      m.email ? fieldRow("邮箱", breakableEmail(m.email), mailHref(m.email), hidden.has("email")) : null,
       m.weixin_id ? fieldRow("微信号", m.weixin_id, undefined, hidden.has("weixin_id")) : null,
       m.alias ? fieldRow("别名", m.alias, undefined, hidden.has("alias")) : null,
       h(
@@ -580,12 +599,13 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
             h("p", { class: "path" }, m.departments.map((d) => d.name).join("、")),
           ),
         ),
+        reachable ? null : h("p", { class: "notice-inline" }, "该账号已停用，无法发消息或通话。"),
         actions,
         fields,
-        compose,
+        reachable ? compose : null,
       ),
     );
-    wireCompose(compose, m);
+    if (reachable) wireCompose(compose, m);
     document.body.dataset.view = "detail";
     // The detail is a history entry, so that the phone's back button (WeChat's ‹) closes it
     // rather than leaving the page.

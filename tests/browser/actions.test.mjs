@@ -194,6 +194,48 @@ async function openDetail(page, query, userid) {
 }
 
 describe("member detail on a phone in WeChat Work (fake ww)", () => {
+  test("a disabled account's card offers no call, chat or message, and says why", async () => {
+    const file = JSON.parse(readFileSync(SAMPLE_JSON, "utf8"));
+    // WeChat Work's status 2: disabled (已停用); still in the directory and in the snapshot.
+    const disabled = file.userlist.find((m) => m.status === 2 && m.mobile && expected.member(m.userid));
+    assert.ok(disabled && expected.member(disabled.userid).disabled, "the sample has a disabled member exec001 sees");
+    const { context, page, errors } = await newPage(env.browser, "phone", { init: FAKE_WW });
+    try {
+      assert.equal(await signedIn(page, env.app, "exec001"), "ready");
+      await openDetail(page, disabled.userid, disabled.userid);
+      assert.equal(await page.textContent("#detail-name .tag"), "已停用");
+      assert.match(await page.textContent("#detail-pane .notice-inline"), /已停用，无法发消息或通话/);
+      for (const action of ["call", "chat"]) {
+        assert.equal(await page.$(`#detail-pane [data-action="${action}"]`), null, `no ${action}`);
+      }
+      assert.equal(await page.$("#detail-pane form.compose"), null, "no message box");
+      assert.ok(await page.$('#detail-pane [data-action="vcard"]'), "the card can still be saved");
+      // A long e-mail address wraps after its @, not in the middle of a word.
+      const email = await page.$eval('#detail-pane .field a[href^="mailto:"]', (a) => ({
+        text: a.textContent,
+        breaks: a.querySelectorAll("wbr").length,
+      }));
+      assert.deepEqual(email, { text: disabled.email, breaks: 1 });
+      await shot(page, "detail-disabled-phone");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("one or two digits of a phone number ask for more instead of saying nothing was found", async () => {
+    const { context, page } = await newPage(env.browser, "phone");
+    try {
+      assert.equal(await signedIn(page, env.app, "exec001"), "ready");
+      await search(page, "13");
+      assert.equal(await page.textContent("#list .empty"), "继续输入号码，至少 3 位数字");
+      await search(page, "138");
+      assert.ok((await results(page)).length > 0, "three digits search phone numbers");
+    } finally {
+      await context.close();
+    }
+  });
+
   test("the viewer's own profile shows their fields hidden from everyone else, marked; no one else's does", async () => {
     // The sample's policy hides birthdays and hire dates: the snapshot has none, /api/me has the
     // viewer's own, independently read here from the directory file the server serves.

@@ -734,7 +734,7 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
     onDetailAction(target.dataset.action, target);
   });
 
-  function showQr(m, opener) {
+  async function showQr(m, opener) {
     let svg;
     try {
       svg = dir.qrSvg(m.userid);
@@ -742,14 +742,36 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
       return toast(`无法生成二维码：${err.message}`);
     }
     $("#qr-title").textContent = `${m.name} 的名片`;
-    // The SVG comes from the engine (paths and rectangles only), parsed as SVG, not HTML.
-    const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
-    const el = doc.documentElement;
-    el.setAttribute("role", "img");
-    el.setAttribute("aria-label", `${m.name} 的名片二维码`);
-    $("#qr-box").replaceChildren(document.importNode(el, true));
+    const label = `${m.name} 的名片二维码`;
+    // As a picture (PNG), so that WeChat's long-press offers 识别图中二维码 and 保存图片, which it
+    // does for images and not for inline SVG; the SVG itself where drawing it fails.
+    const picture = await qrPicture(svg).catch(() => null);
+    if (picture) {
+      $("#qr-box").replaceChildren(h("img", { src: picture, alt: label, class: "qr-image" }));
+    } else {
+      // The SVG comes from the engine (paths and rectangles only), parsed as SVG, not HTML.
+      const el = new DOMParser().parseFromString(svg, "image/svg+xml").documentElement;
+      el.setAttribute("role", "img");
+      el.setAttribute("aria-label", label);
+      $("#qr-box").replaceChildren(document.importNode(el, true));
+    }
     qrDialog.showModal();
     qrDialog.addEventListener("close", () => opener?.focus(), { once: true });
+  }
+
+  /** The engine's QR SVG drawn as a PNG data URL, its modules sharp at any size the phone shows. */
+  async function qrPicture(svg) {
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+    await image.decode();
+    const side = 640;
+    const canvas = Object.assign(document.createElement("canvas"), { width: side, height: side });
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingEnabled = false;
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, side, side);
+    ctx.drawImage(image, 0, 0, side, side);
+    return canvas.toDataURL("image/png");
   }
   $("#qr-close").addEventListener("click", () => qrDialog.close());
 

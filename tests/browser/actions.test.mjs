@@ -345,7 +345,9 @@ describe("member detail on a phone in WeChat Work (fake ww)", () => {
       assert.equal(readFileSync(await download.path(), "utf8"), vcard, "the .vcf is the card, byte for byte");
 
       await page.click('button[data-action="qr"]');
-      await page.waitForSelector("#qr-dialog[open] svg");
+      // A picture, which WeChat's long-press recognises (it does not an inline SVG).
+      await page.waitForSelector('#qr-dialog[open] #qr-box img[src^="data:image/png;base64,"]');
+      assert.equal(await page.getAttribute("#qr-box img", "alt"), "张伟 的名片二维码");
       assert.equal(
         await page.evaluate(() => document.activeElement.closest("dialog")?.id),
         "qr-dialog",
@@ -459,7 +461,7 @@ describe("member detail in a PC browser", () => {
       assert.equal((await page.textContent("#toast")).trim(), "请在企业微信中打开以发起聊天");
       await shot(page, "detail-pc");
       await page.click('button[data-action="qr"]');
-      await page.waitForSelector("#qr-dialog[open] svg");
+      await page.waitForSelector("#qr-dialog[open] #qr-box img");
       await shot(page, "qr-pc");
       assert.deepEqual(errors, []);
     } finally {

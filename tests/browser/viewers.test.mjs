@@ -99,6 +99,30 @@ describe("viewers", () => {
     }
   });
 
+  test("on a 360 px phone in the demo the header shortens the company's name, never the viewer's", async () => {
+    const { context, page } = await newPage(env.browser, "phone");
+    try {
+      await page.setViewportSize({ width: 360, height: 740 });
+      const token = await demo.app.demoToken("staff001");
+      assert.equal(await load(page, `${demo.app.url}#token=${token}`), "ready");
+      assert.equal(await page.isVisible("#switch-viewer"), true, "the demo's 切换演示身份 takes its room");
+      const fit = await page.evaluate(() => {
+        const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+        const name = document.querySelector("#viewer-name");
+        const corp = document.querySelector("#corp-name");
+        return {
+          name: name.textContent,
+          nameWhole: name.scrollWidth <= name.clientWidth && box("#viewer-name").right <= box(".top .corp").right + 0.5,
+          corpShortened: corp.scrollWidth > corp.clientWidth,
+        };
+      });
+      assert.deepEqual(fit, { name: "张伟", nameWhole: true, corpShortened: true });
+      await shot(page, "header-demo-360");
+    } finally {
+      await context.close();
+    }
+  });
+
   test("another viewer never gets the stored directory, even with the network down", async () => {
     const { context, page } = await newPage(env.browser, "pc");
     try {

@@ -103,6 +103,12 @@ impl<K: Hash + Eq + Clone + Send + 'static> Cache<K> {
         waiters.send_replace(Some(built));
     }
 
+    /// One of the permits this cache builds with, for other work that must not crowd out the
+    /// threads that answer requests; None once the permits are closed (never, in practice).
+    pub async fn permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.builders.acquire().await.ok()
+    }
+
     /// The entity of `key` if it is built and kept; it counts as a use.
     pub fn get(&self, key: &K) -> Option<Arc<Entity>> {
         let mut state = self.state();

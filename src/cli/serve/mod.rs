@@ -345,8 +345,6 @@ struct Generation {
     /// At most one entry per member of the directory.
     viewers: Mutex<HashMap<String, [u8; 32]>>,
     built: Arc<Cache<Built>>,
-    /// The permits for building, which working out a view takes too.
-    builders: Arc<Semaphore>,
 }
 
 impl Generation {
@@ -358,8 +356,7 @@ impl Generation {
             names: OnceLock::new(),
             demo,
             viewers: Mutex::default(),
-            built: Arc::new(Cache::new(cache_bytes, builders.clone())),
-            builders,
+            built: Arc::new(Cache::new(cache_bytes, builders)),
         }
     }
 
@@ -384,7 +381,8 @@ impl Generation {
             return Ok((*fingerprint, None));
         }
         let (generation, who) = (self.clone(), viewer.to_owned());
-        let _permit = self.builders.acquire().await.map_err(|_| Refusal::Build)?;
+        // Working out a view is build work too: it waits for a builder's permit.
+        let _permit = self.built.permit().await.ok_or(Refusal::Build)?;
         let view = tokio::task::spawn_blocking(move || generation.organisation().view(&who))
             .await
             .map_err(|_| Refusal::Build)?

@@ -286,7 +286,7 @@ pub enum Error {
     #[error("give a roster file, or --wecom-departments and --wecom-users")]
     NoImportInput,
     /// Some rows of an import were refused; the others were imported and written.
-    #[error("{input}: {refused} of {read} rows were not imported (the others were)")]
+    #[error("{input}: {refused} of {read} rows were not imported{}", if .refused < .read { " (the others were)" } else { "" })]
     RowsRefused {
         /// The roster, as named on the command line.
         input: String,

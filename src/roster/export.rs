@@ -15,6 +15,7 @@
 //! back: a department name containing a path separator (`->`, `;`, `；`), or two departments of
 //! a member that share one full path.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::model::{DepartmentId, Directory, Member, ROOT_PARENT};
@@ -34,7 +35,7 @@ pub fn export(directory: &Directory, department: Option<DepartmentId>, format: F
 }
 
 /// The directory, or the subtree of `department`, as a roster table.
-pub fn table(directory: &Directory, department: Option<DepartmentId>) -> Result<Table, RosterError> {
+pub fn table(directory: &Directory, department: Option<DepartmentId>) -> Result<Table<'_>, RosterError> {
     let paths = Paths::new(directory);
     let members = members_in(directory, department)?;
     let mut customs: Vec<&str> = Vec::new();
@@ -54,7 +55,7 @@ pub fn table(directory: &Directory, department: Option<DepartmentId>) -> Result<
             .map(|&d| paths.path(d))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|source| RosterError::DepartmentPath { userid: m.userid.clone(), source })?;
-        rows.push(member_row(m, &departments.join(";"), &customs));
+        rows.push(member_row(m, departments.join(";"), &customs));
     }
     Ok(Table { note: Some(TEMPLATE_NOTE.to_owned()), header: header(&customs), rows })
 }
@@ -71,25 +72,27 @@ pub(crate) fn header(customs: &[&str]) -> Vec<String> {
     Field::all().map(|f| f.header().to_owned()).chain(custom_titles).collect()
 }
 
-/// One member as a row under [`header`]`(customs)`; `departments` is the 部门 cell.
-pub(crate) fn member_row(m: &Member, departments: &str, customs: &[&str]) -> Vec<String> {
-    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+/// One member as a row under [`header`]`(customs)`; `departments` is the 部门 cell. The cells
+/// borrow the member's text, so that a large export is not a second copy of the directory.
+pub(crate) fn member_row<'m>(m: &'m Member, departments: String, customs: &[&str]) -> Vec<Cow<'m, str>> {
+    let text = |value: &'m Option<String>| Cow::Borrowed(value.as_deref().unwrap_or_default());
+    let mut departments = Some(departments);
     let fields = Field::all().map(|field| match field {
-        Field::Name => m.name.clone(),
-        Field::Account => m.userid.clone(),
+        Field::Name => Cow::Borrowed(m.name.as_str()),
+        Field::Account => Cow::Borrowed(m.userid.as_str()),
         Field::Alias => text(&m.alias),
         Field::Position => text(&m.position),
-        Field::Department => departments.to_owned(),
-        Field::Gender => gender_word(m.gender).to_owned(),
+        Field::Department => Cow::Owned(departments.take().unwrap_or_default()),
+        Field::Gender => Cow::Borrowed(gender_word(m.gender)),
         Field::Mobile => text(&m.mobile),
         Field::Telephone => text(&m.telephone),
         Field::Email => text(&m.email),
         Field::WeixinId => text(&m.weixin_id),
         Field::Birthday => text(&m.birthday),
         Field::HireDate => text(&m.hire_date),
-        Field::Status => status_word(m.status).to_owned(),
+        Field::Status => Cow::Borrowed(status_word(m.status)),
     });
-    let customs = customs.iter().map(|&name| m.extattr.get(name).cloned().unwrap_or_default());
+    let customs = customs.iter().map(|&name| Cow::Borrowed(m.extattr.get(name).map_or("", String::as_str)));
     fields.chain(customs).collect()
 }
 

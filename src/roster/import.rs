@@ -83,22 +83,25 @@ pub fn import(
     }
     let sheets = sheet::read(bytes, format)?;
     let (source, rows, header) = first_with_header(sheets)?;
-    let rows: Vec<RowValues> = rows.iter().filter(|r| r.number > header.row).map(|r| read_row(&header, r)).collect();
+    let first_data = rows.iter().position(|r| r.number > header.row).unwrap_or(rows.len());
     let (directory, organisation) = match into {
         Some(directory) => (directory, Organisation::Existing),
         None => {
-            let (name, organisation) = match (options.corp_name.as_deref(), organisation_name(&rows)) {
-                (Some(given), _) => (given, Organisation::Given),
+            let common = organisation_name(rows[first_data..].iter().filter_map(|r| department_cell(&header, r)));
+            let (name, organisation) = match (options.corp_name.as_deref(), common) {
+                (Some(given), _) => (given.to_owned(), Organisation::Given),
                 (None, Some(common)) => (common, Organisation::FromPaths),
-                (None, None) => (PLACEHOLDER_ORGANISATION, Organisation::Placeholder),
+                (None, None) => (PLACEHOLDER_ORGANISATION.to_owned(), Organisation::Placeholder),
             };
-            (new_directory(name)?, organisation)
+            (new_directory(&name)?, organisation)
         }
     };
 
+    // Each row is read, applied and dropped in turn, so that a large roster is never held twice
+    // over: once as cells and again as values.
     let mut run = Run::new(directory, &header, options.mode);
-    for row in rows {
-        run.apply(row);
+    for row in rows.into_iter().skip(first_data) {
+        run.apply(&row);
     }
     run.finish(source, organisation)
 }
@@ -145,15 +148,23 @@ fn new_directory(name: &str) -> Result<Directory, RosterError> {
     })
 }
 
+/// The department paths of `row`'s 部门 cell, if it has one that can be read.
+fn department_cell(header: &Header, row: &SheetRow) -> Option<Vec<Vec<String>>> {
+    let column = header.position(Field::Department)? as u32;
+    let (_, cell) = row.cells.iter().find(|(col, _)| *col == column)?;
+    cell::department_paths(cell).ok()
+}
+
 /// The name every department path starts with, if they all start with one and at least one
 /// goes deeper (a roster whose paths are all one level names departments, not the organisation).
-fn organisation_name(rows: &[RowValues]) -> Option<&str> {
-    let mut first: Option<&str> = None;
+fn organisation_name(rows: impl Iterator<Item = Vec<Vec<String>>>) -> Option<String> {
+    let mut first: Option<String> = None;
     let mut deeper = false;
-    for path in rows.iter().filter_map(|r| r.departments.as_ref()).flatten() {
-        match first {
-            None => first = Some(&path[0]),
-            Some(name) if name != path[0] => return None,
+    for path in rows.flatten() {
+        let Some(head) = path.first() else { continue };
+        match &first {
+            None => first = Some(head.clone()),
+            Some(name) if name != head => return None,
             Some(_) => {}
         }
         deeper |= path.len() > 1;
@@ -165,8 +176,6 @@ fn organisation_name(rows: &[RowValues]) -> Option<&str> {
 #[derive(Debug, Default)]
 struct RowValues {
     number: u32,
-    /// The cells as the spreadsheet shows them, by column: what the errors file writes back.
-    cells: Vec<String>,
     account: Option<String>,
     name: Option<String>,
     alias: Option<String>,
@@ -188,12 +197,10 @@ struct RowValues {
 }
 
 fn read_row(header: &Header, row: &SheetRow) -> RowValues {
-    let width = row.cells.last().map_or(0, |&(col, _)| col as usize + 1);
-    let mut values = RowValues { number: row.number, cells: vec![String::new(); width], ..RowValues::default() };
+    let mut values = RowValues { number: row.number, ..RowValues::default() };
     values.problems.extend(row.problem.iter().map(|reason| CellProblem { column: None, reason: reason.clone() }));
     for (col, cell) in &row.cells {
         let col = *col as usize;
-        values.cells[col] = cell.display();
         let column = header.columns.get(col).unwrap_or(&Column::Unnamed);
         let field = match column {
             Column::Reason => continue,
@@ -274,8 +281,9 @@ impl<'h> Run<'h> {
     }
 
     /// Applies one row, or records why it cannot be.
-    fn apply(&mut self, mut row: RowValues) {
+    fn apply(&mut self, cells: &SheetRow) {
         self.rows_read += 1;
+        let mut row = read_row(self.header, cells);
         let mut problems = std::mem::take(&mut row.problems);
         let account_column = self.column(Field::Account);
         let Some(account) = row.account.take() else {
@@ -283,7 +291,7 @@ impl<'h> Run<'h> {
                 column: account_column,
                 reason: "is empty: every row needs the member's account (账号), its unique key".into(),
             });
-            return self.refuse(row, problems);
+            return self.refuse(cells, problems);
         };
         if let Some(first) = self.seen.get(&account) {
             problems.push(CellProblem {
@@ -324,7 +332,7 @@ impl<'h> Run<'h> {
         }
         if !problems.is_empty() {
             self.tree.rollback(mark);
-            return self.refuse(row, problems);
+            return self.refuse(cells, problems);
         }
         match existing {
             Some(index) if *self.members.get(index) == member => self.unchanged += 1,
@@ -384,8 +392,15 @@ impl<'h> Run<'h> {
         }
     }
 
-    fn refuse(&mut self, row: RowValues, problems: Vec<CellProblem>) {
-        self.errors.push(RowError { place: Place::Row(row.number), problems, cells: row.cells });
+    /// Records a refused row with its cells as the spreadsheet shows them, by column: what the
+    /// errors file writes back.
+    fn refuse(&mut self, row: &SheetRow, problems: Vec<CellProblem>) {
+        let width = row.cells.last().map_or(0, |&(col, _)| col as usize + 1);
+        let mut cells = vec![String::new(); width];
+        for (col, cell) in &row.cells {
+            cells[*col as usize] = cell.display();
+        }
+        self.errors.push(RowError { place: Place::Row(row.number), problems, cells });
     }
 
     /// How an error names the column of `field`; `None` if the roster has no such column.

@@ -5,6 +5,7 @@
 //! were, so that [`ImportReport::errors_table`] can write the bad rows back as a template with a
 //! reason column, ready to be fixed and imported again.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::model::Directory;
@@ -125,7 +126,7 @@ pub enum Organisation {
 impl ImportReport {
     /// The bad rows as a roster: the file's own columns plus a 错误原因 column, one row per bad
     /// row with its cells as they were, so it can be fixed and imported again.
-    pub fn errors_table(&self) -> Table {
+    pub fn errors_table(&self) -> Table<'_> {
         // A value beyond the header's last column is written back too, under an empty title.
         let width = self.errors.iter().map(|e| e.cells.len()).fold(self.error_columns.len(), usize::max);
         let mut header = self.error_columns.clone();
@@ -135,10 +136,10 @@ impl ImportReport {
             .errors
             .iter()
             .map(|error| {
-                let mut cells = error.cells.clone();
-                cells.resize(width, String::new());
+                let mut cells: Vec<Cow<'_, str>> = error.cells.iter().map(|c| Cow::Borrowed(c.as_str())).collect();
+                cells.resize(width, Cow::Borrowed(""));
                 let reasons: Vec<String> = error.problems.iter().map(CellProblem::to_string).collect();
-                cells.push(format!("{}: {}", error.place, reasons.join("; ")));
+                cells.push(Cow::Owned(format!("{}: {}", error.place, reasons.join("; "))));
                 cells
             })
             .collect();

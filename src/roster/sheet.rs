@@ -419,6 +419,7 @@ fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Vec<Sheet>, RosterError> {
             cells.reverse();
             cells.dedup_by_key(|&mut (col, _)| col);
             cells.reverse();
+            cells.shrink_to_fit();
             SheetRow { number, cells, problem: None }
         });
         sheets.push(Sheet { source, rows: rows.collect() });

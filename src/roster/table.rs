@@ -8,19 +8,21 @@
 //! instruction line, so that scripts can read it as a plain table. A cell that a spreadsheet
 //! would run as a formula is written after an apostrophe ([`FORMULA_GUARD`]).
 
+use std::borrow::Cow;
+
 use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
 
 use super::{Format, RosterError};
 
-/// A roster as rows of text cells.
+/// A roster as rows of text cells, borrowed where they can be from what the table shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Table {
+pub struct Table<'a> {
     /// An instruction line written above the header in `.xlsx` files.
     pub note: Option<String>,
     /// The column titles.
     pub header: Vec<String>,
     /// Each as wide as `header` or narrower.
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cow<'a, str>>>,
 }
 
 /// What a CSV cell that begins like a formula starts with: Excel and other spreadsheets run a
@@ -48,7 +50,7 @@ fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
 /// The worksheet's name in the files written.
 const SHEET_NAME: &str = "成员";
 
-impl Table {
+impl Table<'_> {
     /// The table as a file of `format`.
     pub fn write(&self, format: Format) -> Result<Vec<u8>, RosterError> {
         match format {
@@ -68,7 +70,9 @@ impl Table {
 
     fn to_xlsx(&self) -> Result<Vec<u8>, XlsxError> {
         let mut workbook = Workbook::new();
-        let sheet = workbook.add_worksheet();
+        // Written row by row to a temporary file instead of held as cells in memory: the bad
+        // rows of a large import can be a roster's worth.
+        let sheet = workbook.add_worksheet_with_low_memory()?;
         sheet.set_name(SHEET_NAME)?;
         let text = CellFormat::new().set_num_format("@");
         let bold = CellFormat::new().set_num_format("@").set_bold();
@@ -95,7 +99,7 @@ impl Table {
         for cells in &self.rows {
             row += 1;
             for (col, value) in cells.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
-                sheet.write_string_with_format(row, col as u16, value, &text)?;
+                sheet.write_string_with_format(row, col as u16, value.as_ref(), &text)?;
             }
         }
         workbook.save_to_buffer()

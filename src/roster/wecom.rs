@@ -42,6 +42,7 @@
 //! # Ok::<(), tongxunlu::roster::RosterError>(())
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
@@ -303,7 +304,8 @@ impl Users {
                 if let Some(m) = member {
                     let departments: Vec<String> =
                         m.department.iter().map(|&d| paths.path(d).unwrap_or_else(|_| d.to_string())).collect();
-                    error.cells = member_row(&m, &departments.join(";"), &customs);
+                    error.cells =
+                        member_row(&m, departments.join(";"), &customs).into_iter().map(Cow::into_owned).collect();
                 }
                 error
             })

@@ -58,6 +58,15 @@ fn import_prints_a_summary_writes_the_good_rows_and_the_bad_ones_to_fix() {
 }
 
 #[test]
+fn an_import_that_refuses_every_row_does_not_say_others_were_imported() {
+    let dir = workdir("roster_cli", "all_refused");
+    std::fs::write(dir.join("roster.csv"), "姓名,账号,手机\n赵六,zhaoliu,1.36E+10\n钱七,,13700137000\n").unwrap();
+    let out = run(&dir, &["import", "roster.csv", "-o", "dir.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr).lines().last(), Some("tongxunlu: error: roster.csv: 2 of 2 rows were not imported"));
+}
+
+#[test]
 fn export_edit_and_import_with_update_through_the_cli() {
     let dir = workdir("roster_cli", "update");
     assert!(run(&dir, &["sample", "--members", "300", "--seed", "5", "-o", "dir.json"]).status.success());

@@ -70,9 +70,10 @@ impl Table<'_> {
 
     fn to_xlsx(&self) -> Result<Vec<u8>, XlsxError> {
         let mut workbook = Workbook::new();
-        // Written row by row to a temporary file instead of held as cells in memory: the bad
-        // rows of a large import can be a roster's worth.
-        let sheet = workbook.add_worksheet_with_low_memory()?;
+        // Written row by row to a temporary file instead of held as cells in memory, strings
+        // inline (no shared-strings table to keep either): the bad rows of a large import can
+        // be a roster's worth.
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name(SHEET_NAME)?;
         let text = CellFormat::new().set_num_format("@");
         let bold = CellFormat::new().set_num_format("@").set_bold();

@@ -139,6 +139,71 @@ fn fuzzy_pinyin_ranks_below_exact_and_typos_last() {
     assert_eq!(found(&snap, "zhnagw"), ["zhangwei"]);
 }
 
+/// Typos are a fallback: a query that finds anyone any other way gets none mixed in ("zhangw"
+/// lists the 张w people and nobody named 郑), and one that finds nobody gets them.
+#[test]
+fn typos_only_when_nothing_else_matches() {
+    let dir = parse(directory(
+        vec![department(1, "公司", 0, 1)],
+        vec![member("zhangwei", "张伟", &[1]), member("zhengwei", "郑伟", &[1]), member("zhangwen", "张文", &[1])],
+    ));
+    let snap = snapshot_of(&dir, "zhangwei");
+    let mut zhangw = found(&snap, "zhangw");
+    zhangw.sort();
+    assert_eq!(zhangw, ["zhangwei", "zhangwen"]);
+    assert_eq!(found(&snap, "zhangwei"), ["zhangwei"], "郑伟 is one letter from zhangwei, but 张伟 is found");
+    let hits = snap.search("zhagnwei", &SearchOptions::default());
+    assert_eq!(hits.len(), 1);
+    assert_eq!((snap.member(hits[0].position).userid, hits[0].way), ("zhangwei", Way::Typo));
+}
+
+/// A query of several words finds the members every word describes: the first word by any way,
+/// each later one by the name, a department on the member's path, the position, a phone number
+/// or an identifier. They rank after every match of the query as one word.
+#[test]
+fn several_words_narrow_the_first_word_s_members() {
+    let dir = parse(directory(
+        vec![
+            department(1, "公司", 0, 1),
+            department(2, "销售中心", 1, 1),
+            department(3, "上海分公司", 2, 1),
+            department(4, "技术中心", 1, 2),
+        ],
+        vec![
+            with(member("zw_sales", "张伟", &[3]), json!({"position": "客户经理", "mobile": "13811112222"})),
+            with(member("zw_tech", "张伟", &[4]), json!({"position": "工程师", "mobile": "13833334444"})),
+            with(member("wf_sales", "王芳", &[3]), json!({"position": "销售经理"})),
+            with(member("wf_tech", "王芳", &[4]), json!({"position": "测试"})),
+            member("zhangsan", "张三", &[4]),
+            member("zhangsanfeng", "张三丰", &[3]),
+        ],
+    ));
+    let snap = snapshot_of(&dir, "zw_sales");
+    // By a department on the path (by its characters, or its pinyin), the position, a phone
+    // number's digits, the account.
+    assert_eq!(found(&snap, "张伟 销售"), ["zw_sales"]);
+    assert_eq!(found(&snap, "zw 上海"), ["zw_sales"]);
+    assert_eq!(found(&snap, "zw shanghai"), ["zw_sales"]);
+    assert_eq!(found(&snap, "王芳 经理"), ["wf_sales"]);
+    assert_eq!(found(&snap, "张伟 4444"), ["zw_tech"]);
+    assert_eq!(found(&snap, "张 zw_t"), ["zw_tech"]);
+    // A department first: its members, narrowed by the name.
+    let mut tech = found(&snap, "技术中心 张");
+    tech.sort();
+    assert_eq!(tech, ["zhangsan", "zw_tech"]);
+    // By a later word's pinyin in the name, and more than two words.
+    assert_eq!(found(&snap, "zhang 丰"), ["zhangsanfeng"]);
+    assert_eq!(found(&snap, "wang 测试"), ["wf_tech"]);
+    assert_eq!(found(&snap, "张 技术 工程"), ["zw_tech"]);
+    // A word that describes nobody leaves nothing.
+    assert!(found(&snap, "张伟 北京").is_empty());
+    // The query as one word first: "zhang san" is 张三, then 张三丰; 张 people in 三… come after.
+    assert_eq!(found(&snap, "zhang san")[..2], ["zhangsan", "zhangsanfeng"]);
+    // The highlight is the first word's.
+    let hit = &snap.search("张伟 销售", &SearchOptions::default())[0];
+    assert_eq!((hit.field, hit.ranges.clone()), (Field::Name, vec![(0, 2)]));
+}
+
 /// Nor is it at the end of a name: "zhangw" is not 彭文长 (长 read zhang) and an extra w, though
 /// "wangfangg" is 王芳 and an extra g.
 #[test]
@@ -355,6 +420,34 @@ fn results_say_which_field_matched_and_where() {
     assert_eq!((hit.field, hit.ranges.clone()), (Field::Alias, vec![(0, 4)]));
 }
 
+/// Of the numbers that hold the digits, the number that is them comes first, then those that end
+/// with them (尾号: how people give a number), then those that begin with them, then the rest;
+/// each ranks by the best of a member's numbers, and the highlight is where that number holds them.
+#[test]
+fn phone_numbers_rank_whole_then_by_their_end_then_start_then_inside() {
+    let dir = parse(directory(
+        vec![department(1, "公司", 0, 1)],
+        vec![
+            with(member("inside", "甲", &[1]), json!({"mobile": "13980211234"})),
+            with(member("start", "乙", &[1]), json!({"mobile": "8021 5678"})),
+            with(member("end", "丙", &[1]), json!({"mobile": "13912348021"})),
+            with(member("whole", "丁", &[1]), json!({"telephone": "8021"})),
+            // Inside its mobile, at the end of its telephone: it ranks and highlights by the end.
+            with(member("both", "戊", &[1]), json!({"mobile": "13980215555", "telephone": "021-6666 8021"})),
+        ],
+    ));
+    let snap = snapshot_of(&dir, "inside");
+    assert_eq!(found(&snap, "8021"), ["whole", "end", "both", "start", "inside"]);
+    let hits = snap.search("8021", &SearchOptions::default());
+    let both = hits.iter().find(|h| snap.member(h.position).userid == "both").unwrap();
+    assert_eq!((both.field, both.ranges.clone()), (Field::Telephone, vec![(9, 13)]));
+    // Three digits: 尾号 too, from the numbers' endings of three; then the rest.
+    let mut ending = found(&snap, "021");
+    let inside = ending.split_off(3);
+    ending.sort();
+    assert_eq!((ending, inside.len()), (vec!["both".to_owned(), "end".into(), "whole".into()], 2));
+}
+
 /// Three digits are looked up as the start of a run of four or as a number's last three; longer
 /// queries by their runs of four, checked when they are longer than one run.
 #[test]
@@ -395,8 +488,8 @@ fn identifiers_and_numbers_are_found_from_the_records() {
         ],
     ));
     let snap = snapshot_of(&dir, "a1");
-    // Whole, then from the start (in static order), then inside.
-    assert_eq!(found(&snap, "1380013800"), ["a3", "a1", "a2"]);
+    // Whole, then at a number's end (0571-【1380 0138 00】), then from the start.
+    assert_eq!(found(&snap, "1380013800"), ["a3", "a2", "a1"]);
     assert_eq!(found(&snap, "138 0013 8000"), ["a1"]);
     assert_eq!(found(&snap, "110"), ["Boss.Li"]);
     let first = |q: &str| snap.search(q, &SearchOptions::default()).into_iter().next().map(|h| h.field);
@@ -449,6 +542,58 @@ fn finds(snap: &Snapshot, query: &str, userid: &str) -> bool {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A member is found by their name or initials and one more word that describes them: a
+    /// department on their path, their position, the last digits of their mobile. Every member
+    /// such a query finds by its first word alone is described by the second.
+    #[test]
+    fn a_second_word_finds_the_member_it_describes(pick in 0usize..1500, which in 0usize..3, initials in any::<bool>()) {
+        thread_local! { static SAMPLE: (Directory, Snapshot) = sample_snapshot(); }
+        SAMPLE.with(|(_, snap)| {
+            let position = pick % snap.member_count();
+            let member = snap.member(position);
+            let mut path = Vec::new();
+            let mut at = member.departments.first().map(|&(d, _)| d);
+            while let Some(d) = at {
+                path.push(snap.department(d).name.to_owned());
+                at = snap.department(d).parent;
+            }
+            let position_text = member.text(tongxunlu::fields::TextField::Position).map(str::to_owned);
+            let mobile = member.text(tongxunlu::fields::TextField::Mobile).map(|m| phone_digits(m)[m.len().min(7)..].to_owned());
+            let second = match which {
+                0 => path.get(pick % path.len().max(1)).cloned(),
+                1 => position_text,
+                _ => mobile.filter(|m| m.len() >= 3),
+            };
+            let Some(second) = second else { return Ok(()) };
+            let first = if initials {
+                snap.member_syllables(position).iter().filter_map(|s| s.readings.first().and_then(|r| r.get(..1))).collect()
+            } else {
+                member.name.to_owned()
+            };
+            let query = format!("{first} {second}");
+            prop_assert!(finds(snap, &query, member.userid), "{} not found by {:?}", member.name, query);
+            // Those found by the first word alone (the band below every other, score under
+            // 1000) are described by the second: its text in their name, position, a department
+            // on their path, or a phone number.
+            for hit in snap.search(&query, &SearchOptions { limit: usize::MAX, ..SearchOptions::default() }) {
+                if hit.score >= 1000 {
+                    continue;
+                }
+                let found = snap.member(hit.position);
+                let mut texts: Vec<String> = vec![found.name.to_owned()];
+                texts.extend(found.fields.iter().map(|(_, text)| phone_digits(text)));
+                texts.extend(found.fields.iter().map(|(_, text)| text.to_string()));
+                let mut at: Vec<usize> = found.departments.iter().map(|&(d, _)| d).collect();
+                while let Some(d) = at.pop() {
+                    texts.push(snap.department(d).name.to_owned());
+                    at.extend(snap.department(d).parent);
+                }
+                prop_assert!(texts.iter().any(|t| t.contains(&second)), "{:?} finds {}", query, found.name);
+            }
+            Ok(())
+        })?;
+    }
 
     /// Every member is found by their exact name, full pinyin, initials and full mobile.
     #[test]
@@ -522,6 +667,21 @@ proptest! {
                     .filter(|h| matches!(h.field, Field::Mobile | Field::Telephone))
                     .map(|h| h.position)
                     .collect();
+                // In the order of how the best of each member's numbers holds the digits: whole,
+                // at the end, at the start, inside.
+                let tier = |p: usize| {
+                    let member = snap.member(p);
+                    [TextField::Mobile, TextField::Telephone]
+                        .iter()
+                        .filter_map(|&f| member.text(f).map(phone_digits))
+                        .filter_map(|n| {
+                            if n == digits { Some(0) } else if n.ends_with(digits) { Some(1) }
+                            else if n.starts_with(digits) { Some(2) } else if n.contains(digits) { Some(3) } else { None }
+                        })
+                        .min()
+                };
+                let tiers: Vec<_> = by_phone.iter().map(|&p| tier(p)).collect();
+                prop_assert!(tiers.windows(2).all(|w| w[0] <= w[1]), "{} ranks {:?}", digits, tiers);
                 by_phone.sort_unstable();
                 prop_assert_eq!(&by_phone, &expected, "{}", digits);
                 for hit in hits.iter().filter(|h| matches!(h.field, Field::Mobile | Field::Telephone)) {

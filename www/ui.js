@@ -375,6 +375,10 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
     }
     const parts = [...byKind].map(([kind, rows]) => section(SEARCH_SECTIONS[kind], rows, { "data-kind": kind }));
     if (!parts.length) parts.push(h("p", { class: "empty" }, emptyText(query)));
+    // Typos are looked for only when nothing else matched (SPEC §4): the list is a correction.
+    if (hits.length && hits.every((hit) => hit.way === "typo")) {
+      parts.unshift(h("p", { class: "correction" }, `没有找到“${query}”，你要找的是不是：`));
+    }
     list.replaceChildren(...parts);
     list.scrollTop = 0;
     count.textContent = hits.length

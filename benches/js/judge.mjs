@@ -14,7 +14,10 @@
 // - a run of 3 or more digits in the mobile or telephone (punctuation and +86 ignored);
 // - prefix of the account, WeChat id or e-mail; prefix of a word of the alias or a Latin name;
 // - a department or group by its name (infix) or pinyin; a member of a matched department or of
-//   one below it.
+//   one below it;
+// - several words: the query as one word, or a member its first word matches by any rule here
+//   but the typo rule, whom every later word describes — by the name (infix or pinyin), a
+//   department on the path, the position, a phone number's digits or an identifier's start.
 
 import { pinyin } from "pinyin-pro";
 
@@ -158,11 +161,23 @@ export class Judge {
     return (m.departments ?? []).some((d) => this.departmentMatches(d.id, q));
   }
 
+  /** A later word of several describes the member. */
+  describes(m, w) {
+    if (textMatches(m.name, w) || (m.position ?? "").normalize("NFKC").toLowerCase().includes(w)) return true;
+    if (/^\d{3,}$/.test(w) && (digitsOf(m.mobile).includes(w) || digitsOf(m.telephone).includes(w))) return true;
+    for (const id of [m.userid, m.weixin_id, m.email]) if (id && id.toLowerCase().startsWith(w)) return true;
+    return (m.departments ?? []).some((d) => this.departmentMatches(d.id, w));
+  }
+
   /** Does this result match `query` under any rule? `result`: { kind, member?, id? }. */
   matches(query, result) {
     const q = normalizeQuery(query);
     const test = (fn) => fn(q) || (/^[a-z]{5,}$/.test(q) && oneEdit(q).some(fn));
-    if (result.kind === "member") return test((x) => this.memberMatches(result.member, x));
+    if (result.kind === "member") {
+      if (test((x) => this.memberMatches(result.member, x))) return true;
+      const [first, ...rest] = query.normalize("NFKC").toLowerCase().trim().split(/\s+/).map(normalizeQuery);
+      return rest.length > 0 && this.memberMatches(result.member, first) && rest.every((w) => this.describes(result.member, w));
+    }
     if (result.kind === "department") return test((x) => textMatches(this.departments.get(result.id)?.name, x));
     if (result.kind === "group") return test((x) => textMatches(this.groups.get(result.id)?.name, x));
     return false;

@@ -12,7 +12,9 @@
 //!    before fuzzy pinyin, before identifiers, before phone digits, before department membership;
 //! 4. *complete* before *partial*: "wangmin" finds 王敏, whose min it spells, before 王明, whose
 //!    ming it only begins; then a heteronym read its first way before another ("zhangy" finds
-//!    张宇 before 张乐, whose 乐 is le first and yue too);
+//!    张宇 before 张乐, whose 乐 is le first and yue too). Phone numbers rank as [`super::phone`]
+//!    says: the whole number is exact, one that ends with the digits (尾号) or begins with them
+//!    matches as a prefix — the end complete, the start partial — and the rest as infixes;
 //! 5. members before departments and groups at the same level: people are what is searched for
 //!    most, and one department name can repeat in every branch (六组) — a department that the
 //!    query names still comes before its members, who follow it as a lower way (in its band
@@ -20,6 +22,10 @@
 //! 6. the viewer's frequent contacts, most frequent first;
 //! 7. the member's position in the snapshot, which is their static rank: pinned first, then
 //!    sort number, then pinyin order.
+//!
+//! A query of several words ("张伟 销售") is searched as one, then by its first word narrowed by
+//! the others ([`super::words`]); what only that finds ranks in a band of its own, after all
+//! the rest, by its first word's match.
 //!
 //! Within a band, matches that start at a name's first syllable rank above every infix match,
 //! so when the first band's prefix matches alone fill the requested page, the infix families
@@ -36,10 +42,12 @@ use serde::Serialize;
 use super::automaton::{Piece, ReadingAutomaton};
 use super::index::{family, first_reading_key, Targets, SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::keys::KeyTable;
-use super::lookup::{Identifier, PHONE_FIELDS, PHONE_RUN};
+use super::lookup::{Identifier, PHONE_RUN};
 use super::matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};
+use super::phone::{self, Tier};
 use super::tables::SearchTables;
 use super::typo::{typo_align, within_one_edit, TypoAutomaton};
+use super::words::{self, Narrowing};
 use crate::fields::TextField;
 use crate::snapshot::records::Records;
 use crate::text::normalize::{is_han, is_phone_digit, normalize, phone_digits, to_simplified};
@@ -111,8 +119,9 @@ pub struct Hit {
     pub ranges: Vec<(u32, u32)>,
     /// Match quality, higher is better: 1000 × (3 − band) + 100 × (exact 3, prefix 2, infix 1) +
     /// 10 × (9 − way), where the band is 0 for the name, pinyin, alias and initials, 1 for other
-    /// abbreviations, fuzzy pinyin and identifiers, 2 for typos (see [`Way::band`]), and the way
-    /// counts from 0 (by the characters) in the order of the ranking.
+    /// abbreviations, fuzzy pinyin and identifiers, 2 for typos (see [`Way::band`]), 3 for a
+    /// query of several words found by its first word narrowed by the others, and the way counts
+    /// from 0 (by the characters) in the order of the ranking.
     pub score: u32,
 }
 
@@ -191,6 +200,10 @@ fn way_of(rank: u64) -> Way {
     Way::ALL[((rank >> WAY_SHIFT) & 0xf) as usize]
 }
 
+/// The band of the matches of a query of several words that only its first word, narrowed by
+/// the others, finds: after every band a [`Way`] has.
+const WORDS_BAND: u8 = 3;
+
 /// The best rank any match in this band and place can have.
 fn rank_floor(band: u8, place: Place) -> u64 {
     (u64::from(band) << BAND_SHIFT) | (u64::from(place) << PLACE_SHIFT)
@@ -234,6 +247,17 @@ impl Quality {
     /// The match as made through a reading key that reads a heteronym its first way or not.
     fn read(self, secondary: bool) -> Quality {
         Quality { secondary, ..self }
+    }
+
+    /// A phone number's match, by how it holds the digits (see [`super::phone`]).
+    fn phone(tier: Tier) -> Quality {
+        let (place, partial) = match tier {
+            Tier::Whole => (EXACT, false),
+            Tier::End => (PREFIX, false),
+            Tier::Start => (PREFIX, true),
+            Tier::Inside => (INFIX, true),
+        };
+        Quality { partial, ..Quality::new(place, Way::Phone) }
     }
 
     /// The members of a department the query names follow it (输入部门，显示部门所有成员): a
@@ -321,7 +345,10 @@ impl Query {
 /// comparison, before any hashing — and before any checking that would cost more (see
 /// [`Gathered::admits`]). A result turned away and met again with a better rank is simply let in
 /// then, so every result still ends with its best rank.
-struct Gathered {
+struct Gathered<'g> {
+    /// Set while the first word of a query of several words is gathered: only the members the
+    /// later words describe are let in, in [`WORDS_BAND`].
+    narrowing: Option<(&'g Narrowing, Searcher<'g>)>,
     /// How many departments, groups and members there are, in `ResultKind` order.
     counts: [u32; 3],
     frequent: HashMap<u32, u16>,
@@ -336,9 +363,10 @@ struct Gathered {
     departments: HashMap<u32, u64>,
 }
 
-impl Gathered {
-    fn new(counts: [u32; 3], frequent: HashMap<u32, u16>, wanted: usize) -> Gathered {
+impl<'g> Gathered<'g> {
+    fn new(counts: [u32; 3], frequent: HashMap<u32, u16>, wanted: usize) -> Gathered<'g> {
         Gathered {
+            narrowing: None,
             counts,
             frequent,
             wanted,
@@ -355,7 +383,8 @@ impl Gathered {
         } else {
             None
         };
-        rank_floor(quality.band, quality.place)
+        let band = if self.narrowing.is_some() { WORDS_BAND } else { quality.band };
+        rank_floor(band, quality.place)
             | ((quality.way as u64) << WAY_SHIFT)
             | (u64::from(quality.partial) << PARTIAL_SHIFT)
             | (u64::from(quality.secondary) << SECONDARY_SHIFT)
@@ -408,6 +437,11 @@ impl Gathered {
         }
         if rank >= self.threshold {
             return;
+        }
+        if let Some((narrowing, searcher)) = self.narrowing {
+            if kind != ResultKind::Member || !narrowing.admits(&searcher, position) {
+                return;
+            }
         }
         let key = (kind, position);
         match self.best.get_mut(&key) {
@@ -475,8 +509,8 @@ impl<'a> Searcher<'a> {
 
     /// Finds members, departments and groups by whatever the user typed (docs/search.md), best
     /// first: see the module doc for the ranking.
-    pub fn search(&self, query: &str, options: &SearchOptions) -> Vec<Hit> {
-        let query = Query::parse(query);
+    pub fn search(&self, raw_query: &str, options: &SearchOptions) -> Vec<Hit> {
+        let query = Query::parse(raw_query);
         let wanted = options.offset.saturating_add(options.limit);
         if wanted == 0 {
             return Vec::new();
@@ -494,20 +528,23 @@ impl<'a> Searcher<'a> {
             self.records.department_count() as u32,
             self.records.group_count() as u32,
         ];
+        // (Declared before what borrows it.)
+        let narrowing: Narrowing;
         let mut gathered = Gathered::new(counts, frequent, wanted);
-
-        self.gather_from_start(&query, &mut gathered);
-        self.add_department_members(&query, &mut gathered);
-        // Each later phase finds only matches that rank below everything before it, so it runs
-        // only while the page has room for them.
-        if gathered.open_to(0, INFIX) {
-            self.gather_infix(&query, &mut gathered);
-        }
-        if gathered.open_to(Way::Fuzzy.band(), EXACT) {
-            self.gather_fuzzy(&query, &mut gathered);
-        }
-        if gathered.open_to(Way::Typo.band(), EXACT) {
+        self.gather(&query, &mut gathered);
+        // Typos are a fallback: only for a query that finds nothing any other way.
+        if gathered.best.is_empty() && gathered.departments.is_empty() {
             self.gather_typos(&query, &mut gathered);
+        }
+
+        let several = words::split(raw_query).filter(|_| gathered.open_to(WORDS_BAND, EXACT));
+        let mut first_word = None;
+        if let Some((first, rest)) = several {
+            narrowing = Narrowing::new(self, &rest);
+            let first = first_word.insert(Query::parse(&first));
+            gathered.narrowing = Some((&narrowing, *self));
+            gathered.departments.clear();
+            self.gather(first, &mut gathered);
         }
 
         let mut found: Vec<((ResultKind, u32), Candidate)> = gathered.best.into_iter().collect();
@@ -515,8 +552,51 @@ impl<'a> Searcher<'a> {
         found
             .into_iter()
             .skip(options.offset)
-            .map(|((kind, position), candidate)| self.hit(&query, kind, position as usize, candidate))
+            .map(|((kind, position), candidate)| {
+                // A result of the first word alone highlights where that word matched.
+                let matched = match &first_word {
+                    Some(first) if (candidate.rank >> BAND_SHIFT) as u8 == WORDS_BAND => first,
+                    _ => &query,
+                };
+                self.hit(matched, kind, position as usize, candidate)
+            })
             .collect()
+    }
+
+    /// Gathers every match of `query` but typos, phase by phase.
+    fn gather(&self, query: &Query, gathered: &mut Gathered<'_>) {
+        self.gather_from_start(query, gathered);
+        self.add_department_members(query, gathered);
+        // Each later phase finds only matches that rank below everything before it, so it runs
+        // only while the page has room for them.
+        if gathered.open_to(0, INFIX) {
+            self.gather_infix(query, gathered);
+        }
+        if gathered.open_to(Way::Fuzzy.band(), EXACT) {
+            self.gather_fuzzy(query, gathered);
+        }
+    }
+
+    /// By department position, whether `word` matches the department's name, by its characters
+    /// or pinyin, from any of its characters: what a later word of a query of several words finds
+    /// on a member's path.
+    pub(super) fn departments_matching(&self, word: &str) -> Vec<bool> {
+        let query = Query::parse(word);
+        let counts = [0, self.records.department_count() as u32, 0];
+        let mut gathered = Gathered::new(counts, HashMap::new(), counts[1] as usize);
+        for from_start in [true, false] {
+            let (text, reading) = if from_start {
+                (family::DEPARTMENT_NAME_START, family::DEPARTMENT_READING_START)
+            } else {
+                (family::DEPARTMENT_NAME_INFIX, family::DEPARTMENT_READING_INFIX)
+            };
+            self.gather_names(&query, ResultKind::Department, text, reading, from_start, &mut gathered);
+        }
+        let mut matching = vec![false; counts[1] as usize];
+        for d in gathered.departments.into_keys() {
+            matching[d as usize] = true;
+        }
+        matching
     }
 
     /// Builds now what search would otherwise build at the first query that needs it: the A–Z
@@ -535,7 +615,7 @@ impl<'a> Searcher<'a> {
     }
 
     /// Matches from the first syllable of names, and the prefix-only fields.
-    fn gather_from_start(&self, query: &Query, gathered: &mut Gathered) {
+    fn gather_from_start(&self, query: &Query, gathered: &mut Gathered<'_>) {
         let kinds = [
             (ResultKind::Member, family::NAME_START, family::READING_START),
             (ResultKind::Department, family::DEPARTMENT_NAME_START, family::DEPARTMENT_READING_START),
@@ -569,23 +649,28 @@ impl<'a> Searcher<'a> {
             }
         }
         if let Some(digits) = &query.digits {
-            // Every candidate is checked below whether or not the lists say it must be:
-            // `phone_begins` also tells whether the number is the whole of it.
-            let (candidates, _) = self.phone_candidates(digits, true);
-            for p in candidates.filter(|&p| self.holds(ResultKind::Member, p)) {
-                if !gathered.admits_from(Quality::new(EXACT, Way::Phone), ResultKind::Member, p) {
-                    break;
-                }
-                if let Some(whole) = self.phone_begins(p as usize, digits) {
-                    let quality = Quality::new(place_of_match(true, whole), Way::Phone);
-                    gathered.add(quality, ResultKind::Member, p, Field::Mobile);
+            // The numbers that end with the digits (尾号), then those that begin with them. Every
+            // candidate is checked whether or not its list says it must be: the check also tells
+            // whether the number is the digits whole.
+            let ending = self.tables.lookups.phone_runs(self.records).ending(digits.as_bytes());
+            let ending: Box<dyn Iterator<Item = u32>> = Box::new(ending.into_iter().flatten());
+            let (starting, _) = self.phone_candidates(digits, true);
+            for candidates in [ending, starting] {
+                for p in candidates.filter(|&p| self.holds(ResultKind::Member, p)) {
+                    if !gathered.admits_from(Quality::phone(Tier::Whole), ResultKind::Member, p) {
+                        break;
+                    }
+                    let quality = self.phone_match(p as usize, digits).map(|(tier, ..)| Quality::phone(tier));
+                    if let Some(quality) = quality.filter(|q| q.place != INFIX) {
+                        gathered.add(quality, ResultKind::Member, p, Field::Mobile);
+                    }
                 }
             }
         }
     }
 
     /// Matches from later syllables of names, and phone digits anywhere.
-    fn gather_infix(&self, query: &Query, gathered: &mut Gathered) {
+    fn gather_infix(&self, query: &Query, gathered: &mut Gathered<'_>) {
         let kinds = [
             (ResultKind::Member, family::NAME_INFIX, family::READING_INFIX),
             (ResultKind::Department, family::DEPARTMENT_NAME_INFIX, family::DEPARTMENT_READING_INFIX),
@@ -595,7 +680,7 @@ impl<'a> Searcher<'a> {
             self.gather_names(query, kind, text_family, reading_family, false, gathered);
         }
         if let Some(digits) = &query.digits {
-            let quality = Quality::new(INFIX, Way::Phone);
+            let quality = Quality::phone(Tier::Inside);
             let (candidates, check) = self.phone_candidates(digits, false);
             // (Index targets are checked on use: a crafted index may point past the members.)
             for p in candidates.filter(|&p| self.holds(ResultKind::Member, p)) {
@@ -657,7 +742,7 @@ impl<'a> Searcher<'a> {
     }
 
     /// Names matched by fuzzy pinyin (letters-only queries), which exact pinyin did not match.
-    fn gather_fuzzy(&self, query: &Query, gathered: &mut Gathered) {
+    fn gather_fuzzy(&self, query: &Query, gathered: &mut Gathered<'_>) {
         let (Some(units), Some(letters)) = (&query.units, letters_only(query)) else { return };
         if !ReadingAutomaton::fuzzy_can_add(&letters) {
             return;
@@ -686,7 +771,7 @@ impl<'a> Searcher<'a> {
     }
 
     /// Names and aliases one typo away from a Latin query of five letters or more.
-    fn gather_typos(&self, query: &Query, gathered: &mut Gathered) {
+    fn gather_typos(&self, query: &Query, gathered: &mut Gathered<'_>) {
         let Some(letters) = letters_only(query) else { return };
         let families =
             NAME_READING_FAMILIES.iter().map(|&(kind, family, from_start)| (kind, family, from_start, Field::Name));
@@ -711,7 +796,7 @@ impl<'a> Searcher<'a> {
         text_family: u8,
         reading_family: u8,
         from_start: bool,
-        gathered: &mut Gathered,
+        gathered: &mut Gathered<'_>,
     ) {
         if let Some(text) = &query.han_text {
             self.each_prefix(text_family, text.as_bytes(), |key, targets| {
@@ -803,7 +888,7 @@ impl<'a> Searcher<'a> {
 
     /// Members whose name goes on past a first syllable that `letters` end inside of, from the
     /// `FIRST_READING` lists: whole readings before begun ones, first readings before others.
-    fn gather_first_readings(&self, letters: &str, gathered: &mut Gathered) {
+    fn gather_first_readings(&self, letters: &str, gathered: &mut Gathered<'_>) {
         let index = self.index();
         for (complete, secondary) in [(true, false), (false, false), (true, true), (false, true)] {
             let key =
@@ -853,7 +938,7 @@ impl<'a> Searcher<'a> {
     /// department: its whole name (by characters, pinyin or initials), or at least two of its
     /// first characters. A looser match — "s" is the start of 上海…公司 — lists the department,
     /// but its members would only bury the people the query means.
-    fn add_department_members(&self, query: &Query, gathered: &mut Gathered) {
+    fn add_department_members(&self, query: &Query, gathered: &mut Gathered<'_>) {
         let typed_characters = query.han_text.as_ref().map_or(0, |t| t.chars().count());
         let departments: Vec<(u32, u64)> = gathered
             .departments
@@ -956,21 +1041,17 @@ impl<'a> Searcher<'a> {
         align(units, &self.name_syllables(kind, position))
     }
 
-    /// Whether one of a member's visible phone numbers begins with `digits`: None if neither
-    /// does, else whether one is `digits` whole.
-    fn phone_begins(&self, member: usize, digits: &str) -> Option<bool> {
-        let numbers =
-            PHONE_FIELDS.iter().filter_map(|&field| self.records.member_text(member, field)).map(|n| phone_digits(&n));
-        numbers.filter(|number| number.starts_with(digits)).map(|number| number.len() == digits.len()).max()
-    }
-
-    /// Where the digits occur in a member's visible mobile or telephone: the field and the
-    /// character range in its displayed text.
-    fn phone_match(&self, member: usize, digits: &str) -> Option<(Field, (u32, u32))> {
+    /// The best way one of a member's visible numbers holds the digits (see [`super::phone`]):
+    /// how, in which field, and the character range of the digits in its displayed text.
+    fn phone_match(&self, member: usize, digits: &str) -> Option<(Tier, Field, (u32, u32))> {
+        let mut best: Option<(Tier, Field, (u32, u32))> = None;
         for (field, which) in [(TextField::Mobile, Field::Mobile), (TextField::Telephone, Field::Telephone)] {
             let Some(shown) = self.records.member_text(member, field) else { continue };
             let national = phone_digits(&shown);
-            let Some(at) = national.find(digits) else { continue };
+            let Some((tier, at)) = phone::find(&national, digits) else { continue };
+            if best.is_some_and(|(best, ..)| best <= tier) {
+                continue;
+            }
             // Map digit positions of the national number back to characters of the displayed
             // text: the national number is the last of its digits.
             let mut digit_chars = shown.chars().enumerate().filter(|&(_, c)| is_phone_digit(c)).map(|(i, _)| i as u32);
@@ -980,9 +1061,14 @@ impl<'a> Searcher<'a> {
                 Some(between) => digit_chars.nth(between)?,
                 None => first,
             };
-            return Some((which, (first, last + 1)));
+            best = Some((tier, which, (first, last + 1)));
         }
-        None
+        best
+    }
+
+    /// Whether one of a member's visible numbers holds the digits.
+    pub(super) fn phone_holds(&self, member: usize, digits: &str) -> bool {
+        self.phone_match(member, digits).is_some()
     }
 
     /// Turns a ranked candidate into a result: the field and the ranges to highlight.
@@ -1031,7 +1117,7 @@ impl<'a> Searcher<'a> {
             }
             Field::Mobile | Field::Telephone => {
                 match query.digits.as_deref().and_then(|d| self.phone_match(position, d)) {
-                    Some((which, range)) => {
+                    Some((_, which, range)) => {
                         field = which;
                         vec![range]
                     }

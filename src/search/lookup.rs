@@ -15,8 +15,9 @@
 //!   read from the records when compared, so a table costs four bytes a member.
 //! - [`PhoneRuns`]: for each run of four digits (10,000 of them) and each ending of three (1,000),
 //!   the members whose numbers hold it, and for each run of four the members whose numbers
-//!   begin with it, as gap-coded lists in position order (the postings format of
-//!   [`super::index`]). Every phone query takes its candidates from them.
+//!   begin with it and those whose numbers end with it (尾号), as gap-coded lists in position
+//!   order (the postings format of [`super::index`]). Every phone query takes its candidates
+//!   from them.
 //!
 //! Each is built apart, from one reading of the member records, when first needed — or all at
 //! once when the caller has time to spare ([`Lookups::prepare`]).
@@ -211,11 +212,13 @@ impl SortedKeys {
 }
 
 /// Members by the runs of digits their phone numbers hold: for each run of [`PHONE_RUN`]
-/// digits, each ending of one digit fewer (for queries of three digits), and each beginning of
-/// [`PHONE_RUN`] digits, a gap-coded list of member positions, increasing, each member once.
+/// digits, each ending of one digit fewer (for queries of three digits), and each beginning and
+/// each ending of [`PHONE_RUN`] digits, a gap-coded list of member positions, increasing, each
+/// member once.
 pub(crate) struct PhoneRuns {
     /// List `i` is `lists[starts[i]..starts[i + 1]]`; slots 0–9999 hold runs of four digits by
-    /// their value, the next 1,000 endings of three, the next 10,000 beginnings of four.
+    /// their value, the next 1,000 endings of three, the next 10,000 beginnings of four, the
+    /// last 10,000 endings of four.
     starts: Vec<u32>,
     counts: Vec<u32>,
     lists: Vec<u8>,
@@ -224,10 +227,11 @@ pub(crate) struct PhoneRuns {
 const RUN_SLOTS: usize = 10_000;
 const ENDING_SLOTS: usize = 1_000;
 const FIRST_BEGINNING: usize = RUN_SLOTS + ENDING_SLOTS;
+const FIRST_ENDING: usize = FIRST_BEGINNING + RUN_SLOTS;
 
 impl PhoneRuns {
     fn build(records: &Records) -> PhoneRuns {
-        let slots = FIRST_BEGINNING + RUN_SLOTS;
+        let slots = FIRST_ENDING + RUN_SLOTS;
         let mut lists = vec![Vec::new(); slots];
         let mut counts = vec![0u32; slots];
         // The last member added to each list, plus one (0: none yet).
@@ -255,6 +259,9 @@ impl PhoneRuns {
                 if let Some(beginning) = digits.get(..PHONE_RUN) {
                     add(FIRST_BEGINNING + number(beginning), position as u32);
                 }
+                if let Some(end) = digits.len().checked_sub(PHONE_RUN) {
+                    add(FIRST_ENDING + number(&digits[end..]), position as u32);
+                }
             });
         }
         let mut starts = Vec::with_capacity(slots + 1);
@@ -275,6 +282,15 @@ impl PhoneRuns {
     /// The members whose numbers begin with `run`, four ASCII digits; None when nobody's does.
     pub(crate) fn starting(&self, run: &[u8]) -> Option<Targets<'_>> {
         self.list(FIRST_BEGINNING + number(run))
+    }
+
+    /// The members whose numbers end with `digits`, three ASCII digits or more, and some whose
+    /// numbers do not (those that end with only their last four); None when nobody's does.
+    pub(crate) fn ending(&self, digits: &[u8]) -> Option<Targets<'_>> {
+        match digits.len().checked_sub(PHONE_RUN) {
+            None => self.list(RUN_SLOTS + number(digits)),
+            Some(end) => self.list(FIRST_ENDING + number(&digits[end..])),
+        }
     }
 
     /// The lists that together hold exactly the members whose numbers hold `digits` (three

@@ -19,9 +19,12 @@
 //! - `typo`: one typo in a Latin query, as an automaton and as a rule for one name;
 //! - `lookup`: members by account, WeChat id, e-mail and phone digits, derived from the records
 //!   when a query first needs them;
+//! - `phone`: how a number holds a query's digits — whole, at its end (尾号), at its start or
+//!   inside — which is how phone matches rank;
 //! - `tables`: the search sections of a snapshot (`READ`, `CHAR`, `WORD`), checked when it is
 //!   opened, and what is derived from them;
 //! - `engine`: the [`Searcher`]; gathering, ranking and describing results;
+//! - `words`: queries of several words ("张伟 销售"), whose later words narrow the first's members;
 //! - `browse`: the A–Z bar, departments and breadcrumbs, `@` mentions, filters;
 //! - `build` (builder only): writing the search sections and the members' static rank order;
 //! - `queries` (builder only): the mixed query set the benchmarks, the recall tests and
@@ -42,6 +45,7 @@ mod keys;
 mod lookup;
 mod matcher;
 mod names;
+mod phone;
 // Public, but not a stable API: `tongxunlu queries` (src/cli) prints it for the JavaScript
 // benchmark, and the benchmarks and recall tests use it.
 #[cfg(feature = "builder")]
@@ -49,6 +53,7 @@ mod names;
 pub mod queries;
 pub(crate) mod tables;
 mod typo;
+mod words;
 
 pub use browse::{Filter, Initial, Mention};
 pub use engine::{Field, Hit, ResultKind, SearchOptions, Searcher, Way};

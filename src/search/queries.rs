@@ -6,15 +6,19 @@
 //! Every `every`-th member is a *target*, asked for in each way that applies to them: their
 //! name, an infix of it, full pinyin, initials, a pinyin prefix ("zhangw"), a mixed query
 //! ("张w"), fuzzy pinyin ("zangsan"), full pinyin with two neighbouring letters swapped, four and
-//! seven digits out of the middle of the mobile, the first six letters of the account, and their
-//! first department's name.
+//! seven digits out of the middle of the mobile, its last four digits (尾号), the first six
+//! letters of the account, their first department's name, and their name followed by the name
+//! of that department (several words: "张伟 华东大区").
 //!
 //! A query usually has more right answers than its target: 张伟 is a common name, and "zw" are
 //! the initials of hundreds of people. So each case lists its *answers*: every member that the
 //! same kind of query made for them would be the same text (the same name, the same initials…),
 //! whose name holds the characters (for a name infix: 林海 is found by "林海" before 谢林海), or
-//! whose field holds the fragment (phone digits in a mobile or telephone, account prefix), or
-//! who belongs to a department of that name or to one below it. Recall@k is then the share of the first k results that are answers, out of
+//! whose field holds the fragment (phone digits in a mobile or telephone, account prefix), whose
+//! number ends with the digits (尾号: the numbers that hold them elsewhere are not what was
+//! meant, and rank after), or
+//! who belongs to a department of that name or to one below it (and for several words, who has
+//! the name and such a department on their path). Recall@k is then the share of the first k results that are answers, out of
 //! min(k, answers) — a measure that does not punish an engine for choosing among equals.
 //!
 //! Readings are each syllable's first reading, the one the snapshot builder lists first (a
@@ -34,8 +38,8 @@ use crate::text::normalize::{is_han, normalize, phone_digits};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueryCase {
     /// What kind of query: `name`, `name infix`, `full pinyin`, `initials`, `pinyin prefix`,
-    /// `mixed`, `fuzzy pinyin`, `typo`, `phone 4 digits`, `phone 7 digits`, `account prefix`,
-    /// `department`.
+    /// `mixed`, `fuzzy pinyin`, `typo`, `phone 4 digits`, `phone 7 digits`, `phone last 4`,
+    /// `account prefix`, `department`, `name and department`.
     pub kind: &'static str,
     /// What is typed into the search box.
     pub query: String,
@@ -95,6 +99,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
 
     let mut cases = Vec::new();
     let mut fragments: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut endings: HashMap<String, Vec<usize>> = HashMap::new();
     for position in (0..members).step_by(every) {
         let member = records.member(position);
         let target = member.userid.to_owned();
@@ -118,6 +123,14 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 fragments.entry(fragment.to_owned()).or_default();
                 cases.push(QueryCase { kind, query: fragment.to_owned(), expect: target.clone(), answers: Vec::new() });
             }
+            let ending = &digits[digits.len() - 4..];
+            endings.entry(ending.to_owned()).or_default();
+            cases.push(QueryCase {
+                kind: "phone last 4",
+                query: ending.to_owned(),
+                expect: target.clone(),
+                answers: Vec::new(),
+            });
         }
         let prefix: String = member.userid.to_lowercase().chars().take(6).collect();
         let from = accounts.partition_point(|(a, _)| a.as_str() < prefix.as_str());
@@ -138,6 +151,16 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 expect: target.clone(),
                 answers: userids(in_department),
             });
+            // The same name, and a department of that name on the path. (The members of a
+            // department name are listed in position order: see above.)
+            let named = keyed.get(&("name", normalize(member.name))).map(Vec::as_slice).unwrap_or_default();
+            let both: Vec<usize> = named.iter().copied().filter(|p| in_department.binary_search(p).is_ok()).collect();
+            cases.push(QueryCase {
+                kind: "name and department",
+                query: format!("{} {name}", member.name),
+                expect: target.clone(),
+                answers: userids(&both),
+            });
         }
     }
     for (position, numbers) in &phones {
@@ -149,10 +172,14 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                     }
                 }
             }
+            if let Some(holders) = number.get(number.len().saturating_sub(4)..).and_then(|e| endings.get_mut(e)) {
+                holders.push(*position);
+            }
         }
     }
     for case in cases.iter_mut().filter(|c| c.kind.starts_with("phone")) {
-        case.answers = userids(&fragments[&case.query]);
+        let holders = if case.kind == "phone last 4" { &endings } else { &fragments };
+        case.answers = userids(&holders[&case.query]);
     }
     cases
 }

@@ -82,8 +82,28 @@ for (const kind of ["phone", "pc"]) {
         }
         await shot(page, `search-initials-${kind}`);
 
-        await search(page, "1600000");
+        // A typo finds 张伟 only because nothing else matched: the list says it is a correction.
+        await search(page, "zhagnwei");
         let rows = await results(page);
+        assert.equal(rows[0]?.userid, "staff001", "zhagnwei is a typo of zhangwei");
+        assert.equal(await page.textContent("#list .correction"), "没有找到“zhagnwei”，你要找的是不是：");
+        await shot(page, `search-correction-${kind}`);
+        await search(page, "zhangwei");
+        assert.equal(await page.$("#list .correction"), null, "no correction when the query matches");
+
+        // Several words: the right 张伟 is one more word away, and the name is marked.
+        await search(page, "张伟 销售");
+        rows = await results(page);
+        assert.deepEqual(
+          rows.map((r) => r.userid),
+          expected.search("张伟 销售", { limit: 50 }).map((hit) => hit.userid),
+        );
+        assert.equal(rows[0]?.userid, "staff001", "张伟 of 销售 first");
+        assert.deepEqual(rows[0].marks, ["张伟"]);
+        await shot(page, `search-words-${kind}`);
+
+        await search(page, "1600000");
+        rows = await results(page);
         assert.equal(rows[0].userid, "staff001", "a phone fragment finds 张伟");
         assert.match(rows[0].sub, /^手机 13816000002$/);
         assert.deepEqual(rows[0].subMarks, ["1600000"], "the digits matched are marked in the mobile number");

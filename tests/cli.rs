@@ -578,3 +578,28 @@ fn a_sample_of_a_hundred_million_members_is_refused() {
     assert!(stderr.contains("100000000 is not in 1..=1000000"), "{stderr}");
     assert!(!dir.join("x.json").exists());
 }
+
+/// `tongxunlu search` ends with how many results there are in all, and pages on with --offset.
+#[test]
+fn search_says_how_many_results_in_all_and_pages_by_offset() {
+    let dir = workdir("cli", "search_totals");
+    std::fs::write(
+        dir.join("dir.json"),
+        generate(&SampleSpec { members: 300, seed: 4, preset: Preset::Company }).to_json_pretty(),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&dir, &["snapshot", "dir.json", "--viewer", "exec001", "-o", "s.txl"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (_, stdout, _) = run(&dir, &["search", "s.txl", "z", "--json", "--limit", "1000"]);
+    let mut lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let totals = lines.pop().unwrap()["totals"].clone();
+    let members = lines.iter().filter(|l| l["kind"] == "member").count();
+    assert!(members > 10, "{stdout}");
+    assert_eq!(totals["member"], serde_json::json!({"count": members, "exact": true}));
+    // The last two results, by offset, and the totals line after them.
+    let offset = (lines.len() - 2).to_string();
+    let (_, stdout, _) = run(&dir, &["search", "s.txl", "z", "--offset", &offset]);
+    let page: Vec<&str> = stdout.lines().collect();
+    assert_eq!(page.len(), 3, "{stdout}");
+    assert!(page[2].starts_with(&format!("in all: {members} members, ")), "{stdout}");
+}

@@ -5,7 +5,9 @@ use proptest::prelude::*;
 use serde_json::json;
 use tongxunlu::fields::TextField;
 use tongxunlu::model::Directory;
-use tongxunlu::search::{align, align_fuzzy, typo_align, Field, How, QueryUnit, ResultKind, SearchOptions, Way};
+use tongxunlu::search::{
+    align, align_fuzzy, typo_align, Field, How, QueryUnit, ResultKind, SearchOptions, Total, Way, COUNT_LIMIT,
+};
 use tongxunlu::snapshot::{MemberRecord, Snapshot};
 use tongxunlu::text::normalize::phone_digits;
 
@@ -504,6 +506,23 @@ fn identifiers_and_numbers_are_found_from_the_records() {
     assert_eq!((position("boss.li"), position("Boss"), position("")), (None, None, None));
 }
 
+/// Past COUNT_LIMIT results a count says "at least"; below it, exactly, and paging by offset
+/// goes through all of them.
+#[test]
+fn totals_are_exact_up_to_the_count_limit() {
+    let members: Vec<_> = (0..COUNT_LIMIT + 100).map(|i| member(&format!("w{i}"), "王伟", &[1])).collect();
+    let dir = parse(directory(vec![department(1, "公司", 0, 1), department(2, "王伟组", 1, 1)], members));
+    let snap = snapshot_of(&dir, "w0");
+    let totals = snap.count("王伟");
+    assert!(!totals.member.exact);
+    assert_eq!(totals.member.count + totals.department.count, COUNT_LIMIT);
+    let totals = snap.count("王伟组");
+    assert_eq!((totals.member, totals.department), (Total { count: 0, exact: true }, Total { count: 1, exact: true }));
+    let last_page =
+        snap.search("王伟", &SearchOptions { limit: 50, offset: COUNT_LIMIT + 60, ..SearchOptions::default() });
+    assert_eq!(last_page.len(), 41, "1,100 members and the department 王伟组, 60 of them before this page's start");
+}
+
 #[test]
 fn paging_returns_consecutive_slices_of_one_order() {
     let snap = open(&people());
@@ -590,6 +609,32 @@ proptest! {
                     at.extend(snap.department(d).parent);
                 }
                 prop_assert!(texts.iter().any(|t| t.contains(&second)), "{:?} finds {}", query, found.name);
+            }
+            Ok(())
+        })?;
+    }
+
+    /// A search's totals are its results counted by kind: exactly while there are fewer than
+    /// COUNT_LIMIT, and "at least" the first COUNT_LIMIT's beyond.
+    #[test]
+    fn totals_count_every_result_of_each_kind(query in "[a-z]{1,3}|[张王李陈]|1[0-9]{2,3}|[a-z]{2} [a-z]{1,2}") {
+        thread_local! { static SAMPLE: (Directory, Snapshot) = sample_snapshot(); }
+        SAMPLE.with(|(_, snap)| {
+            let all = snap.search(&query, &SearchOptions { limit: usize::MAX, ..SearchOptions::default() });
+            let totals = snap.count(&query);
+            let of = |kind: ResultKind| all.iter().filter(|h| h.kind == kind).count();
+            if all.len() < COUNT_LIMIT {
+                prop_assert!(totals.member.exact && totals.department.exact && totals.group.exact);
+                prop_assert_eq!(
+                    (totals.member.count, totals.department.count, totals.group.count),
+                    (of(ResultKind::Member), of(ResultKind::Department), of(ResultKind::Group)),
+                    "{:?}", query
+                );
+            } else {
+                prop_assert!(!totals.member.exact);
+                prop_assert_eq!(totals.member.count + totals.department.count + totals.group.count, COUNT_LIMIT);
+                let first = &all[..COUNT_LIMIT];
+                prop_assert_eq!(totals.member.count, first.iter().filter(|h| h.kind == ResultKind::Member).count());
             }
             Ok(())
         })?;

@@ -362,29 +362,45 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
 
   function renderSearch(query) {
     setMode("search");
-    const hits = dir.search(query, { limit: SEARCH_LIMIT, frequent: frequent(viewer) });
-    // Grouped by kind, the groups in the order of their best result: departments first when a
-    // department is what matched best (大客户部), people first when a person is (a department
-    // found only by a typo then comes after them).
-    const byKind = new Map();
-    for (const hit of hits) {
-      const row = hit.kind in SEARCH_SECTIONS ? hitRow(hit) : null;
-      if (!row) continue;
-      if (!byKind.has(hit.kind)) byKind.set(hit.kind, []);
-      byKind.get(hit.kind).push(row);
-    }
-    const parts = [...byKind].map(([kind, rows]) => section(SEARCH_SECTIONS[kind], rows, { "data-kind": kind }));
-    if (!parts.length) parts.push(h("p", { class: "empty" }, emptyText(query)));
+    list.replaceChildren();
+    const hits = appendSearchPage({ query, offset: 0 });
+    if (!hits.length) list.append(h("p", { class: "empty" }, emptyText(query)));
     // Typos are looked for only when nothing else matched (SPEC §4): the list is a correction.
     if (hits.length && hits.every((hit) => hit.way === "typo")) {
-      parts.unshift(h("p", { class: "correction" }, `没有找到“${query}”，你要找的是不是：`));
+      list.prepend(h("p", { class: "correction" }, `没有找到“${query}”，你要找的是不是：`));
     }
-    list.replaceChildren(...parts);
     list.scrollTop = 0;
     count.textContent = hits.length
       ? `找到 ${hits.length >= SEARCH_LIMIT ? `${SEARCH_LIMIT}+` : hits.length} 个结果`
       : "没有找到结果";
     if (hits.length) markFirstResult();
+  }
+
+  /** Appends the next page of a search's results to the list, each under its kind's section:
+   * the sections in the order of their best result, departments first when a department is what
+   * matched best (大客户部), people first when a person is. A full page ends in 查看更多, which
+   * loads the next (by itself when it scrolls into view). */
+  function appendSearchPage(paging) {
+    const hits = dir.search(paging.query, { limit: SEARCH_LIMIT, offset: paging.offset, frequent: frequent(viewer) });
+    paging.offset += hits.length;
+    list.querySelector(".more")?.remove();
+    for (const hit of hits) {
+      const row = hit.kind in SEARCH_SECTIONS ? hitRow(hit) : null;
+      if (!row) continue;
+      let ul = list.querySelector(`section[data-kind="${hit.kind}"] ul`);
+      if (!ul) {
+        const added = section(SEARCH_SECTIONS[hit.kind], [], { "data-kind": hit.kind });
+        list.append(added);
+        ul = added.querySelector("ul");
+      }
+      ul.append(row);
+    }
+    if (hits.length === SEARCH_LIMIT) {
+      const more = h("button", { type: "button", class: "more", onclick: () => appendSearchPage(paging) }, "查看更多");
+      list.append(more);
+      moreObserver?.observe(more);
+    }
+    return hits;
   }
 
   function onQuery() {

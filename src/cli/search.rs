@@ -18,7 +18,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use tongxunlu::search::SearchOptions;
+use tongxunlu::search::{SearchOptions, Totals, COUNT_LIMIT};
 use tongxunlu::snapshot::HitInfo;
 
 use super::{finish_output, read_snapshot, Result};
@@ -46,7 +46,30 @@ pub(super) fn search_command(path: &Path, query: &str, limit: usize, offset: usi
             writeln!(out, "{}", readable(&info))
         }
     });
+    // Then how many there are in all, for paging on with --offset.
+    let totals = snapshot.count(query);
+    let printed = printed.and_then(|()| {
+        if json {
+            serde_json::to_writer(&mut out, &serde_json::json!({ "totals": totals })).map_err(std::io::Error::from)?;
+            writeln!(out)
+        } else {
+            writeln!(out, "{}", readable_totals(&totals))
+        }
+    });
     finish_output(printed)
+}
+
+/// The totals as a line: `in all: 446 members, 3 departments, 0 groups`.
+fn readable_totals(totals: &Totals) -> String {
+    let counts = format!(
+        "{} members, {} departments, {} groups",
+        totals.member.count, totals.department.count, totals.group.count
+    );
+    if totals.member.exact {
+        format!("in all: {counts}")
+    } else {
+        format!("in all: at least {counts} (counting stops at {COUNT_LIMIT} results)")
+    }
 }
 
 /// One result as a line: `member     【张】永波  zhangyongbo001  (score 3280)`.

@@ -125,6 +125,31 @@ pub struct Hit {
     pub score: u32,
 }
 
+/// How many results a query has of each kind (see [`Searcher::count`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Members (people).
+    pub member: Total,
+    /// Departments.
+    pub department: Total,
+    /// Public groups.
+    pub group: Total,
+}
+
+/// How many results of one kind a query has: `count` exactly, or at least `count` when not
+/// `exact`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Total {
+    /// How many (or at least how many).
+    pub count: usize,
+    /// Whether `count` is all of them.
+    pub exact: bool,
+}
+
+/// How many results [`Searcher::count`] counts exactly; past it, a query has "at least" so many.
+/// Counting is a search for a page this long, so its cost is bounded like any search's.
+pub const COUNT_LIMIT: usize = 1000;
+
 /// How a result matched, best first within its band (see [`Way::band`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -272,6 +297,14 @@ impl Quality {
         };
         Quality { band, ..Quality::new(place_of(department), Way::InDepartment) }
     }
+}
+
+/// The best results of a query, best first, with the query parsed and, for several words, its
+/// first word parsed: what describing the results needs.
+struct Ranked {
+    found: Vec<((ResultKind, u32), Candidate)>,
+    query: Query,
+    first_word: Option<Query>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -510,7 +543,6 @@ impl<'a> Searcher<'a> {
     /// Finds members, departments and groups by whatever the user typed (docs/search.md), best
     /// first: see the module doc for the ranking.
     pub fn search(&self, raw_query: &str, options: &SearchOptions) -> Vec<Hit> {
-        let query = Query::parse(raw_query);
         let wanted = options.offset.saturating_add(options.limit);
         if wanted == 0 {
             return Vec::new();
@@ -523,6 +555,33 @@ impl<'a> Searcher<'a> {
             .enumerate()
             .map(|(rank, position)| (position as u32, rank.min(u16::MAX as usize - 1) as u16))
             .collect();
+        let Ranked { found, query, first_word } = self.gather_all(raw_query, frequent, wanted);
+        found
+            .into_iter()
+            .skip(options.offset)
+            .map(|((kind, position), candidate)| {
+                // A result of the first word alone highlights where that word matched.
+                let matched = match &first_word {
+                    Some(first) if (candidate.rank >> BAND_SHIFT) as u8 == WORDS_BAND => first,
+                    _ => &query,
+                };
+                self.hit(matched, kind, position as usize, candidate)
+            })
+            .collect()
+    }
+
+    /// How many members, departments and groups [`Self::search`] finds for `query` in all:
+    /// exactly up to [`COUNT_LIMIT`] results, "at least" beyond (for "王 · 446 人" and 查看更多).
+    pub fn count(&self, raw_query: &str) -> Totals {
+        let found = self.gather_all(raw_query, HashMap::new(), COUNT_LIMIT).found;
+        let exact = found.len() < COUNT_LIMIT;
+        let of = |kind: ResultKind| Total { count: found.iter().filter(|((k, _), _)| *k == kind).count(), exact };
+        Totals { member: of(ResultKind::Member), department: of(ResultKind::Department), group: of(ResultKind::Group) }
+    }
+
+    /// The best `wanted` results of a query, best first.
+    fn gather_all(&self, raw_query: &str, frequent: HashMap<u32, u16>, wanted: usize) -> Ranked {
+        let query = Query::parse(raw_query);
         let counts = [
             self.records.member_count() as u32,
             self.records.department_count() as u32,
@@ -549,18 +608,7 @@ impl<'a> Searcher<'a> {
 
         let mut found: Vec<((ResultKind, u32), Candidate)> = gathered.best.into_iter().collect();
         found.sort_unstable_by_key(|(_, c)| c.rank);
-        found
-            .into_iter()
-            .skip(options.offset)
-            .map(|((kind, position), candidate)| {
-                // A result of the first word alone highlights where that word matched.
-                let matched = match &first_word {
-                    Some(first) if (candidate.rank >> BAND_SHIFT) as u8 == WORDS_BAND => first,
-                    _ => &query,
-                };
-                self.hit(matched, kind, position as usize, candidate)
-            })
-            .collect()
+        Ranked { found, query, first_word }
     }
 
     /// Gathers every match of `query` but typos, phase by phase.
@@ -651,13 +699,14 @@ impl<'a> Searcher<'a> {
         if let Some(digits) = &query.digits {
             // The numbers that end with the digits (尾号), then those that begin with them. Every
             // candidate is checked whether or not its list says it must be: the check also tells
-            // whether the number is the digits whole.
+            // whether the number is the digits whole. A whole number ends with the digits, so the
+            // second list's best is a beginning: once that cannot make the page, it is left.
             let ending = self.tables.lookups.phone_runs(self.records).ending(digits.as_bytes());
             let ending: Box<dyn Iterator<Item = u32>> = Box::new(ending.into_iter().flatten());
             let (starting, _) = self.phone_candidates(digits, true);
-            for candidates in [ending, starting] {
+            for (candidates, best) in [(ending, Tier::Whole), (starting, Tier::Start)] {
                 for p in candidates.filter(|&p| self.holds(ResultKind::Member, p)) {
-                    if !gathered.admits_from(Quality::phone(Tier::Whole), ResultKind::Member, p) {
+                    if !gathered.admits_from(Quality::phone(best), ResultKind::Member, p) {
                         break;
                     }
                     let quality = self.phone_match(p as usize, digits).map(|(tier, ..)| Quality::phone(tier));

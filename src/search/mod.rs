@@ -56,7 +56,7 @@ mod typo;
 mod words;
 
 pub use browse::{Filter, Initial, Mention};
-pub use engine::{Field, Hit, ResultKind, SearchOptions, Searcher, Way};
+pub use engine::{Field, Hit, ResultKind, SearchOptions, Searcher, Total, Totals, Way, COUNT_LIMIT};
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub use matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};

@@ -11,7 +11,7 @@ use super::container::Container;
 use super::format::SnapshotError;
 use super::records::{DepartmentRecord, GroupRecord, MemberRecord, Records};
 use crate::search::tables::SearchTables;
-use crate::search::{Filter, Hit, Initial, Mention, SearchOptions, Searcher};
+use crate::search::{Filter, Hit, Initial, Mention, SearchOptions, Searcher, Totals};
 
 /// An opened snapshot.
 pub struct Snapshot {
@@ -125,6 +125,12 @@ impl Snapshot {
     /// ```
     pub fn search(&self, query: &str, options: &SearchOptions) -> Vec<Hit> {
         self.searcher().search(query, options)
+    }
+
+    /// How many members, departments and groups a search for `query` finds in all (see
+    /// [`Searcher::count`]).
+    pub fn count(&self, query: &str) -> Totals {
+        self.searcher().count(query)
     }
 
     /// Builds now what search would otherwise build at the first query that needs it: the

@@ -109,6 +109,20 @@ for (const kind of ["phone", "pc"]) {
         assert.deepEqual(rows[0].subMarks, ["1600000"], "the digits matched are marked in the mobile number");
         await shot(page, `search-phone-${kind}`);
 
+        // 王 matches hundreds: a page of 50, then 查看更多 appends the next 50 in the engine's order.
+        await search(page, "王");
+        assert.equal((await results(page)).length, 50);
+        assert.equal(await page.textContent("#result-count"), "找到 50+ 个结果");
+        await page.click("#list .more");
+        rows = await results(page);
+        const next = expected.search("王", { limit: 100 });
+        assert.equal(rows.length, 100);
+        assert.deepEqual(
+          rows.filter((r) => r.kind === "member").map((r) => r.userid),
+          next.filter((hit) => hit.kind === "member").map((hit) => hit.userid),
+          "the second page follows the first",
+        );
+
         await search(page, "大客户部");
         rows = await results(page);
         assert.equal(rows[0].kind, "department", "departments come first");

@@ -58,8 +58,8 @@ pub(crate) const MAX_LETTERS: usize = 63;
 pub(crate) struct ReadingAutomaton {
     family: u8,
     len: u32,
-    /// For each letter a–z: the positions where the query has that letter.
-    letters: [u64; 26],
+    /// For each letter a–z and digit 0–9 ([`slot`]): the positions where the query has it.
+    letters: [u64; SLOTS],
     /// Positions whose letter must start a syllable.
     starts_syllable: u64,
     /// Positions (letters consumed) at which the current syllable must end.
@@ -83,9 +83,9 @@ pub(crate) enum Piece<'a> {
 
 impl ReadingAutomaton {
     /// Compiles the pieces of a query for keys of `family`; None when the query is too long or
-    /// holds something other than ASCII letters.
+    /// holds something other than lower-case ASCII letters and digits.
     pub(crate) fn new(family: u8, pieces: &[Piece<'_>]) -> Option<ReadingAutomaton> {
-        let mut letters = [0u64; 26];
+        let mut letters = [0u64; SLOTS];
         let (mut starts_syllable, mut ends_syllable) = (0u64, 0u64);
         let mut len = 0usize;
         let mut after_syllable = false;
@@ -95,10 +95,8 @@ impl ReadingAutomaton {
                 Piece::Syllable(text) => (text, true),
             };
             for (i, byte) in text.bytes().enumerate() {
-                if !byte.is_ascii_lowercase() || len >= MAX_LETTERS {
-                    return None;
-                }
-                letters[usize::from(byte - b'a')] |= 1 << len;
+                let slot = slot(byte).filter(|_| len < MAX_LETTERS)?;
+                letters[slot] |= 1 << len;
                 if i == 0 && (whole || after_syllable) {
                     starts_syllable |= 1 << len;
                 }
@@ -157,6 +155,24 @@ impl ReadingAutomaton {
     fn done_bit(&self) -> u64 {
         1 << self.len
     }
+
+    /// The positions where the query has `letter`, a lower-case letter.
+    fn typed(&self, letter: u8) -> u64 {
+        self.letters[usize::from(letter - b'a')]
+    }
+}
+
+/// How many different bytes a query may hold: the letters a–z and the digits 0–9.
+const SLOTS: usize = 36;
+
+/// Where a query byte is counted in [`ReadingAutomaton::letters`]: a–z, then 0–9. Digits are
+/// typed for a name's digits, which are their own readings (张伟2, 一年级2班).
+fn slot(byte: u8) -> Option<usize> {
+    match byte {
+        b'a'..=b'z' => Some(usize::from(byte - b'a')),
+        b'0'..=b'9' => Some(26 + usize::from(byte - b'0')),
+        _ => None,
+    }
 }
 
 /// Where the query stands after the bytes of a key read so far.
@@ -175,6 +191,11 @@ pub(crate) enum Walk {
         /// For fuzzy pinyin: the query positions before the key's last `g` (after -an, -en,
         /// -in), which the `g` leaves matched if the syllable ends right after it.
         before_g: u64,
+        /// For fuzzy pinyin: the positions of `matching` reached only by typing `l` for the key's
+        /// initial `n` or the other way round. A swapped initial must be followed by another
+        /// letter of the syllable (fuzzy pinyin is for syllables the user spells), so these may
+        /// neither skip the rest of the syllable nor end the query.
+        swapped: u64,
         /// A syllable separator has been read: the key is past its first syllable.
         past_first: bool,
     },
@@ -215,10 +236,10 @@ impl Automaton for ReadingAutomaton {
 
     fn is_match(&self, state: &Walk) -> bool {
         match *state {
-            Walk::Syllables { matching, skipping, done, syllable, before_g, .. } => {
+            Walk::Syllables { matching, skipping, done, syllable, before_g, swapped, .. } => {
                 // The end of the key ends its last syllable too.
                 let in_last_syllable =
-                    (skipping | self.fuzzy_moves(matching, syllable, before_g, None)) & self.done_bit();
+                    (skipping | self.fuzzy_moves(matching & !swapped, syllable, before_g, None)) & self.done_bit();
                 in_last_syllable != 0 || (done && !self.exact_only.get())
             }
             _ => false,
@@ -242,26 +263,31 @@ impl Automaton for ReadingAutomaton {
                 done: false,
                 syllable: SyllableSoFar::default(),
                 before_g: 0,
+                swapped: 0,
                 past_first: false,
             },
             Walk::Family | Walk::Dead => Walk::Dead,
             // The mark of a secondary reading ends the key and changes nothing of the match.
             Walk::Syllables { .. } if byte == SECONDARY_READING => *state,
-            Walk::Syllables { at_start, matching, skipping, done, syllable, before_g, past_first } => {
+            Walk::Syllables { at_start, matching, skipping, done, syllable, before_g, swapped, past_first } => {
                 let bit = self.done_bit();
                 let next_byte = (byte != SYLLABLE_SEPARATOR).then_some(byte);
                 let matching = self.fuzzy_moves(matching, syllable, before_g, next_byte);
+                // What may end the syllable here: not a swapped initial alone.
+                let settled = matching & !swapped;
                 // A query used up by the end of a syllable ended before the next one: it is
                 // `done`, and the next syllable starts without it.
-                let ended = byte == SYLLABLE_SEPARATOR && (matching | skipping) & bit != 0;
-                let (at_start, matching, skipping, syllable, before_g) = if byte == SYLLABLE_SEPARATOR {
-                    ((matching | skipping) & !bit, 0, 0, SyllableSoFar::default(), 0)
-                } else if byte.is_ascii_lowercase() {
-                    let mut here = self.letters[usize::from(byte - b'a')];
+                let ended = byte == SYLLABLE_SEPARATOR && (settled | skipping) & bit != 0;
+                let (at_start, matching, skipping, syllable, before_g, swapped) = if byte == SYLLABLE_SEPARATOR {
+                    ((settled | skipping) & !bit, 0, 0, SyllableSoFar::default(), 0, 0)
+                } else if let Some(slot) = slot(byte) {
+                    let exactly = self.letters[slot];
+                    let mut here = exactly;
                     if self.fuzzy && syllable.len == 0 && matches!(byte, b'l' | b'n') {
-                        here = self.letters[usize::from(b'l' - b'a')] | self.letters[usize::from(b'n' - b'a')];
+                        here = self.typed(b'l') | self.typed(b'n');
                     }
                     let matched = (at_start & here) | (matching & here & !self.starts_syllable);
+                    let swapped = (at_start & here & !exactly) << 1;
                     let mut advanced = matched << 1;
                     let mut before_g = 0;
                     if self.fuzzy && byte == b'h' && syllable.after_flat_initial() {
@@ -270,11 +296,11 @@ impl Automaton for ReadingAutomaton {
                     if self.fuzzy && byte == b'g' && syllable.after_front_nasal() {
                         before_g = matching; // the key's g, not typed: zhan for zhang
                     }
-                    (0, advanced, (matching & !self.ends_syllable) | skipping, syllable.push(byte), before_g)
+                    (0, advanced, (settled & !self.ends_syllable) | skipping, syllable.push(byte), before_g, swapped)
                 } else {
                     return Walk::Dead;
                 };
-                let used_up = ended || (skipping | (matching & !self.ends_syllable)) & bit != 0;
+                let used_up = ended || (skipping | (matching & !swapped & !self.ends_syllable)) & bit != 0;
                 let done = done || (used_up && (past_first || !self.first_syllable_listed));
                 let past_first = past_first || byte == SYLLABLE_SEPARATOR;
                 // Past a match, every key below matches too — unless only exact ones are wanted.
@@ -282,7 +308,7 @@ impl Automaton for ReadingAutomaton {
                 if at_start | matching | skipping | before_g == 0 && !matches_below {
                     Walk::Dead
                 } else {
-                    Walk::Syllables { at_start, matching, skipping, done, syllable, before_g, past_first }
+                    Walk::Syllables { at_start, matching, skipping, done, syllable, before_g, swapped, past_first }
                 }
             }
         }
@@ -326,7 +352,7 @@ impl ReadingAutomaton {
                 first_of_syllable = true;
                 continue;
             }
-            let here = self.letters.get(usize::from(byte.wrapping_sub(b'a'))).copied().unwrap_or(0);
+            let here = slot(byte).map_or(0, |slot| self.letters[slot]);
             skipping |= matching;
             matching = ((at_start | matching) & here) << 1;
             pure_matching = ((pure_at_start | pure_matching) & here) << 1;
@@ -364,7 +390,7 @@ impl ReadingAutomaton {
         if !self.fuzzy {
             return matching;
         }
-        let typed = |letter: u8| self.letters[usize::from(letter - b'a')];
+        let typed = |letter: u8| self.typed(letter);
         if syllable.after_flat_initial() && next != Some(b'h') {
             matching |= (matching & typed(b'h')) << 1; // a typed h the key lacks: zhan for zan
         }
@@ -460,8 +486,12 @@ mod tests {
         for query in ["zangsan", "zhangshan", "zansan", "zhansan", "zs", "zhs", "zhanshan", "zans"] {
             assert!(fuzzy(query, "zhang'san"), "{query}");
         }
-        for query in ["liling", "nining", "lin", "nin", "ln"] {
+        for query in ["liling", "nining", "lin", "nin", "li", "nl", "nili"] {
             assert!(fuzzy(query, "ning'lin"), "{query}");
+        }
+        // Never on a lone initial: "ylh" does not find 杨宁欢, nor "ln" 宁林.
+        for (query, key) in [("ln", "ning'lin"), ("l", "ning'lin"), ("ylh", "yang'ning'huan"), ("yangl", "yang'ning")] {
+            assert!(!fuzzy(query, key), "{query} {key}");
         }
         assert!(fuzzy("chenqi", "cen'qi") && fuzzy("cengqi", "chen'qi"));
         // the g is dropped or added only at the end of a syllable, the h only after the initial
@@ -538,7 +568,8 @@ mod tests {
     fn other_families_and_bytes_do_not_match() {
         let automaton = ReadingAutomaton::new(F, &[Piece::Letters("a")]).unwrap();
         assert_eq!(automaton.accept(&automaton.start(), F + 1), Walk::Dead);
-        assert!(ReadingAutomaton::new(F, &[Piece::Letters("a1")]).is_none());
+        assert!(ReadingAutomaton::new(F, &[Piece::Letters("a.")]).is_none());
+        assert!(ReadingAutomaton::new(F, &[Piece::Letters("a1")]).is_some(), "digits are typed for digits");
         assert!(ReadingAutomaton::new(F, &[Piece::Letters(&"a".repeat(64))]).is_none());
     }
 }

@@ -340,7 +340,7 @@ type Positions<V> = HashMap<(ResultKind, u32), V, BuildHasherDefault<PositionHas
 struct Query {
     /// Letters and Chinese characters, for names; None when the query holds anything else.
     units: Option<Vec<QueryUnit>>,
-    /// Chinese characters, alone or with digits and signs (销售1部): for the text families.
+    /// Chinese characters, alone or with digits and signs (销售1部, 3号): for the text families.
     han_text: Option<String>,
     /// Without spaces: for accounts, WeChat ids and emails.
     identifier: Option<String>,
@@ -355,10 +355,16 @@ impl Query {
         let units = QueryUnit::try_parse(text).filter(|u| !u.is_empty());
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         let han_text = match &units {
+            // Characters, perhaps with digits (3号, 一年级2班): the text as names hold it.
             Some(units) => units
                 .iter()
-                .map(|unit| if let QueryUnit::Han(c) = unit { Some(*c) } else { None })
-                .collect::<Option<String>>(),
+                .map(|unit| match *unit {
+                    QueryUnit::Han(c) => Some(c),
+                    QueryUnit::Letter(d) if d.is_ascii_digit() => Some(char::from(d)),
+                    QueryUnit::Letter(_) => None,
+                })
+                .collect::<Option<String>>()
+                .filter(|text| text.chars().any(is_han)),
             // Not letters and characters only: the text as names hold it, if it has characters.
             None => compact.chars().any(is_han).then(|| compact.clone()),
         };

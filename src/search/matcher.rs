@@ -104,7 +104,8 @@ impl<'a> Syllable<'a> {
 /// One unit of a query: a typed letter, or a Chinese character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryUnit {
-    /// A lower-case ASCII letter, accents folded away (è is typed e).
+    /// A lower-case ASCII letter, accents folded away (è is typed e), or a digit: a name's
+    /// digits and Latin words are their own readings (张伟2, Tony2, 一年级2班).
     Letter(u8),
     /// A Chinese character, matched by the syllable that is that character.
     Han(char),
@@ -119,7 +120,7 @@ impl QueryUnit {
 
     /// Splits an already normalised query into units; spaces and `'` are dropped (they only
     /// separate syllables), and None is returned for anything that is neither a lower-case
-    /// ASCII letter (after folding accents and tone marks) nor a Chinese character. A `ü` (with
+    /// ASCII letter (after folding accents and tone marks) or digit nor a Chinese character. A `ü` (with
     /// a tone mark or not) after l or n is the `v` readings write it as (lü, nüe); anywhere
     /// else it is u, as pinyin writes it after j, q, x and y and as Latin names are read.
     pub(crate) fn try_parse(query: &str) -> Option<Vec<QueryUnit>> {
@@ -135,7 +136,7 @@ impl QueryUnit {
                 folded
             })
             .map(|c| {
-                if c.is_ascii_lowercase() {
+                if c.is_ascii_lowercase() || c.is_ascii_digit() {
                     Some(QueryUnit::Letter(c as u8))
                 } else if crate::text::normalize::is_han(c) {
                     Some(QueryUnit::Han(c))
@@ -322,13 +323,21 @@ fn extend(
                 Spelling::Exact => Vec::new(),
                 Spelling::Fuzzy => syllable.readings.iter().flat_map(|r| fuzzy_spellings(r)).collect(),
             };
-            let readings = || syllable.readings.iter().copied().chain(fuzzy.iter().map(String::as_str));
+            // A fuzzy spelling is matched only by a syllable the user spells, two letters or
+            // more: "ylh" must not find 杨宁欢 through l for n.
+            let readings = |taken: usize| {
+                let fuzzy = fuzzy.iter().filter(move |_| taken >= 2);
+                syllable.readings.iter().copied().chain(fuzzy.map(String::as_str))
+            };
             // How many typed letters each reading begins with. Every length up to the longest is
             // the start of some reading, so the typed letters may take any of them.
             let common = |reading: &str| reading.bytes().zip(typed.clone()).take_while(|(a, b)| a == b).count();
-            let longest = readings().map(common).max().unwrap_or(0);
+            let longest = readings(2).map(common).max().unwrap_or(0);
             for taken in 1..=longest {
-                let full = readings().any(|r| r.len() == taken && common(r) == taken);
+                if readings(taken).all(|r| common(r) < taken) {
+                    continue;
+                }
+                let full = readings(taken).any(|r| r.len() == taken && common(r) == taken);
                 let last = taken == units.len();
                 next(units, taken, syllables, at, shape.by_letters(taken, full, last), !full, spelling, done);
             }

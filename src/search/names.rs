@@ -223,8 +223,9 @@ impl NameFamilies {
     };
 }
 
-/// The text keys (from every Chinese syllable) and reading keys (from every syllable) of a name,
-/// each given to `add` with its family.
+/// The text keys (from every syllable that has a Chinese character at or after it: 3号仓库 from
+/// its 3, 一年级2班 from its 2) and reading keys (from every syllable) of a name, each given to
+/// `add` with its family. A run with no character in it is reached by its readings alone.
 fn add_name_keys(add: &mut impl FnMut(u8, &[u8]), families: &NameFamilies, syllables: &[Syllable]) {
     for start in 0..syllables.len() {
         let (text_family, reading_family) = if start == 0 {
@@ -232,7 +233,7 @@ fn add_name_keys(add: &mut impl FnMut(u8, &[u8]), families: &NameFamilies, sylla
         } else {
             (families.text_infix, families.reading_infix)
         };
-        if syllables[start].text.chars().next().is_some_and(is_han) {
+        if syllables[start..].iter().any(|s| s.text.chars().any(is_han)) {
             let text: String = syllables[start..].iter().map(|s| s.text.as_ref()).collect();
             add(text_family, text.as_bytes());
         }

@@ -27,9 +27,10 @@
 //! # Surnames
 //!
 //! The surname of a Chinese name (found by [`split_name`], compound surnames included) is read the
-//! surname way only: [`SURNAME_READINGS`] for the single-character surnames whose surname reading
+//! surname way first: [`SURNAME_READINGS`] for the single-character surnames whose surname reading
 //! is not the character's first (单 shan, 曾 zeng, 解 xie, 区 ou, 仇 qiu, 朴 piao, 查 zha, 乐 yue,
-//! …), else the character's first reading; and [`COMPOUND_SURNAME_READINGS`] for the compound
+//! …), followed by the character's other readings, since people who do not know the surname way
+//! read 单 dan; any other surname has the character's first reading only; and [`COMPOUND_SURNAME_READINGS`] for the compound
 //! surnames read unusually (尉迟 yu chi, 万俟 mo qi, 长孙 zhang sun, 单于 chan yu, 澹台 tan tai),
 //! else each character's first reading (欧阳 ou yang). A compound surname is one syllable per
 //! character, all marked [`Syllable::surname`].
@@ -44,7 +45,7 @@
 //! use tongxunlu::text::pinyin::{name_readings, surname_initial};
 //!
 //! let readings: Vec<Vec<String>> = name_readings("单乐").into_iter().map(|s| s.readings).collect();
-//! assert_eq!(readings, [vec!["shan"], vec!["le", "yue"]]);
+//! assert_eq!(readings, [vec!["shan", "dan"], vec!["le", "yue"]]);
 //! assert_eq!(surname_initial("曾伟"), Some('Z'));
 //! ```
 
@@ -387,7 +388,12 @@ fn read_surname(syllables: &mut [Syllable]) {
     for (i, s) in family.into_iter().enumerate() {
         match (compound, single) {
             (Some((_, readings)), _) => s.readings = vec![readings[i].to_owned()],
-            (None, Some(readings)) => s.readings = readings.iter().map(|&r| r.to_owned()).collect(),
+            (None, Some(readings)) => {
+                // The character's other readings follow, for those who do not know the surname
+                // way: 单雄信 is found by "danxiongxin" too, after everyone read as typed.
+                let others = std::mem::take(&mut s.readings).into_iter().filter(|r| !readings.contains(&r.as_str()));
+                s.readings = readings.iter().map(|&r| r.to_owned()).chain(others).collect();
+            }
             (None, None) => s.readings.truncate(1),
         }
     }

@@ -55,10 +55,10 @@ pub const COMPOUND_SURNAMES: &[(&str, &str)] = &[
     ("爱新觉罗", "愛新覺羅"), ("叶赫那拉", "葉赫那拉"),
 ];
 
-/// The compound surname `name` starts with, in the writing `name` uses, if it starts with one
-/// and has a given name after it (a two-character name such as 梁丘 is 梁 + 丘: nobody is
-/// called by their surname alone). The longest match wins, so a four-character clan name is
-/// never cut short.
+/// The compound surname `name` starts with, in the writing `name` uses, if it starts with one.
+/// The longest match wins, so a four-character clan name is never cut short. A name that is a
+/// compound surname and nothing more (万俟, 长孙) is that surname too: read as two single
+/// surnames it would be 万 wan + 俟 qi, and nobody finds it by "moqi" (SPEC §4).
 ///
 /// ```
 /// use tongxunlu::text::surname::compound_surname;
@@ -67,13 +67,14 @@ pub const COMPOUND_SURNAMES: &[(&str, &str)] = &[
 /// assert_eq!(compound_surname("歐陽修"), Some("歐陽"));
 /// assert_eq!(compound_surname("爱新觉罗·溥仪"), Some("爱新觉罗"));
 /// assert_eq!(compound_surname("张伟"), None);
-/// assert_eq!(compound_surname("梁丘"), None);
+/// assert_eq!(compound_surname("万俟"), Some("万俟"));
+/// assert_eq!(compound_surname("梁"), None);
 /// ```
 pub fn compound_surname(name: &str) -> Option<&str> {
     COMPOUND_SURNAMES
         .iter()
         .flat_map(|&(simplified, traditional)| [simplified, traditional])
-        .filter(|surname| name.len() > surname.len() && name.starts_with(surname))
+        .filter(|surname| name.starts_with(surname))
         .max_by_key(|surname| surname.len())
         .map(|surname| &name[..surname.len()])
 }

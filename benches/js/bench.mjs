@@ -14,7 +14,7 @@
 // index, pinyin fields included), query latency (median, p99; overall and per kind), memory
 // after ready (JS heap growth, after GC, plus wasm memory), the gzipped bytes a page ships for
 // the library, recall@10 per kind, and the share of returned results that match under no rule
-// of docs/search.md (benches/js/judge.mjs).
+// of docs/search.md, by a strict judge (benches/js/judge.mjs), with why.
 //
 // Recall@10 is the query set's own (src/search/queries.rs, as in the native benchmark): the
 // share of the top 10 that are right answers, out of min(10, number of right answers) — a
@@ -197,6 +197,7 @@ async function runWorker(name, files, budgetSeconds, pkgWeb) {
   let returned = 0;
   let unmatched = 0;
   const unmatchedExamples = [];
+  const noiseWhy = {};
   for (const { q, ms, hits } of results) {
     const members = hits.filter((h) => h.kind === "member").map((h) => h.userid);
     const answers = new Set(q.answers);
@@ -211,13 +212,14 @@ async function runWorker(name, files, budgetSeconds, pkgWeb) {
     k.recall += recall;
     recallByQuery.push(Number(recall.toFixed(4)));
     perKind.set(q.kind, k);
-    for (const h of hits) {
-      returned++;
-      const result = h.kind === "member" ? { kind: "member", member: byUserid.get(h.userid) } : h;
-      if (!(result.kind !== "member" || result.member) || !judge.matches(q.query, result)) {
-        unmatched++;
-        if (unmatchedExamples.length < 20) unmatchedExamples.push({ query: q.query, kind: q.kind, result: h.userid ?? `${h.kind} ${h.id}` });
-      }
+    returned += hits.length;
+    const judged = hits.map((h) => (h.kind === "member" ? { kind: "member", member: byUserid.get(h.userid), hit: h } : { ...h, hit: h }));
+    const unknown = judged.filter((r) => r.kind === "member" && !r.member);
+    for (const { result, why } of [...unknown.map((result) => ({ result, why: "unknown member" })), ...judge.noise(q.query, judged.filter((r) => !unknown.includes(r)))]) {
+      unmatched++;
+      noiseWhy[why] = (noiseWhy[why] ?? 0) + 1;
+      const shown = result.member ? `${result.member.userid} ${result.member.name}` : `${result.hit.kind} ${result.hit.userid ?? result.hit.id}`;
+      if (unmatchedExamples.length < 20) unmatchedExamples.push({ query: q.query, kind: q.kind, why, result: shown });
     }
   }
   const kinds = {};
@@ -236,7 +238,7 @@ async function runWorker(name, files, budgetSeconds, pkgWeb) {
     kinds,
     // In the order the queries ran: to compare libraries on the queries both ran.
     recallByQuery,
-    noise: { returned, unmatched, share: returned ? unmatched / returned : 0, examples: unmatchedExamples },
+    noise: { returned, unmatched, share: returned ? unmatched / returned : 0, why: noiseWhy, examples: unmatchedExamples },
   };
 }
 
@@ -247,6 +249,12 @@ const fmtMB = (b) => `${(b / 1048576).toFixed(1)} MB`;
 const fmtKB = (b) => `${(b / 1000).toFixed(1)} kB`;
 const pct = (x) => (x === undefined ? "—" : `${(x * 100).toFixed(0)}%`);
 
+/** The share of results that are noise, to a tenth of a percent, and why they are. */
+function noiseCell(noise) {
+  const why = Object.entries(noise.why ?? {}).map(([reason, n]) => `${reason} ${n}`).join(", ");
+  return `${(noise.share * 100).toFixed(1)}%${why ? ` (${why})` : ""}`;
+}
+
 function table(size, rows, queries) {
   const lines = [];
   lines.push(`\n### ${size.toLocaleString("en")} members\n`);
@@ -255,7 +263,7 @@ function table(size, rows, queries) {
   for (const r of rows) {
     const mem = r.memory.wasmBytes ? `${fmtMB(r.memory.totalBytes)} (wasm ${fmtMB(r.memory.wasmBytes)})` : fmtMB(r.memory.totalBytes);
     const run = r.queries.capped ? `${r.queries.run} of ${r.queries.available} (budget)` : `${r.queries.run}`;
-    lines.push(`| ${r.label} | ${fmtMs(r.readyMs)} | ${run} | ${fmtMs(r.latency.medianMs)} | ${fmtMs(r.latency.p99Ms)} | ${mem} | ${fmtKB(r.bundleGzipBytes)} | ${pct(r.noise.share)} |`);
+    lines.push(`| ${r.label} | ${fmtMs(r.readyMs)} | ${run} | ${fmtMs(r.latency.medianMs)} | ${fmtMs(r.latency.p99Ms)} | ${mem} | ${fmtKB(r.bundleGzipBytes)} | ${noiseCell(r.noise)} |`);
   }
   const kinds = [...new Set(rows.flatMap((r) => Object.keys(r.kinds)))];
   lines.push("");

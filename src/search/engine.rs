@@ -1300,6 +1300,46 @@ mod tests {
         assert_eq!(intersect(&[5], [5].into_iter()), [5]);
     }
 
+    /// The page and the TypeScript declarations name ways and fields as the enums serialise: a
+    /// new way or field cannot silently miss them.
+    #[test]
+    fn the_typescript_names_are_the_enums() {
+        let declarations = include_str!("../wasm.d.ts");
+        let declared = |name: &str| -> Vec<String> {
+            let start = declarations.find(&format!("export type {name} =")).expect("declared");
+            let union = &declarations[start..start + declarations[start..].find(';').unwrap()];
+            union.split('"').skip(1).step_by(2).map(str::to_owned).collect()
+        };
+        let serialised = |value: serde_json::Value| value.as_str().unwrap().to_owned();
+        let ways: Vec<String> = Way::ALL.iter().map(|w| serialised(serde_json::to_value(w).unwrap())).collect();
+        assert_eq!(declared("SearchWay"), ways);
+        // Every field, by a match that a new one fails to compile without.
+        let fields = [
+            Field::Name,
+            Field::Alias,
+            Field::Account,
+            Field::WeixinId,
+            Field::Email,
+            Field::Mobile,
+            Field::Telephone,
+            Field::Department,
+        ];
+        for field in fields {
+            match field {
+                Field::Name
+                | Field::Alias
+                | Field::Account
+                | Field::WeixinId
+                | Field::Email
+                | Field::Mobile
+                | Field::Telephone
+                | Field::Department => {}
+            }
+        }
+        let fields: Vec<String> = fields.iter().map(|f| serialised(serde_json::to_value(f).unwrap())).collect();
+        assert_eq!(declared("SearchField"), fields);
+    }
+
     #[test]
     fn every_way_decodes_from_the_rank_it_made() {
         let gathered = Gathered::new([1, 1, 1], HashMap::new(), 1);

@@ -5,7 +5,8 @@
 //!
 //! Every `every`-th member is a *target*, asked for in each way that applies to them: their
 //! name, an infix of it, full pinyin, initials, a pinyin prefix ("zhangw"), a mixed query
-//! ("张w"), fuzzy pinyin ("zangsan"), full pinyin with two neighbouring letters swapped, four and
+//! ("张w"), fuzzy pinyin ("zangsan"), full pinyin with two neighbouring letters swapped, full
+//! pinyin with the surname read its other way ("danxiongxin") or ü typed ü, u or yu, four and
 //! seven digits out of the middle of the mobile, its last four digits (尾号), the first six
 //! letters of the account, their first department's name, and their name followed by the name
 //! of that department (several words: "张伟 华东大区").
@@ -38,8 +39,8 @@ use crate::text::normalize::{is_han, normalize, phone_digits};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueryCase {
     /// What kind of query: `name`, `name infix`, `full pinyin`, `initials`, `pinyin prefix`,
-    /// `mixed`, `fuzzy pinyin`, `typo`, `phone 4 digits`, `phone 7 digits`, `phone last 4`,
-    /// `account prefix`, `department`, `name and department`.
+    /// `mixed`, `fuzzy pinyin`, `typo`, `surname other reading`, `u umlaut`, `phone 4 digits`,
+    /// `phone 7 digits`, `phone last 4`, `account prefix`, `department`, `name and department`.
     pub kind: &'static str,
     /// What is typed into the search box.
     pub query: String,
@@ -163,6 +164,22 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
             });
         }
     }
+    // Full pinyin typed another way: the surname by the character's other reading (单雄信 as
+    // "danxiongxin"), ü as ü, u or yu (吕布 as "lübu", "lyubu"); answered like full pinyin. Few
+    // names have either, so each kind takes every few of the members it applies to, about as
+    // many as the kinds above take of everyone.
+    let respelled: [(&str, Respelling); 2] =
+        [("surname other reading", surname_other_reading), ("u umlaut", umlaut_spelling)];
+    for (kind, respell) in respelled {
+        let applies: Vec<(usize, String)> =
+            (0..members).filter_map(|p| Some((p, respell(&searcher.member_syllables(p), p)?))).collect();
+        let step = (applies.len() * every / members.max(1)).max(1);
+        for (position, query) in applies.into_iter().step_by(step) {
+            let typed_v = query.replace('ü', "v");
+            let answers = keyed.get(&("full pinyin", typed_v)).map(|p| userids(p)).unwrap_or_default();
+            cases.push(QueryCase { kind, query, expect: records.member(position).userid.to_owned(), answers });
+        }
+    }
     for (position, numbers) in &phones {
         for number in numbers {
             for width in [4, 7] {
@@ -182,6 +199,38 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
         case.answers = userids(&holders[&case.query]);
     }
     cases
+}
+
+/// Full pinyin of a name's syllables spelled another way, if it has such a spelling; the
+/// member's position may choose among several.
+type Respelling = fn(&[Syllable<'_>], usize) -> Option<String>;
+
+/// Full pinyin with a one-character surname read another way than its first (单 as dan after
+/// shan), when it has one that is not just ü spelled otherwise (吕 lyu).
+fn surname_other_reading(syllables: &[Syllable<'_>], _: usize) -> Option<String> {
+    let (first, rest) = syllables.split_first().filter(|(s, _)| s.chars == (0..1))?;
+    let usual = *first.readings.first()?;
+    let umlaut = |r: &str| usual.contains('v') && (r == usual.replace('v', "u") || r == usual.replace('v', "yu"));
+    let other = first.readings.iter().skip(1).find(|r| !umlaut(r))?;
+    Some(std::iter::once(*other).chain(first_readings(rest)).collect())
+}
+
+/// Full pinyin of a name with ü (written v) in it, spelled one of the other ways people type
+/// it, chosen by the member's position: yu (lyu, nyu) for a third of them, else u where that is
+/// unambiguous (lue, nue), else ü.
+fn umlaut_spelling(syllables: &[Syllable<'_>], position: usize) -> Option<String> {
+    // Only a Chinese syllable's v is ü: Novak is not Noüak.
+    let chinese = |s: &Syllable<'_>| s.text.chars().all(is_han);
+    if !syllables.iter().any(|s| chinese(s) && s.readings.first().is_some_and(|r| r.contains('v'))) {
+        return None;
+    }
+    let respelled = syllables.iter().zip(first_readings(syllables)).map(|(s, r)| match (chinese(s), position % 3, r) {
+        (false, ..) => r.to_owned(),
+        (true, 0, "lv" | "nv") => r.replace('v', "yu"),
+        (true, _, "lve" | "nve") => r.replace('v', "u"),
+        (true, ..) => r.replace('v', "ü"),
+    });
+    Some(respelled.collect())
 }
 
 /// One reading per syllable: the first ones, which the builder lists first (a surname's

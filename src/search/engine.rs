@@ -337,19 +337,19 @@ impl Hasher for PositionHasher {
 type Positions<V> = HashMap<(ResultKind, u32), V, BuildHasherDefault<PositionHasher>>;
 
 /// The normalised forms of one query, each for the families that take it.
-struct Query {
-    /// Letters and Chinese characters, for names; None when the query holds anything else.
-    units: Option<Vec<QueryUnit>>,
+pub(super) struct Query {
+    /// Letters, digits and Chinese characters, for names; None when the query holds anything else.
+    pub(super) units: Option<Vec<QueryUnit>>,
     /// Chinese characters, alone or with digits and signs (销售1部, 3号): for the text families.
     han_text: Option<String>,
     /// Without spaces: for accounts, WeChat ids and emails.
     identifier: Option<String>,
     /// The digits of a phone-like query of three digits or more.
-    digits: Option<String>,
+    pub(super) digits: Option<String>,
 }
 
 impl Query {
-    fn parse(raw: &str) -> Query {
+    pub(super) fn parse(raw: &str) -> Query {
         let text = normalize(raw);
         let text = text.trim();
         let units = QueryUnit::try_parse(text).filter(|u| !u.is_empty());
@@ -631,11 +631,10 @@ impl<'a> Searcher<'a> {
         }
     }
 
-    /// By department position, whether `word` matches the department's name, by its characters
+    /// By department position, whether `query` (one word) matches the department's name, by its characters
     /// or pinyin, from any of its characters: what a later word of a query of several words finds
     /// on a member's path.
-    pub(super) fn departments_matching(&self, word: &str) -> Vec<bool> {
-        let query = Query::parse(word);
+    pub(super) fn departments_matching(&self, query: &Query) -> Vec<bool> {
         let counts = [0, self.records.department_count() as u32, 0];
         let mut gathered = Gathered::new(counts, HashMap::new(), counts[1] as usize);
         for from_start in [true, false] {
@@ -644,7 +643,7 @@ impl<'a> Searcher<'a> {
             } else {
                 (family::DEPARTMENT_NAME_INFIX, family::DEPARTMENT_READING_INFIX)
             };
-            self.gather_names(&query, ResultKind::Department, text, reading, from_start, &mut gathered);
+            self.gather_names(query, ResultKind::Department, text, reading, from_start, &mut gathered);
         }
         let mut matching = vec![false; counts[1] as usize];
         for d in gathered.departments.into_keys() {

@@ -8,10 +8,10 @@
 //! digits, or an account, WeChat id or e-mail it begins (docs/search.md). Results found so rank
 //! after every match of the query as one, in the order their first word's match gives them.
 
-use super::engine::{ResultKind, Searcher};
-use super::matcher::{align, QueryUnit};
+use super::engine::{Query, ResultKind, Searcher};
+use super::matcher::align;
 use crate::fields::TextField;
-use crate::text::normalize::{normalize, phone_digits, to_simplified};
+use crate::text::normalize::normalize;
 
 /// The words of a query after its first, each as it narrows the first word's members.
 pub(super) struct Narrowing {
@@ -20,12 +20,11 @@ pub(super) struct Narrowing {
 
 /// One later word.
 struct Word {
-    /// Normalised, its characters simplified.
+    /// Normalised (its characters simplified, among the rest).
     text: String,
-    /// As letters and characters, to match a name by pinyin; None when it holds anything else.
-    units: Option<Vec<QueryUnit>>,
-    /// Its digits, when it is a run of three or more.
-    digits: Option<String>,
+    /// Parsed as a query of its own: its letters, digits and characters, to match a name by
+    /// pinyin, and its digits when it is a phone number's run of three or more.
+    query: Query,
     /// By department position, whether the word matches its name (see
     /// [`Searcher::departments_matching`]).
     departments: Vec<bool>,
@@ -44,17 +43,12 @@ pub(super) fn split(query: &str) -> Option<(String, Vec<String>)> {
 impl Narrowing {
     /// The later `words` of a query, prepared against the snapshot `searcher` reads.
     pub(super) fn new(searcher: &Searcher<'_>, words: &[String]) -> Narrowing {
+        // (The words come from `split`, normalised already.)
         let words = words
             .iter()
             .map(|word| {
-                let text: String = word.chars().map(to_simplified).collect();
-                Word {
-                    units: QueryUnit::try_parse(&text).filter(|u| !u.is_empty()),
-                    digits: Some(phone_digits(&text))
-                        .filter(|d| d.len() >= 3 && text.chars().all(|c| c.is_ascii_digit() || "-+()".contains(c))),
-                    departments: searcher.departments_matching(&text),
-                    text,
-                }
+                let query = Query::parse(word);
+                Word { departments: searcher.departments_matching(&query), query, text: word.clone() }
             })
             .collect();
         Narrowing { words }
@@ -70,11 +64,11 @@ impl Word {
     fn describes(&self, searcher: &Searcher<'_>, position: usize) -> bool {
         let records = searcher.records();
         let member = records.member(position);
-        let holds = |text: &str| normalize(text).chars().map(to_simplified).collect::<String>().contains(&self.text);
+        let holds = |text: &str| normalize(text).contains(&self.text);
         if holds(member.name) || member.text(TextField::Position).is_some_and(holds) {
             return true;
         }
-        if let Some(units) = &self.units {
+        if let Some(units) = &self.query.units {
             if align(units, &searcher.name_syllables(ResultKind::Member, position)).is_some() {
                 return true;
             }
@@ -89,7 +83,7 @@ impl Word {
             steps -= 1;
             path.extend(records.department(d).parent);
         }
-        if let Some(digits) = &self.digits {
+        if let Some(digits) = &self.query.digits {
             if searcher.phone_holds(position, digits) {
                 return true;
             }

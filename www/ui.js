@@ -226,7 +226,7 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
           azCursor.letterIndex + 1 < initials.length ? { letterIndex: azCursor.letterIndex + 1, offset: 0 } : null;
       }
     }
-    container.querySelector(".more")?.remove();
+    removeMore(container);
     if (azCursor) {
       const more = h("button", { type: "button", class: "more", onclick: () => appendLetters(container) }, "加载更多");
       container.append(more);
@@ -236,10 +236,22 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
 
   const moreObserver =
     "IntersectionObserver" in globalThis
-      ? new IntersectionObserver((entries) => entries.forEach((e) => e.isIntersecting && e.target.click()), {
-          root: list,
-        })
+      ? new IntersectionObserver(
+          // A button already used is gone from the page: an entry queued for it before its click
+          // must not load its page a second time.
+          (entries) => entries.forEach((e) => e.isIntersecting && e.target.isConnected && e.target.click()),
+          { root: list },
+        )
       : null;
+
+  /** Takes away a list's 加载更多 / 查看更多 button, once its page is being loaded. */
+  function removeMore(container) {
+    const more = container.querySelector(".more");
+    if (more) {
+      moreObserver?.unobserve(more);
+      more.remove();
+    }
+  }
 
   function renderHome(fromLetter) {
     setMode("home");
@@ -383,7 +395,7 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
   function appendSearchPage(paging) {
     const hits = dir.search(paging.query, { limit: SEARCH_LIMIT, offset: paging.offset, frequent: frequent(viewer) });
     paging.offset += hits.length;
-    list.querySelector(".more")?.remove();
+    removeMore(list);
     for (const hit of hits) {
       const row = hit.kind in SEARCH_SECTIONS ? hitRow(hit) : null;
       if (!row) continue;

@@ -227,13 +227,14 @@ impl NameFamilies {
 /// its 3, 一年级2班 from its 2) and reading keys (from every syllable) of a name, each given to
 /// `add` with its family. A run with no character in it is reached by its readings alone.
 fn add_name_keys(add: &mut impl FnMut(u8, &[u8]), families: &NameFamilies, syllables: &[Syllable]) {
+    let last_chinese = syllables.iter().rposition(|s| s.text.chars().any(is_han));
     for start in 0..syllables.len() {
         let (text_family, reading_family) = if start == 0 {
             (families.text_start, families.reading_start)
         } else {
             (families.text_infix, families.reading_infix)
         };
-        if syllables[start..].iter().any(|s| s.text.chars().any(is_han)) {
+        if last_chinese.is_some_and(|last| start <= last) {
             let text: String = syllables[start..].iter().map(|s| s.text.as_ref()).collect();
             add(text_family, text.as_bytes());
         }

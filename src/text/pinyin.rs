@@ -30,9 +30,10 @@
 //! surname way first: [`SURNAME_READINGS`] for the single-character surnames whose surname reading
 //! is not the character's first (单 shan, 曾 zeng, 解 xie, 区 ou, 仇 qiu, 朴 piao, 查 zha, 乐 yue,
 //! …), followed by the character's other readings, since people who do not know the surname way
-//! read 单 dan; any other surname has the character's first reading only; and [`COMPOUND_SURNAME_READINGS`] for the compound
-//! surnames read unusually (尉迟 yu chi, 万俟 mo qi, 长孙 zhang sun, 单于 chan yu, 澹台 tan tai),
-//! else each character's first reading (欧阳 ou yang). A compound surname is one syllable per
+//! read 单 dan; any other single-character surname has the character's first reading only.
+//! [`COMPOUND_SURNAME_READINGS`] reads the compound surnames read unusually (尉迟 yu chi, 万俟
+//! mo qi, 长孙 zhang sun, 单于 chan yu, 澹台 tan tai), each other one is read by each
+//! character's first reading (欧阳 ou yang). A compound surname is one syllable per
 //! character, all marked [`Syllable::surname`].
 //!
 //! # Latin names

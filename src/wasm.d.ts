@@ -98,6 +98,24 @@ export interface SearchOptions {
   offset?: number;
   /** The viewer's frequent contacts (常用联系人): account → weight, higher ranks higher. */
   frequent?: Record<string, number>;
+  /**
+   * The viewer's account: among equally good matches, colleagues closer to the viewer in the
+   * organisation come first (the same department, then the nearest department above both).
+   */
+  viewer?: string;
+}
+
+/** How many results of one kind a query has: `count` exactly, or at least `count` when not `exact`. */
+export interface SearchTotal {
+  count: number;
+  exact: boolean;
+}
+
+/** What `Directory.count` answers: the results of a query of each kind, in all. */
+export interface SearchTotals {
+  member: SearchTotal;
+  department: SearchTotal;
+  group: SearchTotal;
 }
 
 export interface Page {

@@ -211,7 +211,7 @@ impl JsDirectory {
     }
 
     /// Finds members, departments and groups (docs/search.md). `options`: `{ limit = 20, offset = 0,
-    /// frequent: { userid: weight } }`. Returns `[{ kind, userid | id, name, field, text,
+    /// frequent: { userid: weight }, viewer: userid }`. Returns `[{ kind, userid | id, name, field, text,
     /// ranges, score }]`, best first.
     #[wasm_bindgen(unchecked_return_type = "SearchHit[]")]
     pub fn search(
@@ -220,14 +220,23 @@ impl JsDirectory {
         #[wasm_bindgen(unchecked_optional_param_type = "SearchOptions")] options: JsValue,
     ) -> Result<JsValue, JsError> {
         let query = string_arg(&query, "search: query")?;
-        let options = Options::read(options, "search options", &["limit", "offset", "frequent"])?;
+        let options = Options::read(options, "search options", &["limit", "offset", "frequent", "viewer"])?;
         let options = SearchOptions {
             limit: options.limit(SearchOptions::default().limit)?,
             offset: options.offset()?,
             frequent: options.weights("frequent")?,
+            viewer: options.text("viewer")?,
         };
         let hits = self.snapshot.search(&query, &options);
         to_js(&hits.iter().map(|hit| self.snapshot.hit_info(hit)).collect::<Vec<_>>())
+    }
+
+    /// How many members, departments and groups `search(query)` finds in all:
+    /// `{ member: { count, exact }, department: …, group: … }`, `exact` false past 1,000 results
+    /// ("at least"), for "王 · 446 人" and 查看更多.
+    #[wasm_bindgen(unchecked_return_type = "SearchTotals")]
+    pub fn count(&self, #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue) -> Result<JsValue, JsError> {
+        to_js(&self.snapshot.count(&string_arg(&query, "count: query")?))
     }
 
     /// The A–Z bar: `[{ letter, count }]` for the letters that have members, then `#`.

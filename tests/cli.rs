@@ -579,10 +579,9 @@ fn a_sample_of_a_hundred_million_members_is_refused() {
     assert!(!dir.join("x.json").exists());
 }
 
-/// `tongxunlu search` ends with how many results there are in all, and pages on with --offset.
-#[test]
-fn search_says_how_many_results_in_all_and_pages_by_offset() {
-    let dir = workdir("cli", "search_totals");
+/// A work folder holding a 300-member sample's snapshot as exec001 sees it, `s.txl`.
+fn sample_snapshot_in(name: &str) -> std::path::PathBuf {
+    let dir = workdir("cli", name);
     std::fs::write(
         dir.join("dir.json"),
         generate(&SampleSpec { members: 300, seed: 4, preset: Preset::Company }).to_json_pretty(),
@@ -590,6 +589,13 @@ fn search_says_how_many_results_in_all_and_pages_by_offset() {
     .unwrap();
     let (code, _, stderr) = run(&dir, &["snapshot", "dir.json", "--viewer", "exec001", "-o", "s.txl"]);
     assert_eq!(code, Some(0), "{stderr}");
+    dir
+}
+
+/// `tongxunlu search` ends with how many results there are in all, and pages on with --offset.
+#[test]
+fn search_says_how_many_results_in_all_and_pages_by_offset() {
+    let dir = sample_snapshot_in("search_totals");
     let (_, stdout, _) = run(&dir, &["search", "s.txl", "z", "--json", "--limit", "1000"]);
     let mut lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let totals = lines.pop().unwrap()["totals"].clone();
@@ -602,4 +608,33 @@ fn search_says_how_many_results_in_all_and_pages_by_offset() {
     let page: Vec<&str> = stdout.lines().collect();
     assert_eq!(page.len(), 3, "{stdout}");
     assert!(page[2].starts_with(&format!("in all: {members} members, ")), "{stdout}");
+}
+
+/// `tongxunlu search --viewer` searches as that member: the same results, their colleagues first
+/// among equals; an account the snapshot does not hold is an error that names it.
+#[test]
+fn search_as_a_viewer_ranks_their_colleagues_first() {
+    let dir = sample_snapshot_in("search_viewer");
+    let accounts = |args: &[&str]| -> Vec<String> {
+        let (code, stdout, stderr) =
+            run(&dir, &[&["search", "s.txl", "z", "--json", "--limit", "1000"], args].concat());
+        assert_eq!(code, Some(0), "{stderr}");
+        let mut lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        lines.pop(); // the totals
+        lines.iter().map(|l| l["userid"].as_str().unwrap_or("-").to_owned()).collect()
+    };
+    let plain = accounts(&[]);
+    // The last member "z" finds, as the viewer: they are in their own department, the closest.
+    let last = plain.iter().rev().find(|a| *a != "-").unwrap().clone();
+    let seen = accounts(&["--viewer", &last]);
+    let (mut sorted_plain, mut sorted_seen) = (plain.clone(), seen.clone());
+    sorted_plain.sort();
+    sorted_seen.sort();
+    assert_eq!(sorted_seen, sorted_plain, "the same results");
+    let at = |list: &[String]| list.iter().position(|a| *a == last).unwrap();
+    assert!(at(&seen) < at(&plain), "{last} rises from {} to {}", at(&plain), at(&seen));
+
+    let (code, _, stderr) = run(&dir, &["search", "s.txl", "z", "--viewer", "nobody"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("no member has the account \"nobody\""), "{stderr}");
 }

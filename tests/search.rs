@@ -323,6 +323,79 @@ fn ranking_follows_spec_order() {
     assert_eq!(snap.member(hits[0].position).userid, "zhangle");
 }
 
+/// Among equally good matches, the viewer's colleagues come first, the closest first: the same
+/// department, then one below it, then the nearest department above both — for people and for
+/// departments of the same name; frequent contacts still come before closeness, and a search
+/// without a viewer (or with one the snapshot does not hold) keeps the static order.
+#[test]
+fn colleagues_closer_to_the_viewer_rank_first_among_equals() {
+    let dir = parse(directory(
+        vec![
+            department(1, "公司", 0, 1),
+            department(2, "华北", 1, 1),
+            department(3, "北京", 2, 1),
+            department(4, "六组", 3, 1),
+            department(5, "天津", 2, 2),
+            department(6, "六组", 5, 1),
+            department(7, "华南", 1, 2),
+            department(8, "六组", 7, 1),
+            department(9, "一组", 4, 1),
+        ],
+        vec![
+            // In the static order (pinned first) the farthest 张伟 comes first.
+            with(member("zw-south", "张伟", &[8]), json!({"pinned": true, "mobile": "13800001234"})),
+            member("zw-tianjin", "张伟", &[6]),
+            with(member("zw-team", "张伟", &[4]), json!({"mobile": "13900001234"})),
+            member("zw-below", "张伟", &[9]),
+            member("zw-top", "张伟", &[1]),
+            member("viewer", "李明", &[4]),
+            member("tianjin-viewer", "赵敏", &[5]),
+            with(member("other", "王芳", &[3, 8]), json!({"mobile": "13700001234"})),
+        ],
+    ));
+    let snap = snapshot_of(&dir, "viewer");
+    let search = |query: &str, viewer: Option<&str>, frequent: &[&str]| -> Vec<String> {
+        let options = SearchOptions {
+            limit: 20,
+            viewer: viewer.map(str::to_owned),
+            frequent: frequent.iter().map(|&f| (f.to_owned(), 1.0)).collect(),
+            ..SearchOptions::default()
+        };
+        snap.search(query, &options)
+            .iter()
+            .map(|h| match h.kind {
+                ResultKind::Member => snap.member(h.position).userid.to_owned(),
+                _ => snap.department(h.position).id.to_string(),
+            })
+            .collect()
+    };
+    // The viewer's own team, then the team below it, then Tianjin (below the parent's parent),
+    // then the south, then the company's own level (the department above everyone).
+    let by_closeness = ["zw-team", "zw-below", "zw-tianjin", "zw-south", "zw-top"];
+    assert_eq!(search("张伟", Some("viewer"), &[]), by_closeness);
+    assert_eq!(search("zw", Some("viewer"), &[])[..5], by_closeness);
+    // A frequent contact still comes first; the rest by closeness.
+    assert_eq!(
+        search("张伟", Some("viewer"), &["zw-top"]),
+        ["zw-top", "zw-team", "zw-below", "zw-tianjin", "zw-south"]
+    );
+    // 尾号: three numbers end with 1234; the viewer's team's first, then 王芳, who is in 北京
+    // (just above the viewer's team) as well as in the south.
+    assert_eq!(search("1234", Some("viewer"), &[]), ["zw-team", "other", "zw-south"]);
+    // Departments of the same name: the viewer's own 六组 first, then Tianjin's, then the south's.
+    let departments = search("六组", Some("viewer"), &[]);
+    assert_eq!(departments[..3], ["4", "6", "8"]);
+    // Seen from Tianjin: Tianjin's 六组 below, then the rest of 华北, then the pinned 张伟 of
+    // the south and the company's own, who are as far as each other.
+    let from_tianjin = search("张伟", Some("tianjin-viewer"), &[]);
+    assert_eq!(from_tianjin[0], "zw-tianjin");
+    assert_eq!(from_tianjin[3..], ["zw-south", "zw-top"]);
+    // No viewer, or one the snapshot does not hold: the static order (pinned first).
+    let static_order = search("张伟", None, &[]);
+    assert_eq!(static_order[0], "zw-south");
+    assert_eq!(search("张伟", Some("nobody"), &[]), static_order);
+}
+
 /// Among matches that docs/search.md ranks alike, the plainer reading of what was typed comes first:
 /// initials before other abbreviations, a query that ends with a whole reading before one that
 /// ends inside it, a heteronym's first reading before another, people before departments, and
@@ -628,6 +701,14 @@ fn sample_snapshot() -> (Directory, Snapshot) {
     (dir, snap)
 }
 
+/// Whether the page `options` ask for is that slice of the whole ranking under the same options.
+fn page_is_a_slice(snap: &Snapshot, query: &str, options: SearchOptions) -> Result<(), TestCaseError> {
+    let all = snap.search(query, &SearchOptions { limit: usize::MAX, offset: 0, ..options.clone() });
+    let expected: Vec<_> = all.into_iter().skip(options.offset).take(options.limit).collect();
+    prop_assert_eq!(snap.search(query, &options), expected, "{:?} {:?}", query, options);
+    Ok(())
+}
+
 fn finds(snap: &Snapshot, query: &str, userid: &str) -> bool {
     snap.search(query, &SearchOptions { limit: usize::MAX, ..SearchOptions::default() })
         .iter()
@@ -737,13 +818,14 @@ proptest! {
 
     /// A page is exactly that slice of the whole ranking: keeping only the page's best results
     /// and skipping the phases that cannot reach it (infix, fuzzy, typo) changes nothing, with
-    /// or without frequent contacts.
+    /// or without frequent contacts and a viewer to be close to.
     #[test]
     fn a_page_is_a_slice_of_the_whole_ranking(
         query in "[a-z]{1,7}|[张王李陈三伟芳明][a-z]{0,3}|1[0-9]{2,5}",
         offset in 0usize..30,
         limit in 1usize..30,
         frequent in proptest::collection::vec((0usize..1500, 1u8..10), 0..4),
+        viewer in proptest::option::of(0usize..1500),
     ) {
         thread_local! { static SAMPLE: (Directory, Snapshot) = sample_snapshot(); }
         SAMPLE.with(|(_, snap)| {
@@ -751,11 +833,25 @@ proptest! {
                 .iter()
                 .map(|&(p, w)| (snap.member(p % snap.member_count()).userid.to_owned(), f64::from(w)))
                 .collect();
-            let all = snap.search(&query, &SearchOptions { limit: usize::MAX, offset: 0, frequent: frequent.clone() });
-            let page = snap.search(&query, &SearchOptions { limit, offset, frequent });
-            let expected: Vec<_> = all.into_iter().skip(offset).take(limit).collect();
-            prop_assert_eq!(page, expected, "{:?} offset {} limit {}", query, offset, limit);
-            Ok(())
+            let viewer = viewer.map(|p| snap.member(p % snap.member_count()).userid.to_owned());
+            page_is_a_slice(snap, &query, SearchOptions { limit, offset, frequent, viewer })
+        })?;
+    }
+
+    /// The same with a viewer, on the broad queries whose long lists closeness makes a search
+    /// read on past where the static order would stop: the viewer's colleagues come from
+    /// anywhere in them.
+    #[test]
+    fn a_page_is_a_slice_of_the_whole_ranking_seen_by_a_viewer(
+        query in "[a-z]{1,2}|[张王李陈]|1[0-9]{2,3}|[0-9]{4}",
+        offset in 0usize..10,
+        limit in 1usize..10,
+        viewer in 0usize..1500,
+    ) {
+        thread_local! { static SAMPLE: (Directory, Snapshot) = sample_snapshot(); }
+        SAMPLE.with(|(_, snap)| {
+            let viewer = Some(snap.member(viewer % snap.member_count()).userid.to_owned());
+            page_is_a_slice(snap, &query, SearchOptions { limit, offset, viewer, ..SearchOptions::default() })
         })?;
     }
 

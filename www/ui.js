@@ -364,6 +364,19 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
     return memberRow(m, { sub: label ? h("span", {}, `${label} `, marked) : memberSubline(m) });
   }
 
+  /** How many results a search has in all, by kind ("找到 446 人 · 2 个部门"); past the engine's
+   * count limit, only that there are at least so many. */
+  function totalsText(totals) {
+    const kinds = [
+      [totals.member, "人"],
+      [totals.department, "个部门"],
+      [totals.group, "个群组"],
+    ];
+    if (!totals.member.exact) return `找到 ${kinds.reduce((n, [t]) => n + t.count, 0)}+ 个结果`;
+    const parts = kinds.filter(([t]) => t.count > 0).map(([t, unit]) => `${t.count} ${unit}`);
+    return `找到 ${parts.join(" · ")}`;
+  }
+
   /** What an empty result says: a phone number being typed is not yet a search (SPEC §4: three
    * digits or more). */
   function emptyText(query) {
@@ -375,25 +388,27 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
   function renderSearch(query) {
     setMode("search");
     list.replaceChildren();
-    const hits = appendSearchPage({ query, offset: 0 });
+    const totals = dir.count(query);
+    const hits = appendSearchPage({ query, offset: 0, totals });
     if (!hits.length) list.append(h("p", { class: "empty" }, emptyText(query)));
     // Typos are looked for only when nothing else matched (SPEC §4): the list is a correction.
     if (hits.length && hits.every((hit) => hit.way === "typo")) {
       list.prepend(h("p", { class: "correction" }, `没有找到“${query}”，你要找的是不是：`));
     }
     list.scrollTop = 0;
-    count.textContent = hits.length
-      ? `找到 ${hits.length >= SEARCH_LIMIT ? `${SEARCH_LIMIT}+` : hits.length} 个结果`
-      : "没有找到结果";
+    count.textContent = hits.length ? totalsText(totals) : "没有找到结果";
     if (hits.length) markFirstResult();
   }
 
-  /** Appends the next page of a search's results to the list, each under its kind's section:
+  /** Appends the next page of a search's results to the list, each under its kind's section,
+   * titled with how many there are in all (`paging.totals`, from `dir.count`):
    * the sections in the order of their best result, departments first when a department is what
    * matched best (大客户部), people first when a person is. A full page ends in 查看更多, which
    * loads the next (by itself when it scrolls into view). */
   function appendSearchPage(paging) {
-    const hits = dir.search(paging.query, { limit: SEARCH_LIMIT, offset: paging.offset, frequent: frequent(viewer) });
+    // The viewer's frequent contacts, then their nearest colleagues, rank first among equals.
+    const options = { limit: SEARCH_LIMIT, offset: paging.offset, frequent: frequent(viewer), viewer };
+    const hits = dir.search(paging.query, options);
     paging.offset += hits.length;
     removeMore(list);
     for (const hit of hits) {
@@ -401,7 +416,10 @@ export function mountUi({ dir, viewer, own = { fields: {} }, root = document }) 
       if (!row) continue;
       let ul = list.querySelector(`section[data-kind="${hit.kind}"] ul`);
       if (!ul) {
-        const added = section(SEARCH_SECTIONS[hit.kind], [], { "data-kind": hit.kind });
+        // The section says how many of its kind there are in all: "联系人 · 446".
+        const total = paging.totals[hit.kind];
+        const title = `${SEARCH_SECTIONS[hit.kind]} · ${total.count}${total.exact ? "" : "+"}`;
+        const added = section(title, [], { "data-kind": hit.kind });
         list.append(added);
         ul = added.querySelector("ul");
       }

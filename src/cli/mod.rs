@@ -102,12 +102,17 @@ enum Command {
         /// How many results to skip (paging).
         #[arg(long, default_value_t = 0)]
         offset: usize,
+        /// Search as this member (an account) does: among equally good matches, colleagues
+        /// closer to them in the organisation come first.
+        #[arg(long, value_name = "ACCOUNT")]
+        viewer: Option<String>,
         /// One JSON object per result line.
         #[arg(long)]
         json: bool,
     },
-    /// Print the mixed query set of the benchmarks as JSON lines `{kind, query, expect, answers}`:
-    /// what people type to find every N-th member of a snapshot, and who should be found.
+    /// Print the mixed query set of the benchmarks as JSON lines `{kind, query, expect, answers,
+    /// viewer}`: what people type to find every N-th member of a snapshot, who should be found, and
+    /// the colleague who asks.
     Queries {
         snapshot: PathBuf,
         /// Ask for every N-th member.
@@ -282,6 +287,14 @@ pub enum Error {
     /// `serve --demo` was given a secret: the demo signs with one of its own.
     #[error("--demo signs its tokens with a random secret of its own: leave out --secret-file")]
     DemoSecret,
+    /// `search --viewer` named an account the snapshot does not hold.
+    #[error("{}: no member has the account {account:?} (--viewer names the member searching)", path.display())]
+    ViewerNotInSnapshot {
+        /// The snapshot searched.
+        path: PathBuf,
+        /// The account given.
+        account: String,
+    },
     /// `import` was given neither a roster nor WeChat Work data.
     #[error("give a roster file, or --wecom-departments and --wecom-users")]
     NoImportInput,
@@ -327,8 +340,9 @@ pub fn run() -> Result<()> {
         }
         Command::Import(args) => roster::import_command(&args),
         Command::Export(args) => roster::export_command(&args),
-        Command::Search { snapshot, query, limit, offset, json } => {
-            search::search_command(&snapshot, &query, limit, offset, json)
+        Command::Search { snapshot, query, limit, offset, viewer, json } => {
+            let options = tongxunlu::search::SearchOptions { limit, offset, viewer, ..Default::default() };
+            search::search_command(&snapshot, &query, options, json)
         }
         Command::Queries { snapshot, every } => search::queries_command(&snapshot, every),
         Command::Card { snapshot, userid, qr, format } => card::card_command(&snapshot, &userid, qr.as_deref(), format),

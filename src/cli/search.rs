@@ -1,5 +1,5 @@
-//! `tongxunlu search snap.txl QUERY [--limit N] [--offset N] [--json]`: what the search box would
-//! show. With `--json`, one object per result line (docs/cli.md); without, a readable list with the
+//! `tongxunlu search snap.txl QUERY [--limit N] [--offset N] [--viewer ACCOUNT] [--json]`: what the
+//! search box would show (to the member `--viewer` names, whose colleagues rank first among equals). With `--json`, one object per result line (docs/cli.md); without, a readable list with the
 //! matched characters in 【brackets】, and the field matched when it is not the name. On the
 //! sample (`tongxunlu sample --members 200 --seed 1`, snapshot of `exec001`):
 //!
@@ -21,7 +21,7 @@ use std::path::Path;
 use tongxunlu::search::{SearchOptions, Totals, COUNT_LIMIT};
 use tongxunlu::snapshot::HitInfo;
 
-use super::{finish_output, read_snapshot, Result};
+use super::{finish_output, read_snapshot, Error, Result};
 
 pub(super) fn queries_command(path: &Path, every: usize) -> Result<()> {
     let snapshot = read_snapshot(path)?;
@@ -33,9 +33,12 @@ pub(super) fn queries_command(path: &Path, every: usize) -> Result<()> {
     finish_output(printed.and_then(|()| out.flush()))
 }
 
-pub(super) fn search_command(path: &Path, query: &str, limit: usize, offset: usize, json: bool) -> Result<()> {
+pub(super) fn search_command(path: &Path, query: &str, options: SearchOptions, json: bool) -> Result<()> {
     let snapshot = read_snapshot(path)?;
-    let hits = snapshot.search(query, &SearchOptions { limit, offset, ..SearchOptions::default() });
+    if let Some(viewer) = options.viewer.as_deref().filter(|v| snapshot.find_member(v).is_none()) {
+        return Err(Error::ViewerNotInSnapshot { path: path.to_owned(), account: viewer.to_owned() });
+    }
+    let hits = snapshot.search(query, &options);
     let mut out = std::io::stdout().lock();
     let printed = hits.iter().try_for_each(|hit| {
         let info = snapshot.hit_info(hit);

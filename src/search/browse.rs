@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use super::engine::{Hit, ResultKind, SearchOptions, Searcher};
+use super::sort::sort_pairs;
 use super::tables::LETTER_BUCKETS;
 use crate::fields::{Gender, TextField};
 
@@ -86,7 +87,7 @@ impl Searcher<'_> {
         let children =
             (department + 1..end).filter(|&d| self.records().department(d).parent == Some(department)).collect();
         let (from, to) = (tables.direct_member_starts[department], tables.direct_member_starts[department + 1]);
-        let mut members: Vec<(u32, usize)> = tables.direct_members[from as usize..to as usize]
+        let mut members: Vec<(u64, u32)> = tables.direct_members[from as usize..to as usize]
             .iter()
             .map(|&m| {
                 let order = self
@@ -96,11 +97,11 @@ impl Searcher<'_> {
                     .iter()
                     .find(|(d, _)| *d == department)
                     .map_or(0, |&(_, o)| o);
-                (order, m as usize)
+                (u64::from(order), m)
             })
             .collect();
-        members.sort_unstable();
-        (children, members.into_iter().map(|(_, m)| m).collect())
+        sort_pairs(&mut members, &|a, b| a.cmp(&b));
+        (children, members.into_iter().map(|(_, m)| m as usize).collect())
     }
 
     /// The departments from the topmost down to `department` (path labels included), for a

@@ -20,7 +20,9 @@
 //!    query names still comes before its members, who follow it as a lower way (in its band
 //!    when it is named by its characters or pinyin, see [`Quality::following`]);
 //! 6. the viewer's frequent contacts, most frequent first;
-//! 7. the member's position in the snapshot, which is their static rank: pinned first, then
+//! 7. closeness to the viewer in the organisation: the viewer's own department first, then
+//!    the nearest department above both ([`super::closeness`]), for members and departments;
+//! 8. the member's position in the snapshot, which is their static rank: pinned first, then
 //!    sort number, then pinyin order.
 //!
 //! A query of several words ("张伟 销售") is searched as one, then by its first word narrowed by
@@ -40,11 +42,13 @@ use fst::Automaton;
 use serde::Serialize;
 
 use super::automaton::{Piece, ReadingAutomaton};
+use super::closeness::Closeness;
 use super::index::{family, first_reading_key, Targets, SECONDARY_READING, SYLLABLE_SEPARATOR};
 use super::keys::KeyTable;
 use super::lookup::{Identifier, PHONE_RUN};
 use super::matcher::{align, align_fuzzy, align_text, Alignment, How, QueryUnit, Syllable};
 use super::phone::{self, Tier};
+use super::sort::sort_pairs;
 use super::tables::SearchTables;
 use super::typo::{typo_align, within_one_edit, TypoAutomaton};
 use super::words::{self, Narrowing};
@@ -62,11 +66,15 @@ pub struct SearchOptions {
     /// The viewer's frequent contacts (常用联系人): account and weight; a higher weight ranks
     /// higher among matches of equal quality.
     pub frequent: Vec<(String, f64)>,
+    /// The account of the viewer, whose colleagues rank higher the closer they are in the
+    /// organisation, among matches of equal quality; none, or an account the snapshot does not
+    /// hold, ranks by the static order alone.
+    pub viewer: Option<String>,
 }
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { limit: 20, offset: 0, frequent: Vec::new() }
+        SearchOptions { limit: 20, offset: 0, frequent: Vec::new(), viewer: None }
     }
 }
 
@@ -206,15 +214,16 @@ impl Way {
 }
 
 /// The parts of a ranking key, from its top bits down: band (2 bits), place (2), way (4),
-/// partial (1), secondary (1), kind (2), then 4 spare bits, the frequency rank (16) and the
-/// position (32).
+/// partial (1), secondary (1), kind (2), the frequency rank (16), the closeness level (4) and
+/// the position (32).
 const BAND_SHIFT: u32 = 62;
 const PLACE_SHIFT: u32 = 60;
 const WAY_SHIFT: u32 = 56;
 const PARTIAL_SHIFT: u32 = 55;
 const SECONDARY_SHIFT: u32 = 54;
 const KIND_SHIFT: u32 = 52;
-const FREQUENCY_SHIFT: u32 = 32;
+const FREQUENCY_SHIFT: u32 = 36;
+const CLOSENESS_SHIFT: u32 = 32;
 
 fn place_of(rank: u64) -> Place {
     ((rank >> PLACE_SHIFT) & 0b11) as Place
@@ -297,6 +306,14 @@ impl Quality {
         };
         Quality { band, ..Quality::new(place_of(department), Way::InDepartment) }
     }
+}
+
+/// What orders equally good matches for one viewer: their frequent contacts, by the rank of
+/// their weight, then closeness.
+#[derive(Default)]
+struct Order<'g> {
+    frequent: HashMap<u32, u16>,
+    closeness: Option<Closeness<'g>>,
 }
 
 /// The best results of a query, best first, with the query parsed and, for several words, its
@@ -391,6 +408,7 @@ struct Gathered<'g> {
     /// How many departments, groups and members there are, in `ResultKind` order.
     counts: [u32; 3],
     frequent: HashMap<u32, u16>,
+    closeness: Option<Closeness<'g>>,
     wanted: usize,
     /// The results on the page so far.
     best: Positions<Candidate>,
@@ -403,11 +421,12 @@ struct Gathered<'g> {
 }
 
 impl<'g> Gathered<'g> {
-    fn new(counts: [u32; 3], frequent: HashMap<u32, u16>, wanted: usize) -> Gathered<'g> {
+    fn new(counts: [u32; 3], order: Order<'g>, wanted: usize) -> Gathered<'g> {
         Gathered {
             narrowing: None,
             counts,
-            frequent,
+            frequent: order.frequent,
+            closeness: order.closeness,
             wanted,
             best: Positions::default(),
             ranks: BinaryHeap::new(),
@@ -417,6 +436,16 @@ impl<'g> Gathered<'g> {
     }
 
     fn rank(&self, quality: Quality, kind: ResultKind, position: u32) -> u64 {
+        let level = match (&self.closeness, kind) {
+            (Some(closeness), ResultKind::Member) => closeness.member(position),
+            (Some(closeness), ResultKind::Department) => closeness.department(position),
+            _ => 0,
+        };
+        self.rank_at(quality, kind, position, level)
+    }
+
+    /// The rank of a match at `position` whose closeness is `level`.
+    fn rank_at(&self, quality: Quality, kind: ResultKind, position: u32, level: u8) -> u64 {
         let frequency = if kind == ResultKind::Member && !self.frequent.is_empty() {
             self.frequent.get(&position).copied()
         } else {
@@ -429,6 +458,7 @@ impl<'g> Gathered<'g> {
             | (u64::from(quality.secondary) << SECONDARY_SHIFT)
             | ((kind as u64) << KIND_SHIFT)
             | (u64::from(frequency.unwrap_or(u16::MAX)) << FREQUENCY_SHIFT)
+            | (u64::from(level) << CLOSENESS_SHIFT)
             | u64::from(position)
     }
 
@@ -440,9 +470,13 @@ impl<'g> Gathered<'g> {
 
     /// Whether a match this good, at this position or a later one, could still make the page:
     /// to stop going through targets in position order. A later position ranks lower, unless it
-    /// is one of the viewer's frequent contacts.
+    /// is one of the viewer's frequent contacts, or closer to the viewer.
     fn admits_from(&self, quality: Quality, kind: ResultKind, position: u32) -> bool {
-        self.admits(quality, kind, position)
+        let closest_later = match &self.closeness {
+            Some(closeness) if kind == ResultKind::Member => closeness.best_from(position),
+            _ => 0,
+        };
+        self.rank_at(quality, kind, position, closest_later) < self.threshold
             || (kind == ResultKind::Member && self.frequent.keys().any(|&frequent| frequent > position))
     }
 
@@ -561,7 +595,12 @@ impl<'a> Searcher<'a> {
             .enumerate()
             .map(|(rank, position)| (position as u32, rank.min(u16::MAX as usize - 1) as u16))
             .collect();
-        let Ranked { found, query, first_word } = self.gather_all(raw_query, frequent, wanted);
+        let closeness = options
+            .viewer
+            .as_deref()
+            .and_then(|viewer| self.find_member(viewer))
+            .map(|viewer| Closeness::new(self.records, self.tables, viewer));
+        let Ranked { found, query, first_word } = self.gather_all(raw_query, Order { frequent, closeness }, wanted);
         found
             .into_iter()
             .skip(options.offset)
@@ -579,14 +618,14 @@ impl<'a> Searcher<'a> {
     /// How many members, departments and groups [`Self::search`] finds for `query` in all:
     /// exactly up to [`COUNT_LIMIT`] results, "at least" beyond (for "王 · 446 人" and 查看更多).
     pub fn count(&self, raw_query: &str) -> Totals {
-        let found = self.gather_all(raw_query, HashMap::new(), COUNT_LIMIT).found;
+        let found = self.gather_all(raw_query, Order::default(), COUNT_LIMIT).found;
         let exact = found.len() < COUNT_LIMIT;
         let of = |kind: ResultKind| Total { count: found.iter().filter(|((k, _), _)| *k == kind).count(), exact };
         Totals { member: of(ResultKind::Member), department: of(ResultKind::Department), group: of(ResultKind::Group) }
     }
 
     /// The best `wanted` results of a query, best first.
-    fn gather_all(&self, raw_query: &str, frequent: HashMap<u32, u16>, wanted: usize) -> Ranked {
+    fn gather_all(&self, raw_query: &str, order: Order<'_>, wanted: usize) -> Ranked {
         let query = Query::parse(raw_query);
         let counts = [
             self.records.member_count() as u32,
@@ -595,7 +634,7 @@ impl<'a> Searcher<'a> {
         ];
         // (Declared before what borrows it.)
         let narrowing: Narrowing;
-        let mut gathered = Gathered::new(counts, frequent, wanted);
+        let mut gathered = Gathered::new(counts, order, wanted);
         self.gather(&query, &mut gathered);
         // Typos are a fallback: only for a query that finds nothing any other way.
         if gathered.best.is_empty() && gathered.departments.is_empty() {
@@ -612,8 +651,11 @@ impl<'a> Searcher<'a> {
             self.gather(first, &mut gathered);
         }
 
-        let mut found: Vec<((ResultKind, u32), Candidate)> = gathered.best.into_iter().collect();
-        found.sort_unstable_by_key(|(_, c)| c.rank);
+        let best: Vec<((ResultKind, u32), Candidate)> = gathered.best.into_iter().collect();
+        // (Ranks are distinct: each holds its result's kind and position.)
+        let mut order: Vec<(u64, u32)> = best.iter().enumerate().map(|(i, (_, c))| (c.rank, i as u32)).collect();
+        sort_pairs(&mut order, &|a, b| a.cmp(&b));
+        let found = order.into_iter().map(|(_, i)| best[i as usize]).collect();
         Ranked { found, query, first_word }
     }
 
@@ -636,7 +678,7 @@ impl<'a> Searcher<'a> {
     /// on a member's path.
     pub(super) fn departments_matching(&self, query: &Query) -> Vec<bool> {
         let counts = [0, self.records.department_count() as u32, 0];
-        let mut gathered = Gathered::new(counts, HashMap::new(), counts[1] as usize);
+        let mut gathered = Gathered::new(counts, Order::default(), counts[1] as usize);
         for from_start in [true, false] {
             let (text, reading) = if from_start {
                 (family::DEPARTMENT_NAME_START, family::DEPARTMENT_READING_START)
@@ -1329,7 +1371,7 @@ mod tests {
 
     #[test]
     fn every_way_decodes_from_the_rank_it_made() {
-        let gathered = Gathered::new([1, 1, 1], HashMap::new(), 1);
+        let gathered = Gathered::new([1, 1, 1], Order::default(), 1);
         for way in Way::ALL {
             let rank = gathered.rank(Quality::new(PREFIX, way), ResultKind::Member, 0);
             assert_eq!((way_of(rank), place_of(rank)), (way, PREFIX));

@@ -295,7 +295,7 @@ mod writing {
                     (u64::from_be_bytes(head), n)
                 })
                 .collect();
-            sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| keys.get(a.1).cmp(keys.get(b.1))));
+            crate::search::sort::sort_pairs(&mut sorted, &|a, b| keys.get(a).cmp(keys.get(b)));
             let order: Vec<u32> = sorted.into_iter().map(|(_, number)| number).collect();
             // Counting sort of the targets by their key's rank: the targets of the key of rank r
             // are `targets[start[r]..start[r + 1]]`. (u32 throughout: these arrays are as long

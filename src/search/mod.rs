@@ -24,7 +24,10 @@
 //! - `tables`: the search sections of a snapshot (`READ`, `CHAR`, `WORD`), checked when it is
 //!   opened, and what is derived from them;
 //! - `engine`: the [`Searcher`]; gathering, ranking and describing results;
+//! - `closeness`: how close each member and department is to the viewer in the organisation,
+//!   which ranks equal matches;
 //! - `words`: queries of several words ("张伟 销售"), whose later words narrow the first's members;
+//! - `sort`: the one sort the browser build's numbered things share, to carry one copy of it;
 //! - `browse`: the A–Z bar, departments and breadcrumbs, `@` mentions, filters;
 //! - `build` (builder only): writing the search sections and the members' static rank order;
 //! - `queries` (builder only): the mixed query set the benchmarks, the recall tests and
@@ -39,6 +42,7 @@ mod automaton;
 mod browse;
 #[cfg(feature = "builder")]
 pub(crate) mod build;
+mod closeness;
 mod engine;
 pub(crate) mod index;
 mod keys;
@@ -51,6 +55,7 @@ mod phone;
 #[cfg(feature = "builder")]
 #[doc(hidden)]
 pub mod queries;
+mod sort;
 pub(crate) mod tables;
 mod typo;
 mod words;

@@ -22,6 +22,10 @@
 //! the name and such a department on their path). Recall@k is then the share of the first k results that are answers, out of
 //! min(k, answers) — a measure that does not punish an engine for choosing among equals.
 //!
+//! Each case also names who asks: a colleague of the target (the first other member of their
+//! department, or of the nearest department above it), since people mostly look for colleagues
+//! near them — among equal answers, the engine ranks those closer to the viewer first.
+//!
 //! Readings are each syllable's first reading, the one the snapshot builder lists first (a
 //! surname's surname reading).
 
@@ -48,6 +52,10 @@ pub struct QueryCase {
     pub expect: String,
     /// Every member that answers the query (the target among them), in snapshot order.
     pub answers: Vec<String>,
+    /// Who asks: a colleague of the target (see [`colleague`]), whose closeness ranks equal
+    /// answers; none when the target has no colleague.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub viewer: Option<String>,
 }
 
 /// The kinds whose queries are made the same way for every member, so that the members a query
@@ -116,13 +124,19 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 _ => (kind, query.clone()),
             };
             let answers = keyed.get(&key).map(|p| userids(p)).unwrap_or_default();
-            cases.push(QueryCase { kind, query: query.clone(), expect: target.clone(), answers });
+            cases.push(QueryCase { kind, query: query.clone(), expect: target.clone(), answers, viewer: None });
         }
         if let Some(digits) = member.text(TextField::Mobile).map(phone_digits).filter(|d| d.len() >= 10) {
             for (kind, fragment) in [("phone 4 digits", &digits[3..7]), ("phone 7 digits", &digits[3..10])] {
                 // The holders are filled in below, in one pass over every number.
                 fragments.entry(fragment.to_owned()).or_default();
-                cases.push(QueryCase { kind, query: fragment.to_owned(), expect: target.clone(), answers: Vec::new() });
+                cases.push(QueryCase {
+                    kind,
+                    query: fragment.to_owned(),
+                    expect: target.clone(),
+                    answers: Vec::new(),
+                    viewer: None,
+                });
             }
             let ending = &digits[digits.len() - 4..];
             endings.entry(ending.to_owned()).or_default();
@@ -131,6 +145,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 query: ending.to_owned(),
                 expect: target.clone(),
                 answers: Vec::new(),
+                viewer: None,
             });
         }
         let prefix: String = member.userid.to_lowercase().chars().take(6).collect();
@@ -142,6 +157,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
             query: prefix,
             expect: target.clone(),
             answers: userids(&holders),
+            viewer: None,
         });
         if let Some(&(d, _)) = member.departments.first() {
             let name = records.department(d).name;
@@ -151,6 +167,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 query: name.to_owned(),
                 expect: target.clone(),
                 answers: userids(in_department),
+                viewer: None,
             });
             // The same name, and a department of that name on the path. (The members of a
             // department name are listed in position order: see above.)
@@ -161,6 +178,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 query: format!("{} {name}", member.name),
                 expect: target.clone(),
                 answers: userids(&both),
+                viewer: None,
             });
         }
     }
@@ -177,7 +195,13 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
         for (position, query) in applies.into_iter().step_by(step) {
             let typed_v = query.replace('ü', "v");
             let answers = keyed.get(&("full pinyin", typed_v)).map(|p| userids(p)).unwrap_or_default();
-            cases.push(QueryCase { kind, query, expect: records.member(position).userid.to_owned(), answers });
+            cases.push(QueryCase {
+                kind,
+                query,
+                expect: records.member(position).userid.to_owned(),
+                answers,
+                viewer: None,
+            });
         }
     }
     for (position, numbers) in &phones {
@@ -198,7 +222,50 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
         let holders = if case.kind == "phone last 4" { &endings } else { &fragments };
         case.answers = userids(&holders[&case.query]);
     }
+    let colleagues = Colleagues::new(searcher);
+    for case in &mut cases {
+        case.viewer = searcher.find_member(&case.expect).and_then(|target| colleagues.of(target));
+    }
     cases
+}
+
+/// Who asks for a target: people mostly look for colleagues near them. Another member of the
+/// target's first department — the first in snapshot order — or, when the target is alone
+/// there, of the nearest department above it that has someone directly in it.
+struct Colleagues<'s> {
+    searcher: Searcher<'s>,
+    /// The first two members directly in each department, by position.
+    first_two: HashMap<usize, Vec<usize>>,
+}
+
+impl<'s> Colleagues<'s> {
+    fn new(searcher: Searcher<'s>) -> Colleagues<'s> {
+        let records = searcher.records();
+        let mut first_two: HashMap<usize, Vec<usize>> = HashMap::new();
+        for position in 0..records.member_count() {
+            for &(d, _) in &records.member(position).departments {
+                let members = first_two.entry(d).or_default();
+                if members.len() < 2 {
+                    members.push(position);
+                }
+            }
+        }
+        Colleagues { searcher, first_two }
+    }
+
+    /// A colleague of the member at `target`, by account.
+    fn of(&self, target: usize) -> Option<String> {
+        let records = self.searcher.records();
+        let mut department = records.member(target).departments.first().map(|&(d, _)| d);
+        while let Some(d) = department {
+            let other = self.first_two.get(&d).and_then(|m| m.iter().find(|&&p| p != target));
+            if let Some(&colleague) = other {
+                return Some(records.member(colleague).userid.to_owned());
+            }
+            department = records.department(d).parent.filter(|&p| p < d);
+        }
+        None
+    }
 }
 
 /// Full pinyin of a name's syllables spelled another way, if it has such a spelling; the

@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use super::matcher::Syllable;
 use crate::snapshot::format::{record_starts, Malformed, Reader};
-use crate::snapshot::records::{Records, Structure};
+use crate::snapshot::records::{Memberships, Records, Structure};
 use crate::snapshot::SnapshotError;
 use crate::text::normalize::normalized;
 use crate::text::syllables::SYLLABLES;
@@ -44,6 +44,9 @@ pub(crate) struct SearchTables {
     pub(crate) subtree_end: Vec<u32>,
     pub(crate) direct_member_starts: Vec<u32>,
     pub(crate) direct_members: Vec<u32>,
+    /// The departments of each member, for their closeness to the viewer
+    /// ([`super::closeness`]).
+    pub(crate) memberships: Memberships,
     /// What is derived from the records rather than stored, built as queries need it.
     pub(crate) lookups: super::lookup::Lookups,
     /// What is derived from the names' readings: the name index and the A–Z bar.
@@ -52,8 +55,9 @@ pub(crate) struct SearchTables {
 
 impl SearchTables {
     /// Checks the search sections of a snapshot whose records are open, against the records
-    /// and what checking them learnt (`structure`).
-    pub(crate) fn open(records: &Records, structure: &Structure) -> Result<SearchTables, SnapshotError> {
+    /// and what checking them learnt (`structure`), which they keep.
+    pub(crate) fn open(records: &Records, structure: Structure) -> Result<SearchTables, SnapshotError> {
+        let Structure { departments, memberships } = structure;
         let bytes = records.bytes();
         let section = |tag, name| records.container().section(tag, name);
         let members = records.member_count();
@@ -73,10 +77,10 @@ impl SearchTables {
             words.push(end - word.len()..end);
         }
 
-        let department_count = structure.departments.len();
+        let department_count = departments.len();
         let mut department_readings = vec![None; department_count];
         let mut next = members as u32;
-        for (d, &(_, is_label)) in structure.departments.iter().enumerate() {
+        for (d, &(_, is_label)) in departments.iter().enumerate() {
             if !is_label {
                 department_readings[d] = Some(next);
                 next += 1;
@@ -105,6 +109,7 @@ impl SearchTables {
             subtree_end: Vec::new(),
             direct_member_starts: Vec::new(),
             direct_members: Vec::new(),
+            memberships,
             lookups: Default::default(),
             derived: Default::default(),
         };
@@ -139,21 +144,21 @@ impl SearchTables {
             tables.chars.push(decoded);
         }
 
-        tables.tree(members, structure);
+        tables.tree(members, &departments);
         Ok(tables)
     }
 
     /// Subtree ends and the members directly in each department, for "a department's members
     /// follow it" (docs/search.md).
-    fn tree(&mut self, members: usize, structure: &Structure) {
-        let n = structure.departments.len();
+    fn tree(&mut self, members: usize, departments: &[(Option<usize>, bool)]) {
+        let n = departments.len();
         let mut end: Vec<u32> = (1..=n as u32).collect();
         for d in (0..n).rev() {
-            if let Some(p) = structure.departments[d].0 {
+            if let Some(p) = departments[d].0 {
                 end[p] = end[p].max(end[d]);
             }
         }
-        let memberships = || (0..members).flat_map(|m| structure.memberships.of(m).iter().map(move |&d| (d, m as u32)));
+        let memberships = || (0..members).flat_map(|m| self.memberships.of(m).iter().map(move |&d| (d, m as u32)));
         let (starts, direct) = group_by_counting(n, memberships);
         self.subtree_end = end;
         self.direct_member_starts = starts;

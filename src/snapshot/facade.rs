@@ -24,7 +24,7 @@ impl Snapshot {
     pub fn open(bytes: impl Into<Box<[u8]>>) -> Result<Snapshot, SnapshotError> {
         let container = Container::open(bytes.into().into_vec())?;
         let (records, structure) = Records::open(container)?;
-        let search = SearchTables::open(&records, &structure)?;
+        let search = SearchTables::open(&records, structure)?;
         Ok(Snapshot { records, search })
     }
 

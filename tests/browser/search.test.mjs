@@ -13,6 +13,8 @@ import { launchBrowser, newPage, results, search, shot, signedIn, startApp } fro
 import { snapshotOf, suite } from "./common.mjs";
 
 let expected; // the Node build's view of exec001's snapshot
+/** What the engine answers exec001, who the page searches as. */
+const answers = (query, limit) => expected.search(query, { limit, viewer: "exec001" });
 const env = suite({}, async ({ app }) => {
   expected = (await snapshotOf(app, "exec001")).dir;
 });
@@ -72,12 +74,12 @@ for (const kind of ["phone", "pc"]) {
           assert.deepEqual(zhang.marks, ["张伟"], `${why}: the name is marked`);
           assert.equal(
             rows[0].userid,
-            expected.search(query, { limit: 1 })[0].userid,
+            answers(query, 1)[0].userid,
             `${why}: ranked as the engine ranks`,
           );
-          assert.match(await page.textContent("#result-count"), /^找到 \d+\+? 个结果$/);
+          assert.match(await page.textContent("#result-count"), /^找到 \d+ (人|个部门|个群组)( · \d+ (个部门|个群组))*$/);
           const sections = await page.$$eval("#list section[data-kind]", (ss) => ss.map((x) => x.dataset.kind));
-          const kinds = [...new Set(expected.search(query, { limit: 50 }).map((hit) => hit.kind))];
+          const kinds = [...new Set(answers(query, 50).map((hit) => hit.kind))];
           assert.deepEqual(sections, kinds, `${why}: 部门 / 群组 / 联系人 in the order of their best result`);
         }
         await shot(page, `search-initials-${kind}`);
@@ -96,7 +98,7 @@ for (const kind of ["phone", "pc"]) {
         rows = await results(page);
         assert.deepEqual(
           rows.map((r) => r.userid),
-          expected.search("张伟 销售", { limit: 50 }).map((hit) => hit.userid),
+          answers("张伟 销售", 50).map((hit) => hit.userid),
         );
         assert.equal(rows[0]?.userid, "staff001", "张伟 of 销售 first");
         assert.deepEqual(rows[0].marks, ["张伟"]);
@@ -112,10 +114,15 @@ for (const kind of ["phone", "pc"]) {
         // 王 matches hundreds: a page of 50, then 查看更多 appends the next 50 in the engine's order.
         await search(page, "王");
         assert.equal((await results(page)).length, 50);
-        assert.equal(await page.textContent("#result-count"), "找到 50+ 个结果");
+        const totals = expected.count("王");
+        assert.ok(totals.member.exact && totals.member.count > 100, JSON.stringify(totals));
+        assert.match(await page.textContent("#result-count"), new RegExp(`^找到 ${totals.member.count} 人( · |$)`));
+        const title = (await page.textContent('#list section[data-kind="member"] h2')).trim();
+        assert.equal(title, `联系人 · ${totals.member.count}`, "the people's section says how many in all");
+        await shot(page, `search-totals-${kind}`);
         await page.click("#list .more");
         rows = await results(page);
-        const next = expected.search("王", { limit: 100 });
+        const next = answers("王", 100);
         assert.equal(rows.length, 100);
         assert.deepEqual(
           rows.filter((r) => r.kind === "member").map((r) => r.userid),

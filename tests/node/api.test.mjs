@@ -128,6 +128,37 @@ test("search options: limit and offset page through one ranking; frequent contac
   assert.ok(boosted.indexOf(peer.userid) <= memberHits(all).indexOf(first.userid), "to the top of its band");
 });
 
+test("search options: the viewer's colleagues rise among equal matches", () => {
+  const all = dir.search("wang", { limit: 40 });
+  const first = all.find((h) => h.kind === "member");
+  const last = all.findLast((h) => h.kind === "member" && h.way === first.way && h.field === first.field);
+  // Seen by the last of the equals, they are in the viewer's own department: the closest.
+  const seen = memberHits(dir.search("wang", { limit: 40, viewer: last.userid }));
+  assert.ok(
+    seen.indexOf(last.userid) <= memberHits(all).indexOf(first.userid),
+    `${last.userid} rises from ${memberHits(all).indexOf(last.userid)} to ${seen.indexOf(last.userid)}`,
+  );
+  assert.deepEqual(dir.search("wang", { limit: 40, viewer: "no-such-account" }), all, "an unknown viewer changes nothing");
+});
+
+test("count says how many results of each kind a search has in all", () => {
+  for (const query of ["王", "wang", "zw", "1380", "大客户部", "龘"]) {
+    const all = dir.search(query, { limit: 5000 });
+    const totals = dir.count(query);
+    for (const kind of ["member", "department", "group"]) {
+      const found = all.filter((h) => h.kind === kind).length;
+      assert.deepEqual(totals[kind], { count: found, exact: true }, `${query}: ${kind}`);
+    }
+  }
+  // Past the count limit, "at least" that many.
+  const broad = ["z", "w", "l", "a"].find((q) => dir.search(q, { limit: 5000 }).length > 1000);
+  assert.ok(broad, "a one-letter query has over 1,000 results in the sample");
+  const totals = dir.count(broad);
+  assert.equal(totals.member.count + totals.department.count + totals.group.count, 1000);
+  assert.deepEqual([totals.member.exact, totals.department.exact, totals.group.exact], [false, false, false]);
+  refuses(() => dir.count(42), /^count: query must be a string, got 42/, "count(42)");
+});
+
 test("bad search input is an Error that names the problem", () => {
   for (const q of [42, undefined, null, {}, ["zhang"]]) {
     refuses(() => dir.search(q), /^search: query must be a string, got /, `search(${JSON.stringify(q)})`);
@@ -141,6 +172,7 @@ test("bad search input is an Error that names the problem", () => {
     [{ frequent: { lisi: "often" } }, /frequent must be an object of account → finite number, got "often"/],
     [{ frequent: { lisi: Infinity } }, /frequent must be/],
     [{ frequent: ["lisi"] }, /frequent must be/],
+    [{ viewer: 7 }, /viewer must be a string, got 7/],
     [42, /search options: expected an object, got 42/],
     [[], /search options: expected an object, got \[\]/],
   ];
@@ -328,6 +360,7 @@ test("every method of a freed Directory throws an Error", () => {
     stats: () => freed.stats(),
     member: () => freed.member("staff001"),
     search: () => freed.search("wang"),
+    count: () => freed.count("wang"),
     initials: () => freed.initials(),
     byInitial: () => freed.byInitial("A"),
     department: () => freed.department(1),

@@ -19,7 +19,8 @@
 // Recall@10 is the query set's own (src/search/queries.rs, as in the native benchmark): the
 // share of the top 10 that are right answers, out of min(10, number of right answers) — a
 // common name or "zw" has many. Beside it, the share of queries whose target (the member the
-// query was made from) is in the top 10.
+// query was made from) is in the top 10; and over the queries whose only right answer is their
+// target (a unique name, a number only they have), the share with it in the top 10.
 //
 // Each query is asked by a colleague of its target (the query set's `viewer`): tongxunlu ranks
 // equal answers by closeness to the viewer, the way the page searches. "tongxunlu-no-viewer"
@@ -203,12 +204,18 @@ async function runWorker(name, files, budgetSeconds, pkgWeb) {
   let unmatched = 0;
   const unmatchedExamples = [];
   const noiseWhy = {};
+  // Queries with one right answer (a unique name, a whole number…): is it on the first screen?
+  const onlyAnswer = { queries: 0, inTop10: 0 };
   for (const { q, ms, hits } of results) {
     const members = hits.filter((h) => h.kind === "member").map((h) => h.userid);
     const answers = new Set(q.answers);
     const k = perKind.get(q.kind) ?? { ms: [], hit: 0, recall: 0 };
     k.ms.push(ms);
     k.hit += members.includes(q.target) ? 1 : 0;
+    if (q.answers.length === 1 && q.answers[0] === q.target) {
+      onlyAnswer.queries++;
+      onlyAnswer.inTop10 += members.includes(q.target) ? 1 : 0;
+    }
     // A department of the name asked for is itself a right answer: it is what opens the list of
     // its members (docs/search.md), and a company has one 包装组 in every branch.
     const departments = q.kind === "department" ? hits.filter((h) => h.kind === "department" && h.name === q.query).length : 0;
@@ -241,6 +248,7 @@ async function runWorker(name, files, budgetSeconds, pkgWeb) {
     queries: { available: queries.length, run: results.length, capped: results.length < queries.length },
     latency: latencyStats(results.map((r) => r.ms)),
     kinds,
+    onlyAnswer,
     // In the order the queries ran: to compare libraries on the queries both ran.
     recallByQuery,
     noise: { returned, unmatched, share: returned ? unmatched / returned : 0, why: noiseWhy, examples: unmatchedExamples },
@@ -281,6 +289,8 @@ function table(size, rows, queries) {
     });
     lines.push(`| ${kind} | ${cells.join(" | ")} |`);
   }
+  const only = rows.map((r) => (r.onlyAnswer?.queries ? `${pct(r.onlyAnswer.inTop10 / r.onlyAnswer.queries)} of ${r.onlyAnswer.queries}` : "—"));
+  lines.push(`| **the only answer: target in top 10** | ${only.join(" | ")} |`);
   lines.push(...sameQueries(rows, queries));
   return lines.join("\n");
 }

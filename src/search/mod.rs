@@ -23,7 +23,9 @@
 //!   inside — which is how phone matches rank;
 //! - `tables`: the search sections of a snapshot (`READ`, `CHAR`, `WORD`), checked when it is
 //!   opened, and what is derived from them;
-//! - `engine`: the [`Searcher`]; gathering, ranking and describing results;
+//! - `engine`: the [`Searcher`]; gathering, ranking and describing results, a submodule each
+//!   (the query forms, the ranking key and its table of ways, the top-k collector, the phases,
+//!   postings algebra, highlighting);
 //! - `closeness`: how close each member and department is to the viewer in the organisation,
 //!   which ranks equal matches;
 //! - `words`: queries of several words ("张伟 销售"), whose later words narrow the first's members;

@@ -362,7 +362,7 @@ fn a_char_record_with_bytes_left_over_is_refused() {
 }
 
 /// A member's mobile in full-width digits (which a directory file cannot hold, but a hostile
-/// writer's MEMB can): `phone_match` in src/search/engine.rs counts
+/// writer's MEMB can): `phone_match` in src/search/engine/highlight.rs counts
 /// the ASCII digits of the shown text but finds the match in its width-folded digits, so
 /// `ascii_count - national.len()` underflows (a panic in debug builds; in release the skip
 /// wraps, `digit_chars` is empty and `digit_chars[at]` panics) — a search that panics on a

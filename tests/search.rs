@@ -501,6 +501,43 @@ fn digits_in_names_are_typed_as_they_stand() {
     assert_eq!(hits[0].ranges, [(3, 5)]);
 }
 
+/// The query set asks for names and departments with digits the way people type them — 张伟2 by
+/// "zw2", the class 一年级2班 by "yinianji2ban" — and the engine puts the answers first: the
+/// person, or the class and then its members.
+#[test]
+fn the_query_set_asks_for_names_and_departments_with_digits() {
+    let dir = parse(directory(
+        vec![department(1, "实验小学", 0, 1), department(2, "一年级2班", 1, 1), department(3, "二年级2班", 1, 2)],
+        vec![
+            member("boss", "老板", &[1]),
+            member("zhangwei2", "张伟2", &[2]),
+            member("zhangwei", "张伟", &[2]),
+            member("lilaoshi", "李老师", &[3]),
+        ],
+    ));
+    let snap = snapshot_of(&dir, "boss");
+    let cases = tongxunlu::search::queries::query_set(snap.searcher(), 1);
+    let of_kind = |kind: &str| -> Vec<_> { cases.iter().filter(|c| c.kind == kind).collect() };
+    let names = of_kind("name with digits");
+    assert_eq!(names.len(), 1, "{cases:?}");
+    assert_eq!((names[0].query.as_str(), names[0].answers.clone()), ("zw2", vec!["zhangwei2".to_owned()]));
+    let classes = of_kind("department with digits");
+    let first_class: Vec<_> = classes.iter().filter(|c| c.query == "yinianji2ban").collect();
+    assert_eq!(first_class.len(), 2, "both members of 一年级2班 are asked for by it: {classes:?}");
+    assert_eq!(first_class[0].answers, ["zhangwei", "zhangwei2"], "in snapshot order");
+    assert!(classes.iter().any(|c| c.query == "ernianji2ban" && c.expect == "lilaoshi"), "{classes:?}");
+    for case in names.into_iter().chain(classes) {
+        let results = found(&snap, &case.query);
+        let mut first: Vec<&String> =
+            results.iter().filter(|r| !r.starts_with("dept:")).take(case.answers.len()).collect();
+        first.sort();
+        let mut answers: Vec<&String> = case.answers.iter().collect();
+        answers.sort();
+        assert_eq!(first, answers, "{case:?}: {results:?}");
+    }
+    assert_eq!(found(&snap, "yinianji2ban")[0], "dept:一年级2班");
+}
+
 /// A compound surname is one surname also when it is the whole name; a surname read an unusual
 /// way is found by the character's usual reading too, after the names read that way.
 #[test]

@@ -9,7 +9,9 @@
 //! pinyin with the surname read its other way ("danxiongxin") or ü typed ü, u or yu, four and
 //! seven digits out of the middle of the mobile, its last four digits (尾号), the first six
 //! letters of the account, their first department's name, and their name followed by the name
-//! of that department (several words: "张伟 华东大区").
+//! of that department (several words: "张伟 华东大区"). A name with digits (张伟2) is also asked
+//! for by its initials and digits ("zw2"), and a department named with digits (一年级2班) by its
+//! pinyin and digits ("yinianji2ban"); the company sample has neither, the school's classes do.
 //!
 //! A query usually has more right answers than its target: 张伟 is a common name, and "zw" are
 //! the initials of hundreds of people. So each case lists its *answers*: every member that the
@@ -33,7 +35,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::engine::Searcher;
+use super::engine::{ResultKind, Searcher};
 use super::matcher::Syllable;
 use super::typo::reading_combinations;
 use crate::fields::TextField;
@@ -43,8 +45,9 @@ use crate::text::normalize::{is_han, normalize, phone_digits};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueryCase {
     /// What kind of query: `name`, `name infix`, `full pinyin`, `initials`, `pinyin prefix`,
-    /// `mixed`, `fuzzy pinyin`, `typo`, `surname other reading`, `u umlaut`, `phone 4 digits`,
-    /// `phone 7 digits`, `phone last 4`, `account prefix`, `department`, `name and department`.
+    /// `mixed`, `fuzzy pinyin`, `typo`, `surname other reading`, `u umlaut`, `name with digits`,
+    /// `phone 4 digits`, `phone 7 digits`, `phone last 4`, `account prefix`, `department`,
+    /// `department with digits`, `name and department`.
     pub kind: &'static str,
     /// What is typed into the search box.
     pub query: String,
@@ -126,6 +129,14 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
             let answers = keyed.get(&key).map(|p| userids(p)).unwrap_or_default();
             cases.push(QueryCase { kind, query: query.clone(), expect: target.clone(), answers, viewer: None });
         }
+        // A name with digits (张伟2), by its initials with the digits as they stand ("zw2").
+        if member.name.chars().any(|c| c.is_ascii_digit()) {
+            if let Some(initials) = queries.get("initials") {
+                let answers = keyed.get(&("initials", initials.clone())).map(|p| userids(p)).unwrap_or_default();
+                let (kind, query) = ("name with digits", initials.clone());
+                cases.push(QueryCase { kind, query, expect: target.clone(), answers, viewer: None });
+            }
+        }
         if let Some(digits) = member.text(TextField::Mobile).map(phone_digits).filter(|d| d.len() >= 10) {
             for (kind, fragment) in [("phone 4 digits", &digits[3..7]), ("phone 7 digits", &digits[3..10])] {
                 // The holders are filled in below, in one pass over every number.
@@ -169,6 +180,18 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 answers: userids(in_department),
                 viewer: None,
             });
+            // A department named with digits (一年级2班, 3号仓库), by its pinyin with the digits
+            // as they stand ("yinianji2ban"): its members follow it, as for its name.
+            if name.chars().any(|c| c.is_ascii_digit()) {
+                let spelled = first_readings(&searcher.name_syllables(ResultKind::Department, d)).concat();
+                cases.push(QueryCase {
+                    kind: "department with digits",
+                    query: spelled,
+                    expect: target.clone(),
+                    answers: userids(in_department),
+                    viewer: None,
+                });
+            }
             // The same name, and a department of that name on the path. (The members of a
             // department name are listed in position order: see above.)
             let named = keyed.get(&("name", normalize(member.name))).map(Vec::as_slice).unwrap_or_default();

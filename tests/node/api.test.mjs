@@ -30,38 +30,30 @@ function refuses(fn, pattern, what) {
 
 // ---- search ----------------------------------------------------------------------------------------
 
-/** Every 5th query of the native benchmark's mixed set, plus input people really type. */
+/** Every 5th query of the native benchmark's mixed set, each with the colleague who asks it, plus
+ * input people really type (asked by nobody in particular). */
 function agreementQueries() {
   const set = cli(["queries", sample.txl, "--every", "97"])
     .split("\n")
     .filter(Boolean)
-    .map((line) => JSON.parse(line).query);
+    .map((line) => JSON.parse(line))
+    .map(({ query, viewer }) => ({ query, viewer }));
   assert.ok(set.length > 100, `the query set has ${set.length} queries`);
-  return [
-    ...set.filter((_, i) => i % 5 === 0),
-    "",
-    "z",
-    "zhang san",
-    "Zhang'San",
-    "張",
-    "ＺＨＡＮＧ",
-    "+86 139",
-    "wagn",
-    "技术",
-    "xinpin",
-  ];
+  assert.ok(set.every((q) => typeof q.viewer === "string"), "every query is asked by a colleague");
+  const typed = ["", "z", "zhang san", "Zhang'San", "張", "ＺＨＡＮＧ", "+86 139", "wagn", "技术", "xinpin"];
+  return [...set.filter((_, i) => i % 5 === 0), ...typed.map((query) => ({ query }))];
 }
 
-test("search agrees with `tongxunlu search --json` on the mixed query set", () => {
-  const queries = agreementQueries();
-  for (const q of queries) {
-    const native = cli(["search", sample.txl, q, "--json", "--limit", "20"])
+test("search and count agree with `tongxunlu search --json` on the mixed query set", () => {
+  for (const { query, viewer } of agreementQueries()) {
+    const args = ["search", sample.txl, query, "--json", "--limit", "20", ...(viewer ? ["--viewer", viewer] : [])];
+    const native = cli(args)
       .split("\n")
       .filter(Boolean)
       .map((line) => JSON.parse(line));
-    // The hits, then a last line with the totals (which the JavaScript API does not have yet).
-    assert.ok("totals" in native.pop());
-    assert.deepEqual(dir.search(q, { limit: 20 }), native, `search ${JSON.stringify(q)}`);
+    // The hits, then a last line with the totals.
+    assert.deepEqual(native.pop(), { totals: dir.count(query) }, `count ${JSON.stringify(query)}`);
+    assert.deepEqual(dir.search(query, { limit: 20, viewer }), native, `search ${JSON.stringify(query)} as ${viewer}`);
   }
 });
 
@@ -69,8 +61,10 @@ test("the browser build answers exactly as the Node build", async () => {
   const web = await loadWebPkg();
   withDirectory(web.Directory, bytes, (webDir) => {
     assert.deepEqual(webDir.stats(), dir.stats());
-    for (const q of agreementQueries()) {
-      assert.deepEqual(webDir.search(q, { limit: 20 }), dir.search(q, { limit: 20 }), `search ${JSON.stringify(q)}`);
+    for (const { query, viewer } of agreementQueries()) {
+      const options = { limit: 20, viewer };
+      assert.deepEqual(webDir.search(query, options), dir.search(query, options), `search ${JSON.stringify(query)}`);
+      assert.deepEqual(webDir.count(query), dir.count(query), `count ${JSON.stringify(query)}`);
     }
     assert.deepEqual(webDir.initials(), dir.initials());
     assert.deepEqual(webDir.children(departments[0].id), dir.children(departments[0].id));
@@ -79,13 +73,15 @@ test("the browser build answers exactly as the Node build", async () => {
 
 test("prepare() builds ahead what search derives, and answers stay the same", async () => {
   const web = await loadWebPkg();
-  const queries = ["zhang", "exec001", "138", "0001", "13800", "wei@", ...agreementQueries().slice(0, 40)];
+  const typed = ["zhang", "exec001", "138", "0001", "13800", "wei@"].map((query) => ({ query }));
+  const queries = [...typed, ...agreementQueries().slice(0, 40)];
   withDirectory(web.Directory, bytes, (fresh) => {
     withDirectory(web.Directory, bytes, (prepared) => {
       prepared.prepare();
       prepared.prepare(); // again: nothing more to do
-      for (const q of queries) {
-        assert.deepEqual(prepared.search(q, { limit: 20 }), fresh.search(q, { limit: 20 }), `search ${JSON.stringify(q)}`);
+      for (const { query, viewer } of queries) {
+        const options = { limit: 20, viewer };
+        assert.deepEqual(prepared.search(query, options), fresh.search(query, options), `search ${JSON.stringify(query)}`);
       }
       assert.deepEqual(prepared.member("exec001"), fresh.member("exec001"));
     });

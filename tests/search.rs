@@ -159,9 +159,10 @@ fn typos_only_when_nothing_else_matches() {
     assert_eq!((snap.member(hits[0].position).userid, hits[0].way), ("zhangwei", Way::Typo));
 }
 
-/// A query of several words finds the members every word describes: the first word by any way,
-/// each later one by the name, a department on the member's path, the position, a phone number
-/// or an identifier. They rank after every match of the query as one word.
+/// A query of several words finds the members every word describes: the first word (or, when it
+/// finds no one, the next) by any way, each other one by the name, a department on the member's
+/// path, the position, a phone number or an identifier. They rank after every match of the query
+/// as one word.
 #[test]
 fn several_words_narrow_the_first_word_s_members() {
     let dir = parse(directory(
@@ -197,8 +198,15 @@ fn several_words_narrow_the_first_word_s_members() {
     assert_eq!(found(&snap, "zhang 丰"), ["zhangsanfeng"]);
     assert_eq!(found(&snap, "wang 测试"), ["wf_tech"]);
     assert_eq!(found(&snap, "张 技术 工程"), ["zw_tech"]);
+    // A first word that finds no one by itself (分公司 is only inside a department's name, which
+    // lists the department, not its members): the next word is searched, narrowed by the first,
+    // and highlighted.
+    assert_eq!(found(&snap, "分公司 王芳"), ["wf_sales"]);
+    let hit = &snap.search("分公司 王芳", &SearchOptions::default())[0];
+    assert_eq!((hit.field, hit.ranges.clone()), (Field::Name, vec![(0, 2)]));
     // A word that describes nobody leaves nothing.
     assert!(found(&snap, "张伟 北京").is_empty());
+    assert!(found(&snap, "北京 张伟").is_empty());
     // The query as one word first: "zhang san" is 张三, then 张三丰; 张 people in 三… come after.
     assert_eq!(found(&snap, "zhang san")[..2], ["zhangsan", "zhangsanfeng"]);
     // The highlight is the first word's.

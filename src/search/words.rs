@@ -2,48 +2,55 @@
 //!
 //! At 200,000 members there are hundreds of 张伟; the one meant is one more word away. A query of
 //! two words or more is searched as one (so "zhang san" still finds 张三), and then its first
-//! word is searched as any query is while each later word *narrows* what it finds to the members
+//! word is searched as any query is while each other word *narrows* what it finds to the members
 //! that word describes: by their name (characters or pinyin, from any character), a department
 //! on their path (its name, characters or pinyin), their position, a phone number holding its
-//! digits, or an account, WeChat id or e-mail it begins (docs/search.md). Results found so rank
-//! after every match of the query as one, in the order their first word's match gives them.
+//! digits, or an account, WeChat id or e-mail it begins (docs/search.md). When the first word
+//! finds no one that way, the next word is searched instead, narrowed by the others, and so on:
+//! "2班 王" finds no one by 2班 (a part of every grade's class names, which lists the classes,
+//! not their members), but 王 narrowed by 2班 does. Results found so rank after every match of
+//! the query as one, in the order the searched word's match gives them.
 
 use super::engine::{Query, ResultKind, Searcher};
 use super::matcher::align;
 use crate::fields::TextField;
 use crate::text::normalize::normalize;
 
-/// The words of a query after its first, each as it narrows the first word's members.
-pub(super) struct Narrowing {
+/// The words of a query of several words, each parsed and prepared to narrow the others' members.
+pub(super) struct Words {
     words: Vec<Word>,
 }
 
-/// One later word.
+/// The words but one (the one searched), as they narrow what it finds.
+#[derive(Clone, Copy)]
+pub(super) struct Narrowing<'w> {
+    words: &'w Words,
+    searched: usize,
+}
+
+/// One word.
 struct Word {
     /// Normalised (its characters simplified, among the rest).
     text: String,
-    /// Parsed as a query of its own: its letters, digits and characters, to match a name by
-    /// pinyin, and its digits when it is a phone number's run of three or more.
+    /// Parsed as a query of its own: to be searched, and to match a name by pinyin and a phone
+    /// number by its digits when it narrows.
     query: Query,
     /// By department position, whether the word matches its name (see
     /// [`Searcher::departments_matching`]).
     departments: Vec<bool>,
 }
 
-/// The first word and the later ones of a query of several words; None for one word.
-pub(super) fn split(query: &str) -> Option<(String, Vec<String>)> {
+/// The words of a query, normalised; None for fewer than two.
+pub(super) fn split(query: &str) -> Option<Vec<String>> {
     let text = normalize(query);
     // (Normalising made every space an ASCII one.)
-    let mut words = text.split([' ', '\t', '\n']).filter(|w| !w.is_empty()).map(str::to_owned);
-    let first = words.next()?;
-    let rest: Vec<String> = words.collect();
-    (!rest.is_empty()).then_some((first, rest))
+    let words: Vec<String> = text.split([' ', '\t', '\n']).filter(|w| !w.is_empty()).map(str::to_owned).collect();
+    (words.len() >= 2).then_some(words)
 }
 
-impl Narrowing {
-    /// The later `words` of a query, prepared against the snapshot `searcher` reads.
-    pub(super) fn new(searcher: &Searcher<'_>, words: &[String]) -> Narrowing {
-        // (The words come from `split`, normalised already.)
+impl Words {
+    /// The `words` of a query (from `split`), prepared against the snapshot `searcher` reads.
+    pub(super) fn new(searcher: &Searcher<'_>, words: &[String]) -> Words {
         let words = words
             .iter()
             .map(|word| {
@@ -51,12 +58,25 @@ impl Narrowing {
                 Word { departments: searcher.departments_matching(&query), query, text: word.clone() }
             })
             .collect();
-        Narrowing { words }
+        Words { words }
     }
 
-    /// Whether every later word describes the member at `position`.
+    /// How many words there are.
+    pub(super) fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// The word at `searched`, as a query, and the others as they narrow what it finds.
+    pub(super) fn searching(&self, searched: usize) -> (&Query, Narrowing<'_>) {
+        (&self.words[searched].query, Narrowing { words: self, searched })
+    }
+}
+
+impl Narrowing<'_> {
+    /// Whether every word but the one searched describes the member at `position`.
     pub(super) fn admits(&self, searcher: &Searcher<'_>, position: u32) -> bool {
-        self.words.iter().all(|word| word.describes(searcher, position as usize))
+        let others = self.words.words.iter().enumerate().filter(|&(i, _)| i != self.searched);
+        others.into_iter().all(|(_, word)| word.describes(searcher, position as usize))
     }
 }
 

@@ -56,9 +56,9 @@ pub(super) type Positions<V> = HashMap<(ResultKind, u32), V, BuildHasherDefault<
 /// [`Gathered::admits`]). A result turned away and met again with a better rank is simply let in
 /// then, so every result still ends with its best rank.
 pub(super) struct Gathered<'g> {
-    /// Set while the first word of a query of several words is gathered: only the members the
-    /// later words describe are let in, in [`WORDS_BAND`].
-    pub(super) narrowing: Option<(&'g Narrowing, Searcher<'g>)>,
+    /// Set while one word of a query of several words is gathered: only the members the other
+    /// words describe are let in, in [`WORDS_BAND`].
+    pub(super) narrowing: Option<(Narrowing<'g>, Searcher<'g>)>,
     /// How many departments, groups and members there are, in `ResultKind` order.
     counts: [u32; 3],
     frequent: HashMap<u32, u16>,

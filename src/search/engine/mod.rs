@@ -25,9 +25,9 @@
 //! 8. the member's position in the snapshot, which is their static rank: pinned first, then
 //!    sort number, then pinyin order.
 //!
-//! A query of several words ("张伟 销售") is searched as one, then by its first word narrowed by
+//! A query of several words ("张伟 销售") is searched as one, then by one word narrowed by
 //! the others ([`super::words`]); what only that finds ranks in a band of its own, after all
-//! the rest, by its first word's match.
+//! the rest, by that word's match.
 //!
 //! Within a band, matches that start at a name's first syllable rank above every infix match,
 //! so when the first band's prefix matches alone fill the requested page, the infix families
@@ -56,7 +56,7 @@ use super::keys::KeyTable;
 use super::matcher::Syllable;
 use super::sort::sort_pairs;
 use super::tables::SearchTables;
-use super::words::{self, Narrowing};
+use super::words::{self, Words};
 use crate::snapshot::records::Records;
 use collector::{Candidate, Gathered, Order};
 pub(super) use query::Query;
@@ -64,8 +64,8 @@ pub use rank::Way;
 use rank::{band_of, EXACT, INFIX, WORDS_BAND};
 pub use results::{Field, Hit, ResultKind, SearchOptions, Total, Totals, COUNT_LIMIT};
 
-/// The best results of a query, best first, with the query parsed and, for several words, its
-/// first word parsed: what describing the results needs.
+/// The best results of a query, best first, with the query parsed and, for several words, the
+/// word searched: what describing the results needs.
 struct Ranked {
     found: Vec<((ResultKind, u32), Candidate)>,
     query: Query,
@@ -122,7 +122,7 @@ impl<'a> Searcher<'a> {
             .into_iter()
             .skip(options.offset)
             .map(|((kind, position), candidate)| {
-                // A result of the first word alone highlights where that word matched.
+                // A result of one word narrowed by the others highlights where that word matched.
                 let matched = match &first_word {
                     Some(first) if band_of(candidate.rank) == WORDS_BAND => first,
                     _ => &query,
@@ -150,7 +150,7 @@ impl<'a> Searcher<'a> {
             self.records.group_count() as u32,
         ];
         // (Declared before what borrows it.)
-        let narrowing: Narrowing;
+        let words: Words;
         let mut gathered = Gathered::new(counts, order, wanted);
         self.gather(&query, &mut gathered);
         // Typos are a fallback: only for a query that finds nothing any other way.
@@ -160,12 +160,20 @@ impl<'a> Searcher<'a> {
 
         let several = words::split(raw_query).filter(|_| gathered.open_to(WORDS_BAND, EXACT));
         let mut first_word = None;
-        if let Some((first, rest)) = several {
-            narrowing = Narrowing::new(self, &rest);
-            let first = first_word.insert(Query::parse(&first));
-            gathered.narrowing = Some((&narrowing, *self));
-            gathered.departments.clear();
-            self.gather(first, &mut gathered);
+        if let Some(several) = several {
+            words = Words::new(self, &several);
+            // Each word in turn is searched, narrowed by the others, until one finds someone.
+            for searched in 0..words.len() {
+                let (word, narrowing) = words.searching(searched);
+                let before = gathered.best.len();
+                gathered.narrowing = Some((narrowing, *self));
+                gathered.departments.clear();
+                self.gather(word, &mut gathered);
+                if gathered.best.len() > before {
+                    first_word = Some(word.clone());
+                    break;
+                }
+            }
         }
 
         let best: Vec<((ResultKind, u32), Candidate)> = gathered.best.into_iter().collect();
@@ -191,7 +199,7 @@ impl<'a> Searcher<'a> {
     }
 
     /// By department position, whether `query` (one word) matches the department's name, by its characters
-    /// or pinyin, from any of its characters: what a later word of a query of several words finds
+    /// or pinyin, from any of its characters: what a narrowing word of a query of several words finds
     /// on a member's path.
     pub(super) fn departments_matching(&self, query: &Query) -> Vec<bool> {
         let counts = [0, self.records.department_count() as u32, 0];

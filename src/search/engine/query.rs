@@ -4,6 +4,7 @@ use super::super::matcher::QueryUnit;
 use crate::text::normalize::{is_han, normalize, phone_digits};
 
 /// The normalised forms of one query, each for the families that take it.
+#[derive(Clone)]
 pub(in crate::search) struct Query {
     /// Letters, digits and Chinese characters, for names; None when the query holds anything else.
     pub(in crate::search) units: Option<Vec<QueryUnit>>,

@@ -32,14 +32,14 @@ fn sizes() -> Vec<usize> {
 }
 
 /// The share of the first ten results that answer the case, out of min(10, answers). For a
-/// department query, a department of that name is itself a right answer: it is what opens the
-/// list of its members (docs/search.md), and a company has one 包装组 in every branch.
+/// department query, a department of the name it names is itself a right answer: it is what
+/// opens the list of its members (docs/search.md), and a company has one 包装组 in every branch.
 fn recall_at_10(snap: &Snapshot, case: &QueryCase) -> f64 {
     let hits = snap.search(&case.query, &SearchOptions { limit: 10, ..SearchOptions::default() });
     let departments = hits
         .iter()
-        .filter(|h| case.kind == "department" && h.kind == ResultKind::Department)
-        .filter(|h| snap.department(h.position).name == case.query)
+        .filter(|h| h.kind == ResultKind::Department)
+        .filter(|h| case.department.as_deref() == Some(snap.department(h.position).name))
         .count();
     let members = hits
         .iter()

@@ -398,6 +398,8 @@ fn colleagues_closer_to_the_viewer_rank_first_among_equals() {
     let from_tianjin = search("张伟", Some("tianjin-viewer"), &[]);
     assert_eq!(from_tianjin[0], "zw-tianjin");
     assert_eq!(from_tianjin[3..], ["zw-south", "zw-top"]);
+    // And back: each search is the viewer's own, whoever searched before.
+    assert_eq!(search("张伟", Some("viewer"), &[]), by_closeness);
     // No viewer, or one the snapshot does not hold: the static order (pinned first).
     let static_order = search("张伟", None, &[]);
     assert_eq!(static_order[0], "zw-south");

@@ -117,7 +117,7 @@ function readQueries(file) {
   for (const line of readFileSync(file, "utf8").split("\n")) {
     if (!line.trim()) continue;
     const q = JSON.parse(line);
-    const c = { kind: q.kind, query: q.query, target: q.target ?? q.expect, answers: q.answers ?? [q.target ?? q.expect], viewer: q.viewer };
+    const c = { kind: q.kind, query: q.query, target: q.target ?? q.expect, answers: q.answers ?? [q.target ?? q.expect], viewer: q.viewer, department: q.department };
     if (!byKind.has(c.kind)) byKind.set(c.kind, []);
     byKind.get(c.kind).push(c);
   }
@@ -218,7 +218,7 @@ async function runWorker(name, files, budgetSeconds, pkgWeb) {
     }
     // A department of the name asked for is itself a right answer: it is what opens the list of
     // its members (docs/search.md), and a company has one 包装组 in every branch.
-    const departments = q.kind === "department" ? hits.filter((h) => h.kind === "department" && h.name === q.query).length : 0;
+    const departments = q.department ? hits.filter((h) => h.kind === "department" && h.name === q.department).length : 0;
     const right = hits.slice(0, 10).filter((h) => h.kind === "member" && answers.has(h.userid)).length;
     const recall = Math.min(1, (right + departments) / Math.min(10, answers.size + departments));
     k.recall += recall;

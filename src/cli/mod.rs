@@ -111,8 +111,8 @@ enum Command {
         json: bool,
     },
     /// Print the mixed query set of the benchmarks as JSON lines `{kind, query, expect, answers,
-    /// viewer}`: what people type to find every N-th member of a snapshot, who should be found, and
-    /// the colleague who asks.
+    /// viewer, department}`: what people type to find every N-th member of a snapshot, who should
+    /// be found, the colleague who asks, and the department a department query names.
     Queries {
         snapshot: PathBuf,
         /// Ask for every N-th member.

@@ -18,11 +18,13 @@
 //! walk may assume no better level. The viewer's own department is small and its last position
 //! is known exactly; larger levels are spread over all positions anyway, and are not scanned.
 
+use std::sync::{Arc, Mutex};
+
 use super::tables::SearchTables;
 use crate::snapshot::records::{Memberships, Records};
 
 /// How many levels the ranking key has room for.
-pub(super) const LEVELS: usize = 16;
+const LEVELS: usize = 16;
 
 /// The level of everything no closer than the viewer's farthest ancestor within reach.
 const FAR: u8 = (LEVELS - 1) as u8;
@@ -35,6 +37,15 @@ const SCAN_LIMIT: usize = 4096;
 pub(super) struct Closeness<'t> {
     /// Each member's departments.
     memberships: &'t Memberships,
+    levels: Arc<Levels>,
+}
+
+/// The levels of one viewer: what [`Closeness`] reads, kept for the viewer's next search (the
+/// page searches as one viewer at every keystroke, and working them out is a walk over every
+/// department).
+pub(crate) struct Levels {
+    /// The viewer's position.
+    viewer: usize,
     /// The level of each department, by position.
     departments: Vec<u8>,
     /// For each level, the last member position at that level or closer (`u32::MAX` when not
@@ -42,9 +53,39 @@ pub(super) struct Closeness<'t> {
     last: [u32; LEVELS],
 }
 
+/// The levels of the viewer searched as last, if any.
+pub(crate) type LastViewer = Mutex<Option<Arc<Levels>>>;
+
 impl<'t> Closeness<'t> {
     /// The closeness of everything to the member at position `viewer`.
     pub(super) fn new(records: &Records, tables: &'t SearchTables, viewer: usize) -> Closeness<'t> {
+        // (A search that panicked while holding the lock left nothing half-made behind it.)
+        let mut last_viewer = tables.last_viewer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let levels = match &*last_viewer {
+            Some(levels) if levels.viewer == viewer => levels.clone(),
+            _ => last_viewer.insert(Arc::new(Levels::new(records, tables, viewer))).clone(),
+        };
+        Closeness { memberships: &tables.memberships, levels }
+    }
+
+    /// The level of the member at `position`: that of their closest department.
+    pub(super) fn member(&self, position: u32) -> u8 {
+        self.memberships.of(position as usize).iter().map(|&d| self.department(d)).min().unwrap_or(FAR)
+    }
+
+    /// The level of the department at `position`.
+    pub(super) fn department(&self, position: u32) -> u8 {
+        self.levels.departments.get(position as usize).copied().unwrap_or(FAR)
+    }
+
+    /// The closest level any member at `position` or later can have.
+    pub(super) fn best_from(&self, position: u32) -> u8 {
+        self.levels.last.iter().position(|&last| last >= position).map_or(FAR, |level| level as u8)
+    }
+}
+
+impl Levels {
+    fn new(records: &Records, tables: &SearchTables, viewer: usize) -> Levels {
         let n = records.department_count();
         let mut departments = vec![FAR; n];
         // Members may sit above every level the viewer's departments reach (in no department,
@@ -78,22 +119,7 @@ impl<'t> Closeness<'t> {
         for level in 1..LEVELS {
             last[level] = last[level].max(last[level - 1]);
         }
-        Closeness { memberships: &tables.memberships, departments, last }
-    }
-
-    /// The level of the member at `position`: that of their closest department.
-    pub(super) fn member(&self, position: u32) -> u8 {
-        self.memberships.of(position as usize).iter().map(|&d| self.department(d)).min().unwrap_or(FAR)
-    }
-
-    /// The level of the department at `position`.
-    pub(super) fn department(&self, position: u32) -> u8 {
-        self.departments.get(position as usize).copied().unwrap_or(FAR)
-    }
-
-    /// The closest level any member at `position` or later can have.
-    pub(super) fn best_from(&self, position: u32) -> u8 {
-        self.last.iter().position(|&last| last >= position).map_or(FAR, |level| level as u8)
+        Levels { viewer, departments, last }
     }
 }
 

@@ -59,6 +59,11 @@ pub struct QueryCase {
     /// answers; none when the target has no colleague.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub viewer: Option<String>,
+    /// For the department kinds, the name of the department the query names: a department of
+    /// that name is itself a right answer, since it is what opens the list of its members, and a
+    /// company has one 包装组 in every branch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
 }
 
 /// The kinds whose queries are made the same way for every member, so that the members a query
@@ -127,14 +132,21 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 _ => (kind, query.clone()),
             };
             let answers = keyed.get(&key).map(|p| userids(p)).unwrap_or_default();
-            cases.push(QueryCase { kind, query: query.clone(), expect: target.clone(), answers, viewer: None });
+            cases.push(QueryCase {
+                kind,
+                query: query.clone(),
+                expect: target.clone(),
+                answers,
+                viewer: None,
+                department: None,
+            });
         }
         // A name with digits (张伟2), by its initials with the digits as they stand ("zw2").
         if member.name.chars().any(|c| c.is_ascii_digit()) {
             if let Some(initials) = queries.get("initials") {
                 let answers = keyed.get(&("initials", initials.clone())).map(|p| userids(p)).unwrap_or_default();
                 let (kind, query) = ("name with digits", initials.clone());
-                cases.push(QueryCase { kind, query, expect: target.clone(), answers, viewer: None });
+                cases.push(QueryCase { kind, query, expect: target.clone(), answers, viewer: None, department: None });
             }
         }
         if let Some(digits) = member.text(TextField::Mobile).map(phone_digits).filter(|d| d.len() >= 10) {
@@ -147,6 +159,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                     expect: target.clone(),
                     answers: Vec::new(),
                     viewer: None,
+                    department: None,
                 });
             }
             let ending = &digits[digits.len() - 4..];
@@ -157,6 +170,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 expect: target.clone(),
                 answers: Vec::new(),
                 viewer: None,
+                department: None,
             });
         }
         let prefix: String = member.userid.to_lowercase().chars().take(6).collect();
@@ -169,6 +183,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
             expect: target.clone(),
             answers: userids(&holders),
             viewer: None,
+            department: None,
         });
         if let Some(&(d, _)) = member.departments.first() {
             let name = records.department(d).name;
@@ -179,6 +194,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 expect: target.clone(),
                 answers: userids(in_department),
                 viewer: None,
+                department: Some(name.to_owned()),
             });
             // A department named with digits (一年级2班, 3号仓库), by its pinyin with the digits
             // as they stand ("yinianji2ban"): its members follow it, as for its name.
@@ -190,6 +206,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                     expect: target.clone(),
                     answers: userids(in_department),
                     viewer: None,
+                    department: Some(name.to_owned()),
                 });
             }
             // The same name, and a department of that name on the path. (The members of a
@@ -202,6 +219,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 expect: target.clone(),
                 answers: userids(&both),
                 viewer: None,
+                department: None,
             });
         }
     }
@@ -224,6 +242,7 @@ pub fn query_set(searcher: Searcher<'_>, every: usize) -> Vec<QueryCase> {
                 expect: records.member(position).userid.to_owned(),
                 answers,
                 viewer: None,
+                department: None,
             });
         }
     }

@@ -47,6 +47,8 @@ pub(crate) struct SearchTables {
     /// The departments of each member, for their closeness to the viewer
     /// ([`super::closeness`]).
     pub(crate) memberships: Memberships,
+    /// The closeness levels of the viewer searched as last.
+    pub(crate) last_viewer: super::closeness::LastViewer,
     /// What is derived from the records rather than stored, built as queries need it.
     pub(crate) lookups: super::lookup::Lookups,
     /// What is derived from the names' readings: the name index and the A–Z bar.
@@ -110,6 +112,7 @@ impl SearchTables {
             direct_member_starts: Vec::new(),
             direct_members: Vec::new(),
             memberships,
+            last_viewer: Default::default(),
             lookups: Default::default(),
             derived: Default::default(),
         };

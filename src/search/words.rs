@@ -6,10 +6,10 @@
 //! that word describes: by their name (characters or pinyin, from any character), a department
 //! on their path (its name, characters or pinyin), their position, a phone number holding its
 //! digits, or an account, WeChat id or e-mail it begins (docs/search.md). When the first word
-//! finds no one that way, the next word is searched instead, narrowed by the others, and so on:
-//! "2班 王" finds no one by 2班 (a part of every grade's class names, which lists the classes,
-//! not their members), but 王 narrowed by 2班 does. Results found so rank after every match of
-//! the query as one, in the order the searched word's match gives them.
+//! finds no one that way, the next word is searched instead, narrowed by the others, and so on up
+//! to the third: "2班 王" finds no one by 2班 (a part of every grade's class names, which lists
+//! the classes, not their members), but 王 narrowed by 2班 does. Results found so rank after
+//! every match of the query as one, in the order the searched word's match gives them.
 
 use super::engine::{Query, ResultKind, Searcher};
 use super::matcher::align;
@@ -61,9 +61,10 @@ impl Words {
         Words { words }
     }
 
-    /// How many words there are.
-    pub(super) fn len(&self) -> usize {
-        self.words.len()
+    /// How many of the words may be searched in turn: a query is two or three words when typed;
+    /// a pasted paragraph must not cost a search per word.
+    pub(super) fn searchable(&self) -> usize {
+        self.words.len().min(3)
     }
 
     /// The word at `searched`, as a query, and the others as they narrow what it finds.
@@ -75,8 +76,8 @@ impl Words {
 impl Narrowing<'_> {
     /// Whether every word but the one searched describes the member at `position`.
     pub(super) fn admits(&self, searcher: &Searcher<'_>, position: u32) -> bool {
-        let others = self.words.words.iter().enumerate().filter(|&(i, _)| i != self.searched);
-        others.into_iter().all(|(_, word)| word.describes(searcher, position as usize))
+        let mut others = self.words.words.iter().enumerate().filter(|&(i, _)| i != self.searched);
+        others.all(|(_, word)| word.describes(searcher, position as usize))
     }
 }
 

@@ -163,7 +163,7 @@ impl<'a> Searcher<'a> {
         if let Some(several) = several {
             words = Words::new(self, &several);
             // Each word in turn is searched, narrowed by the others, until one finds someone.
-            for searched in 0..words.len() {
+            for searched in 0..words.searchable() {
                 let (word, narrowing) = words.searching(searched);
                 let before = gathered.best.len();
                 gathered.narrowing = Some((narrowing, *self));

@@ -140,6 +140,13 @@ export interface Children {
   members: Member[];
 }
 
+/** A public group (公共群组) with its visible members, in the group's order. */
+export interface GroupView {
+  id: number;
+  name: string;
+  members: Member[];
+}
+
 export interface Mention {
   /** Character range of "@query" in the text, the "@" included: what a chosen suggestion replaces. */
   start: number;

@@ -45,6 +45,13 @@ struct Children<'s> {
 }
 
 #[derive(serde::Serialize)]
+struct GroupView<'s> {
+    id: u32,
+    name: &'s str,
+    members: Vec<MemberInfo<'s>>,
+}
+
+#[derive(serde::Serialize)]
 struct MentionView<'s> {
     start: usize,
     end: usize,
@@ -288,6 +295,20 @@ impl JsDirectory {
             departments: departments.into_iter().map(|c| self.snapshot.department_info(c)).collect(),
             members: members.into_iter().map(|m| self.snapshot.member_info(m)).collect(),
         })
+    }
+
+    /// A public group by id, with its visible members in the group's order, or `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "GroupView | undefined")]
+    pub fn group(&self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Result<JsValue, JsError> {
+        let id = count_arg(&id, "group: id")?;
+        match (0..self.snapshot.group_count()).map(|g| self.snapshot.group(g)).find(|g| g.id == id) {
+            Some(g) => to_js(&GroupView {
+                id: g.id,
+                name: g.name,
+                members: g.members.into_iter().map(|m| self.snapshot.member_info(m)).collect(),
+            }),
+            None => Ok(JsValue::UNDEFINED),
+        }
     }
 
     /// The `@mention` being typed at `cursor` (a character offset; the end of the text when not

@@ -247,6 +247,38 @@ fn departments_and_groups_are_found_and_members_follow() {
     assert_eq!(found(&snap, "danzheng")[0], "dept:单证组");
 }
 
+/// A company is searched by its brand, which its name holds after a place: 恒通 names 上海恒通包装
+/// 材料有限公司 and brings its people, as 上海 does; 有限公司, which ends every company's name, lists
+/// the companies but not everyone in them.
+#[test]
+fn two_characters_inside_a_department_name_bring_its_members_but_not_its_generic_ending() {
+    let dir = parse(directory(
+        vec![
+            department(1, "顺城物流有限公司", 0, 1),
+            department(2, "上海恒通包装材料有限公司", 1, 1),
+            department(3, "宁波远洋货运有限公司", 1, 2),
+        ],
+        vec![
+            member("boss", "老板", &[1]),
+            member("liuxiu", "刘秀", &[2]),
+            member("chenhao", "陈浩", &[2]),
+            member("wangqiang", "王强", &[3]),
+        ],
+    ));
+    let snap = snapshot_of(&dir, "boss");
+    for query in ["恒通", "上海", "恒通包装", "上海恒通包装材料有限公司"] {
+        let mut results = found(&snap, query);
+        assert_eq!(results[0], "dept:上海恒通包装材料有限公司", "{query}");
+        results[1..].sort();
+        assert_eq!(results[1..], ["chenhao", "liuxiu"], "{query}");
+    }
+    let companies = found(&snap, "有限公司");
+    assert!(companies.iter().all(|r| r.starts_with("dept:")), "{companies:?}");
+    assert_eq!(companies.len(), 3);
+    // One character is not a name: 恒 lists the department only.
+    assert_eq!(found(&snap, "恒"), ["dept:上海恒通包装材料有限公司"]);
+}
+
 #[test]
 fn u_umlaut_spellings_and_tone_marks_find_what_v_finds() {
     let dir = parse(directory(

@@ -54,6 +54,14 @@ export function chatSdk(global = globalThis) {
 
 const NOT_IN_WXWORK = "请在企业微信中打开以发起聊天";
 
+/** A chat the JS-SDK would not open: why in Chinese, and its own words as the detail. */
+const refused = (detail) => ({
+  ok: false,
+  via: "sdk",
+  message: /permission|denied/i.test(detail) ? "无法发起聊天：企业微信没有授予这个权限" : "无法发起聊天：企业微信没有完成这次操作",
+  detail,
+});
+
 /**
  * How a chat with `userids` would be opened here: `{ via: "sdk", sdk }`, `{ via: "scheme", url }`
  * or `{ via: "none", message }`. Pure, so that the choice itself is testable.
@@ -64,15 +72,16 @@ export function chatRoute(userids, { host = detectHost(), sdk = chatSdk() } = {}
   if (host.app === "wxwork" && !host.mobile) {
     if (userids.length === 1)
       return { via: "scheme", url: `wxwork://message?username=${encodeURIComponent(userids[0])}` };
-    return { via: "none", message: "企业微信电脑端需启用 JS-SDK 才能发起群聊；请在手机上发起" };
+    return { via: "none", message: "企业微信电脑端暂时无法从这里发起群聊，请在手机上发起" };
   }
-  if (host.app === "wxwork") return { via: "none", message: "企业微信 JS-SDK 未加载，暂时无法发起聊天" };
+  if (host.app === "wxwork") return { via: "none", message: "企业微信的聊天接口没有加载，暂时无法从这里发起聊天" };
   return { via: "none", message: NOT_IN_WXWORK };
 }
 
 /**
  * Opens a chat with one colleague, or a group chat (named `groupName`) with several. Resolves to
- * `{ ok: true, via }` or `{ ok: false, via, message }` — a message for the user, in Chinese.
+ * `{ ok: true, via }` or `{ ok: false, via, message, detail? }` — a message for the user, in
+ * Chinese, and the SDK's own words (English) for whoever they report it to.
  */
 export function startChat(
   userids,
@@ -91,11 +100,10 @@ export function startChat(
         groupName: userids.length > 1 ? groupName : "", // a one-to-one chat takes an empty name
         chatId: "", // a new chat, not an existing one
         success: () => resolve({ ok: true, via: "sdk" }),
-        fail: (res) =>
-          resolve({ ok: false, via: "sdk", message: `无法发起聊天：${res?.errMsg ?? res?.err_msg ?? "未知错误"}` }),
+        fail: (res) => resolve(refused(res?.errMsg ?? res?.err_msg ?? "no errMsg")),
       });
     } catch (err) {
-      resolve({ ok: false, via: "sdk", message: `无法发起聊天：${err.message}` });
+      resolve(refused(String(err?.message ?? err)));
     }
   });
 }

@@ -34,7 +34,9 @@
 // leave the page spinning: a download during which no byte arrives for STALL_MS — before the
 // answer starts or in the middle of it — is given up. With a stored snapshot that is 3 s, and the
 // stored one is shown; with none, the page waits longer (FIRST_STALL_MS), since it has nothing
-// else to show, and then says the network is too slow.
+// else to show, and then says the network is too slow. Meanwhile the status shows how much has
+// arrived, of how much when that is known (expectedLength: what Content-Length counts is not
+// always what the body comes to).
 //
 // For tests and scripts, <body data-state> is loading | signin | ready | error, and
 // <body data-offline> is set while a stored snapshot is shown instead of a fresh one.
@@ -57,7 +59,7 @@ const $ = (sel) => document.querySelector(sel);
 
 /**
  * What the error screen says: `title` and `hint` in Chinese for the employee; `message`, the
- * technical cause (an HTTP status, the engine's error), folded away under 技术信息 for whoever
+ * technical cause (an HTTP status, the engine's error), folded away under 详情 for whoever
  * they report the problem to.
  */
 class PageError extends Error {
@@ -98,15 +100,27 @@ function showError(err) {
 }
 
 /**
- * A message above the directory while it stays usable (offline, a bad download). A second one
- * in the same load (a refused patch, then a failed retry) is added to the first, and an error
- * stays an error.
+ * A message above the directory while it stays usable (offline, a bad download), in Chinese;
+ * `detail`, the technical cause, folded under 详情. A second one in the same load (a refused
+ * patch, then a failed retry) is added to the first, and an error stays an error.
  */
-function notice(kind, text) {
+function notice(kind, text, detail = "") {
   const el = $("#notice");
   const first = el.hidden;
+  if (first) el.replaceChildren();
   el.dataset.kind = first || el.dataset.kind !== "error" ? kind : "error";
-  el.textContent = first ? text : `${el.textContent} ${text}`;
+  const line = document.createElement("span");
+  line.textContent = first ? text : ` ${text}`;
+  el.append(line);
+  if (detail) {
+    const details = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = "详情";
+    const why = document.createElement("p");
+    why.textContent = detail;
+    details.append(summary, why);
+    el.append(details);
+  }
   el.hidden = false;
 }
 
@@ -128,7 +142,7 @@ async function loadEngine() {
     throw new PageError(
       "无法加载通讯录引擎",
       `engine failed to load: ${err?.message ?? err}`,
-      "浏览器需要支持 WebAssembly；请检查网络后刷新页面。",
+      "请检查网络后刷新页面；如果仍然打不开，请升级企业微信或浏览器。",
     );
   }
 }
@@ -136,12 +150,6 @@ async function loadEngine() {
 /** The instance manipulation (RFC 3229) the server's patches are: `tongxunlu` patch format 1. */
 const PATCH_IM = "txldif";
 
-/**
- * `{ kind: "ok", bytes, etag } | { kind: "patch", bytes, etag, im, base } | { kind: "not-modified" } |
- * { kind: "offline", error } | { kind: "http", status, error }`. With `patch`, a patch from the
- * snapshot `etag` names is welcome instead of the whole snapshot (`base`: the ETag of the
- * snapshot the server made it from).
- */
 /** How long a download may go without a byte arriving, with a stored snapshot to fall back on. */
 const STALL_MS = 3_000;
 /** The same with nothing stored: the first visit on a slow line has only this to wait for. */
@@ -152,8 +160,9 @@ const FIRST_STALL_MS = 20_000;
  * { kind: "offline", error, stalled } | { kind: "http", status, error }`. With `patch`, a patch
  * from the snapshot `etag` names is welcome instead of the whole snapshot (`base`: the ETag of the
  * snapshot the server made it from). Given up as `stalled` when no byte arrives for `stallMs`.
+ * `progress(received, total)` is called as the body arrives; `total` is null while unknown.
  */
-async function download(cfg, token, etag, patch, stallMs) {
+async function download(cfg, token, etag, patch, stallMs, progress) {
   const headers = { authorization: `Bearer ${token}` };
   if (etag) headers["if-none-match"] = etag;
   // A patch is checked with WebCrypto, which a page served over plain http lacks.
@@ -184,9 +193,16 @@ async function download(cfg, token, etag, patch, stallMs) {
       const body = await res.json().catch(() => ({}));
       return { kind: "http", status: res.status, error: body?.error ?? res.statusText };
     }
+    const signed = Boolean(cfg.signingKey);
+    let total = expectedLength(res, new Uint8Array(0), signed);
+    progress(0, total);
     let bytes;
     try {
-      bytes = await readAll(res.body, rearm);
+      bytes = await readAll(res.body, (received, head) => {
+        rearm();
+        total ??= expectedLength(res, head, signed);
+        progress(received, total);
+      });
     } catch (err) {
       return failed(err); // the connection dropped, or stalled, mid-download
     }
@@ -198,25 +214,93 @@ async function download(cfg, token, etag, patch, stallMs) {
   }
 }
 
-/** The bytes of a response body, calling `progress` as each part arrives. */
+/** As many of a body's first bytes as `expectedLength` reads: a snapshot's header as far as its length. */
+const HEAD_BYTES = 16;
+
+/**
+ * The bytes of a response body, calling `progress(received, head)` as each part arrives: how many
+ * bytes have arrived, and the first HEAD_BYTES of them (fewer until they have arrived).
+ */
 async function readAll(body, progress) {
   const reader = body.getReader();
   const parts = [];
   let length = 0;
+  let head = new Uint8Array(0);
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    progress();
     parts.push(value);
     length += value.length;
+    if (head.length < HEAD_BYTES) head = concat([head, value.subarray(0, HEAD_BYTES - head.length)]);
+    progress(length, head);
   }
-  const bytes = new Uint8Array(length);
+  return concat(parts);
+}
+
+function concat(parts) {
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
   for (const part of parts) {
     bytes.set(part, at);
     at += part.length;
   }
   return bytes;
+}
+
+/** The magic a snapshot begins with (docs/snapshot.md#layout-format-version-8). */
+const SNAPSHOT_MAGIC = [0x89, 0x54, 0x58, 0x4c, 0x0d, 0x0a, 0x1a, 0x0a];
+/** What a signature adds after the snapshot it signs (docs/snapshot.md#signature). */
+const SIGNATURE_BYTES = 80;
+
+/**
+ * How many bytes the body of `res` will come to, or null while that is unknown; `head`, its first
+ * bytes. The body is read decoded, so Content-Length, which counts the bytes as sent, is that only
+ * for an answer sent as it is (no Content-Encoding) — and only known to be one when it is from this
+ * origin, since a cross-origin answer hides its Content-Encoding. A snapshot compressed on the way
+ * says its own length in its header, to which a signature, which a `signed` page insists on, adds
+ * its block. A patch compressed on the way does not say what it comes to: it is small.
+ */
+function expectedLength(res, head, signed) {
+  const length = Number(res.headers.get("content-length"));
+  if (res.type === "basic" && !res.headers.has("content-encoding") && length > 0) return length;
+  if (head.length < HEAD_BYTES || SNAPSHOT_MAGIC.some((b, i) => head[i] !== b)) return null;
+  const declared = new DataView(head.buffer, head.byteOffset).getUint32(12, true);
+  return declared + (signed ? SIGNATURE_BYTES : 0);
+}
+
+/** `size` bytes as a person reads them, in the unit that suits `scale`: KB under a megabyte. */
+function sizeText(size, scale) {
+  return scale < 1e6 ? `${Math.round(size / 1e3)} KB` : `${(size / 1e6).toFixed(1)} MB`;
+}
+
+/**
+ * Shows how much of the download has arrived: `received` bytes of `total`, or with no total (null)
+ * how much so far, under an indeterminate bar; with `received` null, hides both. The figures are
+ * kept out of the status's announcements (index.html), which would otherwise read out every part
+ * that arrives; the bar tells them when asked.
+ */
+function showProgress(received, total) {
+  const bar = $("#status-progress");
+  const text = $("#status-bytes");
+  bar.hidden = text.hidden = received === null;
+  if (received === null) return;
+  // A server may send more than it said (a signature the page does not ask for): never past the end.
+  const max = total === null ? null : Math.max(total, received);
+  const shown =
+    max !== null
+      ? `${sizeText(received, max)} / ${sizeText(max, max)}`
+      : received > 0
+        ? `已下载 ${sizeText(received, received)}`
+        : "";
+  if (text.textContent !== shown) text.textContent = shown;
+  if (max === null) {
+    bar.removeAttribute("value");
+  } else {
+    bar.max = max;
+    bar.value = received;
+  }
+  if (shown) bar.setAttribute("aria-valuetext", shown);
+  else bar.removeAttribute("aria-valuetext");
 }
 
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -317,7 +401,7 @@ function refusal(err) {
       why: "bad-signature",
       notice: "此浏览器无法验证通讯录数据的签名，新下载的通讯录未使用",
       title: "无法验证通讯录签名",
-      hint: "此浏览器不支持验证通讯录的签名（WebCrypto Ed25519），为安全起见不打开通讯录。请升级企业微信或浏览器后重试。",
+      hint: "此浏览器无法验证通讯录的签名，为安全起见不打开通讯录。请升级企业微信或浏览器后重试。",
     };
   }
   return {
@@ -332,8 +416,11 @@ function signInAgain(cfg) {
   return cfg.demo ? { label: "重新选择演示身份", run: () => location.reload() } : undefined;
 }
 
-/** Opens the best snapshot there is for `viewer`; returns the Directory. */
-async function obtainDirectory(engine, cfg, token, viewer) {
+/**
+ * Opens the best snapshot there is for `viewer`; returns the Directory. `engineReady`: the engine
+ * being loaded meanwhile — on a slow line the snapshot downloads while the engine does.
+ */
+async function obtainDirectory(engineReady, cfg, token, viewer) {
   const signingKey = cfg.signingKey || "";
   let stored = await loadSnapshot().catch(() => null);
   // Another viewer's directory is never shown to this one; one stored under another signing key
@@ -363,9 +450,19 @@ async function obtainDirectory(engine, cfg, token, viewer) {
     return dir;
   };
 
-  status("正在下载通讯录…");
   const stallMs = stored ? STALL_MS : FIRST_STALL_MS;
-  let got = await download(cfg, token, stored?.etag, true, stallMs);
+  const fetchSnapshot = async (etag, patch) => {
+    status("正在下载通讯录…");
+    try {
+      return await download(cfg, token, etag, patch, stallMs, showProgress);
+    } finally {
+      showProgress(null);
+      status("正在打开通讯录…");
+    }
+  };
+  let got = await fetchSnapshot(stored?.etag, true);
+  // Whatever came, the engine opens it (openStored and adopt above use it from here on).
+  const engine = await engineReady;
   if (got.kind === "patch") {
     try {
       if (got.im !== PATCH_IM || got.base !== stored.etag) {
@@ -374,8 +471,8 @@ async function obtainDirectory(engine, cfg, token, viewer) {
       return await adopt(await applyPatch(engine, await stored.bytes(), got.bytes), got.etag);
     } catch (err) {
       console.warn("tongxunlu: patch refused:", err);
-      notice("error", `通讯录增量更新未通过校验，已丢弃（${err.message}），改为下载完整的通讯录。`);
-      got = await download(cfg, token, stored.etag, false, stallMs);
+      notice("error", "通讯录增量更新未通过校验，已丢弃，改为下载完整的通讯录。", err.message);
+      got = await fetchSnapshot(stored.etag, false);
     }
   }
   if (got.kind === "ok") {
@@ -384,7 +481,7 @@ async function obtainDirectory(engine, cfg, token, viewer) {
     } catch (err) {
       const refused = refusal(err);
       if (!stored) throw new PageError(refused.title, err.message, refused.hint);
-      notice("error", `${refused.notice}（${err.message}）。仍在使用 ${age(Date.now() - stored.savedAt)}保存的通讯录。`);
+      notice("error", `${refused.notice}。仍在使用 ${age(Date.now() - stored.savedAt)}保存的通讯录。`, err.message);
       return openStored(refused.why);
     }
   }
@@ -413,10 +510,11 @@ async function obtainDirectory(engine, cfg, token, viewer) {
     notice(
       "offline",
       got.kind !== "offline"
-        ? `服务器暂时不可用（HTTP ${got.status}），正在使用 ${saved}保存的通讯录。`
+        ? `服务器暂时不可用，正在使用 ${saved}保存的通讯录。`
         : got.stalled
           ? `网络缓慢：正在使用 ${saved}保存的通讯录，网络恢复后刷新页面即可更新。`
           : `离线：正在使用 ${saved}保存的通讯录，联网后刷新页面即可更新。`,
+      got.kind !== "offline" ? `HTTP ${got.status}: ${got.error}` : "",
     );
     return dir;
   }
@@ -522,9 +620,10 @@ async function main() {
   const me = viewer ? null : await fetchMe();
   viewer ??= me?.userid ?? null;
 
-  status("正在加载通讯录引擎…");
-  const engine = await loadEngine();
-  const dir = await obtainDirectory(engine, cfg, token, viewer);
+  const engineReady = loadEngine();
+  // Its failure is reported where the engine is awaited, or not at all when the snapshot fails first.
+  engineReady.catch(() => {});
+  const dir = await obtainDirectory(engineReady, cfg, token, viewer);
   const stats = dir.stats();
   performance.mark("tongxunlu:ready");
 

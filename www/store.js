@@ -8,7 +8,8 @@
 //   belongs to, the signing key it was verified with (or ""), its ETag and when it was saved. A
 //   snapshot of another viewer is deleted before anything is shown, so nobody sees a directory
 //   meant for someone else; so is one verified with another key than the one in force.
-// - frequent contacts (常用联系人): localStorage, per viewer, `{ userid: count }`.
+// - frequent contacts (常用联系人): localStorage, per viewer, `{ userid: count }`; starred ones
+//   (星标联系人): localStorage, per viewer, a list of accounts in the order they were starred.
 // - the viewer's own fields that the policy hides from everyone else (`own` of /api/me: the
 //   snapshot, shared by a whole class, cannot carry them): localStorage, per viewer, so that the
 //   own profile shows them offline too; cleared with the snapshot.
@@ -19,6 +20,7 @@ const SNAPSHOT_KEY = "/tongxunlu/last-snapshot";
 const FREQUENT_PREFIX = "tongxunlu.frequent:";
 const FREQUENT_MAX = 50;
 const OWN_PREFIX = "tongxunlu.own:";
+const STARRED_PREFIX = "tongxunlu.starred:";
 
 /** Moves `#token=…` from the URL into sessionStorage; returns the token in force, or null. */
 export function takeToken(win = globalThis) {
@@ -153,4 +155,27 @@ export function frequentOrder(viewer, storage = globalThis.localStorage) {
   return Object.entries(frequent(viewer, storage))
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([userid]) => userid);
+}
+
+/** The viewer's starred contacts (星标联系人), in the order they were starred. */
+export function starred(viewer, storage = globalThis.localStorage) {
+  try {
+    const list = JSON.parse(storage.getItem(STARRED_PREFIX + viewer) ?? "[]");
+    return Array.isArray(list) ? list.filter((u) => typeof u === "string") : [];
+  } catch {
+    return []; // unreadable state is dropped, not fatal
+  }
+}
+
+/** Stars `userid`, or takes the star away; returns whether it is starred now. */
+export function toggleStar(viewer, userid, storage = globalThis.localStorage) {
+  const list = starred(viewer, storage);
+  const on = !list.includes(userid);
+  const next = on ? [...list, userid] : list.filter((u) => u !== userid);
+  try {
+    storage.setItem(STARRED_PREFIX + viewer, JSON.stringify(next));
+  } catch {
+    return !on; // storage full or disabled: nothing changed
+  }
+  return on;
 }

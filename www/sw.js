@@ -11,7 +11,7 @@
 //   the page itself decides what to do with a failed snapshot download and stores the last
 //   snapshot that opened.
 
-const VERSION = "v1";
+const VERSION = "v2";
 const SHELL = `tongxunlu-shell-${VERSION}`;
 const FILES = [
   "./",
@@ -22,6 +22,17 @@ const FILES = [
   "ui.js",
   "actions.js",
   "store.js",
+  "views/dom.js",
+  "views/paths.js",
+  "views/rows.js",
+  "views/home.js",
+  "views/search.js",
+  "views/org.js",
+  "views/detail.js",
+  "views/compose.js",
+  "views/qr.js",
+  "views/selection.js",
+  "views/filter.js",
   "pkg/tongxunlu.js",
   "pkg/tongxunlu_bg.wasm",
 ];

@@ -23,8 +23,9 @@
 // - a run of 3 or more digits in the mobile or telephone (punctuation and +86 ignored);
 // - prefix of the account, WeChat id or e-mail; prefix of a word of the alias or a Latin name;
 // - a department or group by its name or pinyin as above; a member of a department the query
-//   names (its whole name by characters or pinyin, or two or more of its first characters:
-//   输入部门，显示部门所有成员) or of one below it — not of every department a letter is in;
+//   names (its whole name by characters or pinyin, or two or more of its characters in a row
+//   anywhere but at its end: 输入部门，显示部门所有成员) or of one below it — not of every
+//   department a letter is in, nor of every company a 有限公司 ends;
 // - several words: the query as one word, or a member its first word matches by any rule here
 //   but the typo rule, whom every later word describes — by the name (infix or pinyin), a
 //   department on the path, the position, a phone number's digits or an identifier's start.
@@ -207,7 +208,9 @@ export class Judge {
       const itself = !d
         ? false
         : named
-          ? text === q || (text.startsWith(q) && [...q].length >= 2 && [...q].some(isHan)) || pinyinMatches(d.name, q, false, "any", true)
+          ? text === q ||
+            (text.includes(q) && !text.endsWith(q) && [...q].length >= 2 && [...q].some(isHan)) ||
+            pinyinMatches(d.name, q, false, "any", true)
           : textMatches(d.name, q, false);
       r = itself || (!!d && d.parentid != null && this.departmentMatches(d.parentid, q, named));
       this.deptCache.set(key, r);

@@ -10,7 +10,7 @@ import path from "node:path";
 
 import { ROOT, SAMPLE_JSON } from "../node/helpers.mjs";
 import { newPage, results, search, shot, signedIn } from "./harness.mjs";
-import { snapshotOf, suite } from "./common.mjs";
+import { chats, FAKE_WW, snapshotOf, suite } from "./common.mjs";
 import {
   chatRoute,
   config,
@@ -88,7 +88,8 @@ describe("actions.js on its own", () => {
     assert.deepEqual(failing, {
       ok: false,
       via: "sdk",
-      message: "无法发起聊天：openEnterpriseChat:fail no permission",
+      message: "无法发起聊天：企业微信没有授予这个权限",
+      detail: "openEnterpriseChat:fail no permission",
     });
     const opened = [];
     assert.deepEqual(
@@ -175,17 +176,6 @@ const env = suite({}, async ({ app }) => {
   expected = (await snapshotOf(app, "exec001")).dir;
 });
 
-/** Records openEnterpriseChat calls in window.__chats, as a WeChat Work client with the SDK would. */
-const FAKE_WW = () => {
-  window.__chats = [];
-  window.ww = {
-    openEnterpriseChat: (o) => {
-      window.__chats.push({ userIds: o.userIds, groupName: o.groupName, chatId: o.chatId });
-      o.success({});
-    },
-  };
-};
-const chats = (page) => page.evaluate(() => window.__chats);
 
 async function openDetail(page, query, userid) {
   await search(page, query);
@@ -281,7 +271,13 @@ describe("member detail on a phone in WeChat Work (fake ww)", () => {
         fs.map((f) => [f.querySelector("dt").textContent, f.querySelector("dd").textContent]),
       );
       assert.deepEqual(Object.fromEntries(fields).手机, m.mobile);
-      assert.deepEqual(Object.fromEntries(fields).部门, m.departments.map((d) => d.name).join(""));
+      // The profile names each department by its full path.
+      const fullPath = (id) =>
+        expected
+          .department(id)
+          .breadcrumbs.map((b) => b.name)
+          .join(" › ");
+      assert.deepEqual(Object.fromEntries(fields).部门, m.departments.map((d) => fullPath(d.id)).join(""));
       await shot(page, "detail-phone");
 
       await page.click('button[data-action="chat"]');
@@ -332,7 +328,7 @@ describe("member detail on a phone in WeChat Work (fake ww)", () => {
     }
   });
 
-  test("save card downloads the vCard, and the QR code on screen decodes to it", async () => {
+  test("save card in WeChat Work offers the QR picture to long-press; the QR code on screen decodes to the card", async () => {
     const { context, page, errors } = await newPage(env.browser, "phone", { init: FAKE_WW });
     try {
       assert.equal(await signedIn(page, env.app, "exec001"), "ready");
@@ -340,9 +336,15 @@ describe("member detail on a phone in WeChat Work (fake ww)", () => {
       const vcard = expected.vcard("staff001");
       assert.match(vcard, /^BEGIN:VCARD\r\n/);
 
-      const [download] = await Promise.all([page.waitForEvent("download"), page.click('button[data-action="vcard"]')]);
-      assert.equal(download.suggestedFilename(), "张伟.vcf");
-      assert.equal(readFileSync(await download.path(), "utf8"), vcard, "the .vcf is the card, byte for byte");
+      // WeChat's in-app browsers ignore most downloads: 存入手机 shows the card's QR picture,
+      // which a long-press (识别图中二维码) adds to the phone's contacts.
+      let downloads = 0;
+      page.on("download", () => downloads++);
+      await page.click('button[data-action="vcard"]');
+      await page.waitForSelector('#qr-dialog[open] #qr-box img[src^="data:image/png;base64,"]');
+      assert.match(await page.textContent("#qr-dialog .hint"), /长按二维码.*识别图中二维码.*存入手机通讯录/);
+      assert.equal(downloads, 0, "no file download inside WeChat Work");
+      await page.click("#qr-close");
 
       await page.click('button[data-action="qr"]');
       // A picture, which WeChat's long-press recognises (it does not an inline SVG).
@@ -354,6 +356,7 @@ describe("member detail on a phone in WeChat Work (fake ww)", () => {
         "focus is in the dialog",
       );
       assert.equal((await page.textContent("#qr-title")).trim(), "张伟 的名片");
+      assert.match(await page.textContent("#qr-dialog .hint"), /用手机相机扫码/, "the QR button's own hint");
       await shot(page, "qr-phone");
       const png = (await page.locator("#qr-box").screenshot()).toString("base64");
       // Decoded in a blank page of its own: the app's Content-Security-Policy rightly refuses a
@@ -408,6 +411,8 @@ describe("member detail on a phone in WeChat Work (fake ww)", () => {
       assert.equal(await page.inputValue("#message"), "𠮷请 @张伟 ");
       await page.keyboard.type("看一下");
       await page.click(".compose button[type=submit]");
+      // The text is copied first, then the chat opens.
+      await page.waitForFunction(() => window.__chats.length > 0);
       assert.deepEqual(await chats(page), [{ userIds: "dev001;staff001", groupName: "李娜、张伟", chatId: "" }]);
       assert.deepEqual(errors, []);
     } finally {
@@ -430,6 +435,9 @@ describe("member detail on a phone in WeChat Work (fake ww)", () => {
 
       await page.reload();
       await page.waitForSelector('body[data-state="ready"]');
+      assert.equal(await page.inputValue("#q"), "zw", "a reload comes back to the search it left");
+      await page.fill("#q", "");
+      await page.waitForSelector("#frequent");
       const listed = await page.$$eval("#frequent .row", (rows) => rows.map((r) => r.dataset.userid));
       assert.deepEqual(listed, [target.userid], "常用联系人 shows who was chatted with");
       assert.equal((await page.textContent("#frequent h2")).trim(), "常用联系人");
@@ -446,8 +454,9 @@ describe("member detail on a phone in WeChat Work (fake ww)", () => {
 });
 
 describe("member detail in a PC browser", () => {
-  test("list and detail side by side; chat outside WeChat Work says where to open it", async () => {
+  test("list and detail side by side; chat outside WeChat Work offers what works instead; save card downloads", async () => {
     const { context, page, errors } = await newPage(env.browser, "pc");
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     try {
       assert.equal(await signedIn(page, env.app, "exec001"), "ready");
       await openDetail(page, "zhangwei", "staff001");
@@ -457,9 +466,39 @@ describe("member detail in a PC browser", () => {
       ];
       assert.ok(list.x + list.width <= detail.x + 1 && Math.abs(list.y - detail.y) < 1, "list beside the detail");
       await page.click('button[data-action="chat"]');
+      // Not a dead end: why, and the account, the WeChat id and a call to reach the person by.
+      await page.waitForSelector(".chat-fallback:not([hidden])");
+      assert.match(await page.textContent(".chat-fallback"), /请在企业微信中打开以发起聊天/);
+      const m = expected.member("staff001");
+      const offered = await page.$$eval(".chat-fallback .fallback-actions > *", (els) =>
+        els.map((e) => [e.textContent, e.getAttribute("href")]),
+      );
+      assert.deepEqual(offered, [
+        ["复制账号", null],
+        ...(m.weixin_id ? [["复制微信号", null]] : []),
+        ["打电话", `tel:${m.mobile}`],
+      ]);
+      await page.click('.chat-fallback button:has-text("复制账号")');
       await page.waitForSelector("#toast:not([hidden])");
-      assert.equal((await page.textContent("#toast")).trim(), "请在企业微信中打开以发起聊天");
+      assert.equal((await page.textContent("#toast")).trim(), "已复制账号：staff001");
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "staff001");
       await shot(page, "detail-pc");
+
+      // The message box says what it does, and a chat that did not open does not make 常用.
+      assert.equal((await page.textContent(".compose button[type=submit]")).trim(), "复制并打开聊天");
+      await page.fill("#message", "明天的会改到三点");
+      await page.click(".compose button[type=submit]");
+      await page.waitForFunction(() => document.querySelector("#toast").textContent.includes("消息已复制"));
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "明天的会改到三点");
+      assert.equal(await page.evaluate(() => localStorage.getItem("tongxunlu.frequent:exec001")), null);
+
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click('button[data-action="vcard"]')]);
+      assert.equal(download.suggestedFilename(), "张伟.vcf");
+      assert.equal(
+        readFileSync(await download.path(), "utf8"),
+        expected.vcard("staff001"),
+        "the .vcf is the card, byte for byte",
+      );
       await page.click('button[data-action="qr"]');
       await page.waitForSelector("#qr-dialog[open] #qr-box img");
       await shot(page, "qr-pc");

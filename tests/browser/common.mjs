@@ -47,3 +47,18 @@ export async function snapshotOf(app, userid) {
   const bytes = new Uint8Array(await res.arrayBuffer());
   return { bytes, dir: (await loadEngine()).Directory.open(bytes) };
 }
+
+/** Records openEnterpriseChat calls in window.__chats, as a WeChat Work client with the SDK would
+ * (a page init script). */
+export const FAKE_WW = () => {
+  window.__chats = [];
+  window.ww = {
+    openEnterpriseChat: (o) => {
+      window.__chats.push({ userIds: o.userIds, groupName: o.groupName, chatId: o.chatId });
+      o.success({});
+    },
+  };
+};
+
+/** The chats FAKE_WW recorded. */
+export const chats = (page) => page.evaluate(() => window.__chats);

@@ -115,12 +115,13 @@ export async function search(page, query) {
   await page.type("#q", query);
 }
 
-/** The rendered results: `[{ kind, name, marks, sub, subMarks, userid }]` in order. */
+/** The rendered results: `[{ kind, name, marks, sub, subMarks, userid, id }]` in order (`id`: a department's). */
 export function results(page) {
   return page.$$eval("#list section[data-kind] .row", (rows) =>
     rows.map((row) => ({
       kind: row.closest("section").dataset.kind,
       userid: row.dataset.userid,
+      id: row.dataset.dept ? Number(row.dataset.dept) : undefined,
       name: row.querySelector(".row-name").textContent,
       marks: [...row.querySelectorAll(".row-name mark")].map((m) => m.textContent),
       sub: row.querySelector(".row-sub")?.textContent ?? "",

@@ -1,6 +1,7 @@
-// Offline and bad downloads: after a first visit the service worker serves the page and the
-// engine with the network off, and the page opens its stored snapshot and says so; a corrupt or
-// truncated download gets a clear message while the last good snapshot stays in use, untouched.
+// Offline, slow and bad downloads: after a first visit the service worker serves the page and
+// the engine with the network off, and the page opens its stored snapshot and says so; a first
+// visit on a slow line shows how much of the snapshot has arrived; a corrupt or truncated
+// download gets a clear message while the last good snapshot stays in use, untouched.
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -59,6 +60,83 @@ describe("offline", () => {
       }
     });
   }
+});
+
+/** Slow 3G (WebPageTest's "3G Slow": 400 kbit/s each way, 400 ms), for CDP's Network.emulateNetworkConditions. */
+const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 };
+
+/**
+ * An init script: every change of the download's progress as the page shows it, in
+ * `window.progressSeen` — the bar's value and max (value null while indeterminate) and the figures.
+ */
+function recordProgress() {
+  window.progressSeen = [];
+  document.addEventListener("DOMContentLoaded", () => {
+    const bar = document.querySelector("#status-progress");
+    const figures = document.querySelector("#status-bytes");
+    const record = () => {
+      const seen = {
+        shown: !bar.hidden && !figures.hidden,
+        value: bar.hasAttribute("value") ? bar.value : null,
+        max: bar.max,
+        text: figures.textContent,
+        status: document.querySelector("#status-text").textContent,
+      };
+      const last = window.progressSeen.at(-1);
+      if (!last || Object.keys(seen).some((k) => seen[k] !== last[k])) window.progressSeen.push(seen);
+    };
+    const changes = { attributes: true, childList: true, characterData: true, subtree: true };
+    new MutationObserver(record).observe(document.querySelector("#status"), changes);
+  });
+}
+
+describe("a first visit on a slow network", () => {
+  test("shows the snapshot's download rising to its size, then the directory", async (t) => {
+    const { context, page, errors } = await newPage(env.browser, "phone", { init: recordProgress });
+    try {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Network.emulateNetworkConditions", SLOW_3G);
+      let coding = null;
+      page.on("response", async (res) => {
+        if (res.url().endsWith("/api/snapshot")) coding = (await res.allHeaders())["content-encoding"] ?? "none";
+      });
+      const started = Date.now();
+      await page.goto(`${env.app.url}#token=${env.app.token("exec001")}`, { waitUntil: "commit" });
+      await page.waitForSelector("#status-progress[value]:not([hidden])", { timeout: 30_000 });
+      await shot(page, "slow-first-visit-phone");
+      assert.equal(await settled(page), "ready");
+      t.diagnostic(`ready after ${Date.now() - started} ms at 400 kbit/s, 400 ms`);
+      // The case that matters: the body comes to more than Content-Length, which counts it compressed.
+      assert.match(coding, /^(br|gzip)$/, "the snapshot came compressed");
+
+      const seen = await page.evaluate(() => window.progressSeen);
+      const shown = seen.filter((s) => s.shown);
+      const rising = shown.filter((s) => s.value !== null);
+      assert.ok(shown.length > 0 && shown.every((s) => s.status === "正在下载通讯录…"), JSON.stringify(shown));
+      // The total is the size of the snapshot as the page reads it, whatever the coding on the way.
+      assert.ok(rising.every((s) => s.max === good.length), `every total is ${good.length}: ${JSON.stringify(rising)}`);
+      const values = rising.map((s) => s.value);
+      assert.ok(new Set(values).size >= 3, `seen rising in several steps: ${values}`);
+      assert.deepEqual(values, [...values].sort((a, b) => a - b), "never falls back");
+      assert.equal(values.at(-1), good.length, "ends at the total");
+      const kb = Math.round(good.length / 1e3);
+      assert.equal(rising.at(-1).text, `${kb} KB / ${kb} KB`);
+      assert.ok(
+        rising.every((s) => /^\d+ KB \/ \d+ KB$/.test(s.text)),
+        rising.map((s) => s.text),
+      );
+      assert.equal(await page.isVisible("#status"), false);
+
+      await search(page, "zhangw");
+      assert.equal((await results(page))[0].userid, "staff001");
+      assert.deepEqual(
+        errors.filter((e) => e.startsWith("uncaught")),
+        [],
+      );
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe("a bad download", () => {

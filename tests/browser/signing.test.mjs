@@ -142,7 +142,7 @@ describe("a page with a signing key", () => {
         assert.equal(await page.getAttribute("body", "data-offline"), "bad-signature");
         assert.equal(await page.getAttribute("#notice", "data-kind"), "error");
         const text = await page.textContent("#notice");
-        assert.match(text, /^通讯录数据签名无效，已拒绝新下载的通讯录（/);
+        assert.match(text, /^通讯录数据签名无效，已拒绝新下载的通讯录。/);
         assert.match(text, says);
         assert.match(text, /仍在使用 (刚刚|\d+ 分钟前)保存的通讯录/);
         await search(page, STAFF_MOBILE);

@@ -279,8 +279,12 @@ test("a patch altered on the way is refused: the snapshot held stays in use, and
     );
     assert.equal(await page.getAttribute("#notice", "data-kind"), "error");
     const text = await page.textContent("#notice");
-    assert.match(text, /^通讯录增量更新未通过校验，已丢弃（.+），改为下载完整的通讯录。/);
-    assert.match(text, /服务器暂时不可用（HTTP 503），正在使用 (刚刚|\d+ 分钟前)保存的通讯录/);
+    assert.match(text, /^通讯录增量更新未通过校验，已丢弃，改为下载完整的通讯录。/);
+    assert.match(text, /服务器暂时不可用，正在使用 (刚刚|\d+ 分钟前)保存的通讯录/);
+    const details = await page.$$eval("#notice details", (ds) => ds.map((d) => [d.open, d.textContent]));
+    assert.equal(details.length, 2, "each cause folded under its own 详情");
+    assert.ok(details.every(([open]) => !open), "folded");
+    assert.match(details[1][1], /^详情HTTP 503/);
     assert.equal(await page.getAttribute("body", "data-offline"), "server-error");
     assert.deepEqual(await stored(page), held, "the snapshot held is kept, untouched");
     assert.ok(!(await found(page, mobile.mobile)).includes(mobile.userid), "the change is not shown");

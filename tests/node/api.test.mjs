@@ -251,6 +251,22 @@ test("bad department ids are Errors; an unknown one is undefined or an Error say
   }
 });
 
+test("group(id) gives a public group's name and visible members in its order; an unknown id is undefined", () => {
+  const groups = inspectList(ins, "groups");
+  assert.ok(groups.length > 0, "the sample has public groups");
+  for (const g of groups) {
+    const view = dir.group(g.id);
+    assert.equal(view.id, g.id);
+    assert.equal(view.name, g.name);
+    assert.deepEqual(userids(view.members), g.members, `members of group ${g.id}`);
+    for (const m of view.members) assert.deepEqual(m, dir.member(m.userid), `${m.userid} as member() gives it`);
+  }
+  assert.equal(dir.group(987_654), undefined);
+  for (const id of ["1", -1, 1.5, null]) {
+    refuses(() => dir.group(id), /^group: id must be a whole number from 0, got /, `group(${String(id)})`);
+  }
+});
+
 // ---- mentions --------------------------------------------------------------------------------------
 
 test("mentions finds the @query at the cursor and suggests members", () => {
@@ -361,6 +377,7 @@ test("every method of a freed Directory throws an Error", () => {
     byInitial: () => freed.byInitial("A"),
     department: () => freed.department(1),
     children: () => freed.children(1),
+    group: () => freed.group(1),
     mentions: () => freed.mentions("@a"),
     filter: () => freed.filter(),
     vcard: () => freed.vcard("staff001"),

@@ -50,7 +50,10 @@ test("digits and Latin words in names, departments by name, members of a matchin
   assert.equal(classify("dkhb", { ...person("a", "王芳"), departments: [{ id: 2 }] }), "match");
   assert.equal(classify("大客户", person("a", "王芳")), null);
   assert.equal(classify("h", person("a", "王芳")), null, "not a member of every department with an h in it");
-  assert.equal(classify("顺城", person("a", "王芳")), null, "a department is named from its start");
+  assert.equal(classify("顺城", person("a", "王芳")), "match", "two characters in a row inside a department's name name it");
+  assert.equal(classify("顺", person("a", "王芳")), null, "one character does not");
+  assert.equal(classify("有限公司", person("a", "王芳")), null, "nor the end every company's name has");
+  assert.equal(classify("客户部", { ...person("a", "王芳"), departments: [{ id: 2 }] }), null, "nor any name's end");
 });
 
 test("several words: the first by any rule, each later one describing the member", () => {

@@ -61,7 +61,7 @@ use crate::snapshot::records::Records;
 use collector::{Candidate, Gathered, Order};
 pub(super) use query::Query;
 pub use rank::Way;
-use rank::{band_of, EXACT, INFIX, WORDS_BAND};
+use rank::{band_of, EXACT, INFIX, PREFIX, WORDS_BAND};
 pub use results::{Field, Hit, ResultKind, SearchOptions, Total, Totals, COUNT_LIMIT};
 
 /// The best results of a query, best first, with the query parsed and, for several words, the
@@ -187,11 +187,12 @@ impl<'a> Searcher<'a> {
     /// Gathers every match of `query` but typos, phase by phase.
     fn gather(&self, query: &Query, gathered: &mut Gathered<'_>) {
         self.gather_from_start(query, gathered);
-        self.add_department_members(query, gathered);
+        self.add_department_members(query, PREFIX, gathered);
         // Each later phase finds only matches that rank below everything before it, so it runs
         // only while the page has room for them.
         if gathered.open_to(0, INFIX) {
             self.gather_infix(query, gathered);
+            self.add_department_members(query, INFIX, gathered);
         }
         if gathered.open_to(Way::Fuzzy.band(), EXACT) {
             self.gather_fuzzy(query, gathered);

@@ -14,7 +14,7 @@ use super::postings::{intersect, Union};
 use super::query::{letters_only, Query};
 use super::rank::{place_of, way_of, Place, Quality, EXACT, INFIX, PREFIX};
 use super::{Field, ResultKind, Searcher, Way};
-use crate::text::normalize::to_simplified;
+use crate::text::normalize::{normalized, to_simplified};
 
 impl Searcher<'_> {
     /// Matches from the first syllable of names, and the prefix-only fields.
@@ -340,17 +340,26 @@ impl Searcher<'_> {
 
     /// Members of a department follow it (输入部门，显示部门所有成员) when the query names the
     /// department: its whole name (by characters, pinyin or initials), or at least two of its
-    /// first characters. A looser match — "s" is the start of 上海…公司 — lists the department,
-    /// but its members would only bury the people the query means.
-    pub(super) fn add_department_members(&self, query: &Query, gathered: &mut Gathered<'_>) {
-        let typed_characters = query.han_text.as_ref().map_or(0, |t| t.chars().count());
+    /// characters in a row anywhere but at its end — 上海 or 恒通 of 上海恒通包装材料有限公司, not its
+    /// 有限公司, which every company's name ends with. A looser match — "s" is the start of
+    /// 上海…公司 — lists the department, but its members would only bury the people the query means.
+    ///
+    /// `place`: the departments matched so — [`PREFIX`] for the whole name and its start, found
+    /// together, or [`INFIX`], found in a later phase.
+    pub(super) fn add_department_members(&self, query: &Query, place: Place, gathered: &mut Gathered<'_>) {
+        let typed = query.han_text.as_deref().filter(|t| t.chars().count() >= 2);
         let departments: Vec<(u32, u64)> = gathered
             .departments
             .iter()
             .map(|(&d, &rank)| (d, rank))
-            .filter(|&(_, rank)| {
-                let place = place_of(rank);
-                place == EXACT || (place == PREFIX && way_of(rank) == Way::Name && typed_characters >= 2)
+            .filter(|&(_, rank)| (place_of(rank) == INFIX) == (place == INFIX))
+            .filter(|&(d, rank)| match (place_of(rank), typed) {
+                (EXACT, _) => true,
+                (PREFIX, Some(_)) => way_of(rank) == Way::Name,
+                (INFIX, Some(text)) => {
+                    way_of(rank) == Way::Name && !normalized(self.records.department(d as usize).name).ends_with(text)
+                }
+                _ => false,
             })
             .collect();
         let tables = self.tables;

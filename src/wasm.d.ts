@@ -140,6 +140,14 @@ export interface Children {
   members: Member[];
 }
 
+/** Directory.departmentTable(): every department, one column per field, in the snapshot's order. */
+export interface DepartmentTable {
+  ids: number[];
+  /** The parent's id; -1 for a topmost department. */
+  parents: number[];
+  names: string[];
+}
+
 /** A public group (公共群组) with its visible members, in the group's order. */
 export interface GroupView {
   id: number;

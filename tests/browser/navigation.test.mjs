@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { tempDir } from "../node/helpers.mjs";
-import { ancestorsNeeded } from "../../www/views/paths.js";
+import { shorten } from "../../www/views/paths.js";
 import { launchBrowser, newPage, results, search, shot, signedIn, startApp } from "./harness.mjs";
 import { chats, FAKE_WW, snapshotOf, suite } from "./common.mjs";
 
@@ -49,34 +49,46 @@ async function step(page, direction) {
 
 describe("paths.js on its own", () => {
   test("the nearest ancestors that differ, no more", () => {
-    const path = ["公司", "华东大区", "上海分公司", "大客户部"];
-    assert.equal(ancestorsNeeded(["公司", "大客户部"], []), 0, "a name no other has stands alone");
-    assert.equal(ancestorsNeeded(path, [["公司", "华东大区", "杭州分公司", "大客户部"]]), 1);
-    assert.equal(ancestorsNeeded(path, [["公司", "华北大区", "上海分公司", "大客户部"]]), 2);
-    assert.equal(ancestorsNeeded(path, [["上海分公司", "大客户部"]]), 2, "a shorter path that agrees to its top");
-    assert.equal(ancestorsNeeded(path, [path.slice()]), 3, "the same names all the way: the whole path");
+    const shown = (...paths) => shorten(paths).map((names) => names.join(" › "));
+    assert.deepEqual(shown(["公司", "大客户部"]), ["大客户部"], "a name no other has stands alone");
+    assert.deepEqual(
+      shown(["公司", "华东大区", "上海分公司", "大客户部"], ["公司", "华东大区", "杭州分公司", "大客户部"]),
+      ["上海分公司 › 大客户部", "杭州分公司 › 大客户部"],
+    );
+    assert.deepEqual(
+      shown(["公司", "华东大区", "上海分公司", "二组"], ["公司", "华北大区", "上海分公司", "二组"], ["公司", "杭州分公司", "二组"]),
+      ["华东大区 › 上海分公司 › 二组", "华北大区 › 上海分公司 › 二组", "杭州分公司 › 二组"],
+      "each as far as it takes, no further",
+    );
+    assert.deepEqual(
+      shown(["公司", "上海分公司", "大客户部"], ["上海分公司", "大客户部"]),
+      ["公司 › 上海分公司 › 大客户部", "上海分公司 › 大客户部"],
+      "a shorter path that agrees all the way up",
+    );
+    assert.deepEqual(shown(["公司", "二组"], ["公司", "二组"]), ["公司 › 二组", "公司 › 二组"], "the same names all the way");
   });
 
-  test("for random trees, every shortened path is its own path's end and tells same-named ones apart", () => {
+  test("for random trees, every shortened path is its own path's end, tells it apart, and is no longer than that takes", () => {
     let seed = 7;
     const random = (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     const NAMES = ["大客户部", "二组", "上海分公司", "杭州分公司", "华东大区", "销售中心"];
+    const last = (path, n) => path.slice(Math.max(0, path.length - n)).join("/");
     for (let round = 0; round < 300; round++) {
-      const paths = [["公司"]];
-      for (let i = 0; i < 30; i++) paths.push([...paths[random(paths.length)], NAMES[random(NAMES.length)]]);
-      const shown = paths.map((p) => {
-        const others = paths.filter((o) => o !== p && o.at(-1) === p.at(-1));
-        const k = ancestorsNeeded(p, others);
-        // Minimal: one ancestor fewer, and some other department of the name looks the same.
-        if (k > 0) assert.ok(others.some((o) => o.slice(-k).join("/") === p.slice(-k).join("/")), p.join("/"));
-        return p.slice(p.length - 1 - k);
-      });
-      for (let i = 0; i < paths.length; i++) {
-        assert.deepEqual(paths[i].slice(paths[i].length - shown[i].length), shown[i]);
-        for (let j = 0; j < i; j++) {
-          if (paths[i].at(-1) !== paths[j].at(-1) || paths[i].join("/") === paths[j].join("/")) continue;
-          assert.notEqual(shown[i].join(" › "), shown[j].join(" › "), `${paths[i].join("/")} / ${paths[j].join("/")}`);
-        }
+      const tree = [["公司"]];
+      for (let i = 0; i < 30; i++) tree.push([...tree[random(tree.length)], NAMES[random(NAMES.length)]]);
+      for (const name of new Set(tree.map((p) => p.at(-1)))) {
+        const paths = tree.filter((p) => p.at(-1) === name);
+        const shown = shorten(paths);
+        paths.forEach((p, i) => {
+          const m = shown[i].length;
+          assert.deepEqual(p.slice(p.length - m), shown[i], "the end of its own path");
+          const others = paths.filter((_, j) => j !== i);
+          for (const o of others) {
+            if (o.join("/") !== p.join("/")) assert.notEqual(last(o, m), last(p, m), `${p.join("/")} vs ${o.join("/")}`);
+          }
+          // One name fewer, and another department of the name would look the same.
+          if (m > 1) assert.ok(others.some((o) => last(o, m - 1) === last(p, m - 1)), `${p.join("/")} shows no more than it needs`);
+        });
       }
     }
   });

@@ -228,6 +228,18 @@ test("department(id) is the department with its headcount and its breadcrumbs", 
   assert.equal(dir.department(987_654), undefined, "an unknown id");
 });
 
+test("departmentTable() lists every department as department(id) gives it, in the snapshot's order", () => {
+  const table = dir.departmentTable();
+  assert.deepEqual(table.ids, departments.map((d) => d.id), "the same departments as inspect, in its order");
+  assert.equal(table.names.length, table.ids.length);
+  assert.equal(table.parents.length, table.ids.length);
+  table.ids.forEach((id, i) => {
+    const d = dir.department(id).department;
+    const row = { id, name: table.names[i], parentid: table.parents[i] === -1 ? null : table.parents[i] };
+    assert.deepEqual(row, { id: d.id, name: d.name, parentid: d.parentid }, `department ${id}`);
+  });
+});
+
 test("children(id) lists the child departments and the department's own members", () => {
   for (const d of departments) {
     const { departments: kids, members: own } = dir.children(d.id);
@@ -378,6 +390,7 @@ test("every method of a freed Directory throws an Error", () => {
     department: () => freed.department(1),
     children: () => freed.children(1),
     group: () => freed.group(1),
+    departmentTable: () => freed.departmentTable(),
     mentions: () => freed.mentions("@a"),
     filter: () => freed.filter(),
     vcard: () => freed.vcard("staff001"),

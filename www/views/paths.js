@@ -4,73 +4,82 @@
 // left: "上海分公司 › 大客户部" and "杭州分公司 › 大客户部", never "上海顺城物流有限公司 › 销售中心 › …",
 // which cuts off exactly where the two differ. A name no other department has stands alone.
 //
-// The other departments of a name are found by searching for it (the engine answers in
-// microseconds) and kept, per name, for as long as the page has the snapshot open.
+// Every row of a list shows one, so they are worked out from one table of the snapshot's
+// departments (`dir.departmentTable()`, read once) and kept: a path, and a shortened path, per
+// department.
 
 export const SEPARATOR = " › ";
 
 /**
- * How many of `path`'s ancestors (nearest first) to show so that its last `k + 1` names differ
- * from those of every path in `others`; `path` and `others` run from the top down and end in
- * the department itself. A path that only differs from another above the top (the same names all
- * the way) gets them all.
+ * The names to show of each of `paths` — the top-down paths of departments of one name — so that
+ * no two look alike: each path's last names, as few as tell it from every other (its name alone
+ * when no other has it), or the whole path where another has the very same names all the way.
+ * Found level by level: those whose last `k + 1` names no other shares are done at `k`.
  */
-export function ancestorsNeeded(path, others) {
-  let needed = 0;
-  for (const other of others) {
-    let k = 0;
-    // Walk up both paths while the names agree: k ancestors agree, so k + 1 are needed.
-    while (
-      k + 1 < path.length &&
-      k + 1 < other.length &&
-      path[path.length - 2 - k] === other[other.length - 2 - k]
-    ) {
-      k++;
-    }
-    needed = Math.max(needed, Math.min(k + 1, path.length - 1));
+export function shorten(paths) {
+  const shown = new Array(paths.length);
+  let pending = paths.map((_, i) => i);
+  for (let k = 0; pending.length; k++) {
+    const key = (i) => paths[i].slice(Math.max(0, paths[i].length - 1 - k)).join("\u0000");
+    const count = new Map();
+    for (const i of pending) count.set(key(i), (count.get(key(i)) ?? 0) + 1);
+    pending = pending.filter((i) => {
+      if (count.get(key(i)) > 1 && k < paths[i].length - 1) return true;
+      shown[i] = paths[i].slice(Math.max(0, paths[i].length - 1 - k));
+      return false;
+    });
   }
-  return needed;
+  return shown;
 }
 
 /** The paths of `dir`'s departments, shortened as this module's doc says. */
 export function departmentPaths(dir) {
-  const byId = new Map(); // id → top-down names
-  const byName = new Map(); // name → [{ id, path }] of the departments of that name
+  let byId = null; // id → { name, parent }, from the first path asked for
+  let byName = null; // name → ids of the departments of that name
+  const fullPaths = new Map(); // id → top-down names
+  const shortPaths = new Map(); // id → the names to show
 
-  function names(id) {
-    if (!byId.has(id)) byId.set(id, dir.department(id)?.breadcrumbs.map((b) => b.name) ?? []);
-    return byId.get(id);
+  function table() {
+    if (!byId) {
+      const { ids, parents, names } = dir.departmentTable();
+      byId = new Map();
+      byName = new Map();
+      ids.forEach((id, i) => {
+        byId.set(id, { name: names[i], parent: parents[i] });
+        if (!byName.has(names[i])) byName.set(names[i], []);
+        byName.get(names[i]).push(id);
+      });
+    }
+    return byId;
   }
 
-  /** Every visible department called `name`: the search results of that kind and name, paged
-   * through until all are found (members of the departments come among them). */
-  function sameNamed(name) {
-    if (!byName.has(name)) {
-      const total = dir.count(name).department.count;
-      const found = [];
-      const PAGE = 200;
-      for (let offset = 0; total > 1 && found.length < total && offset < 20 * PAGE; offset += PAGE) {
-        const hits = dir.search(name, { limit: PAGE, offset });
-        for (const hit of hits) if (hit.kind === "department" && hit.name === name) found.push(hit.id);
-        if (hits.length < PAGE) break;
+  function full(id) {
+    if (!fullPaths.has(id)) {
+      const departments = table();
+      const names = [];
+      // A parent missing from the snapshot ends the path; a cycle cannot be there, but must not hang.
+      for (let d = departments.get(id); d && names.length <= departments.size; d = departments.get(d.parent)) {
+        names.unshift(d.name);
       }
-      byName.set(
-        name,
-        found.map((id) => ({ id, path: names(id) })),
-      );
+      fullPaths.set(id, names);
     }
-    return byName.get(name);
+    return fullPaths.get(id);
+  }
+
+  function short(id) {
+    if (!shortPaths.has(id)) {
+      const path = full(id);
+      // All the departments of the name at once: each is told from all the others.
+      const ids = byName.get(path.at(-1)) ?? [id];
+      shorten(ids.map(full)).forEach((names, i) => shortPaths.set(ids[i], names));
+    }
+    return shortPaths.get(id) ?? [];
   }
 
   return {
     /** Top-down names, from the topmost department to `id`. */
-    full: names,
+    full,
     /** The names to show for `id`: itself and as many ancestors as tell it apart. */
-    short(id) {
-      const path = names(id);
-      if (!path.length) return [];
-      const others = sameNamed(path[path.length - 1]).filter((d) => d.id !== id).map((d) => d.path);
-      return path.slice(path.length - 1 - ancestorsNeeded(path, others));
-    },
+    short,
   };
 }

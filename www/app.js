@@ -1,20 +1,26 @@
 // The contacts page: signs the viewer in, loads the engine and the viewer's snapshot, and hands
 // the opened directory to the screens (ui.js).
 //
-// Loading the snapshot decides what the viewer sees, so every outcome is spelled out:
+// A snapshot stored on an earlier visit is shown at once, and the server is asked for a newer one
+// behind it (SPEC §6); without one, the page waits for the download, showing its progress. What
+// the download decides, every outcome spelled out:
 //
-// | the download…                 | and a stored snapshot of this viewer… | the page                        |
-// |-------------------------------|---------------------------------------|---------------------------------|
-// | opens                         | is replaced by it                     | shows it                        |
-// | is 304 Not Modified           | is opened                             | shows it                        |
-// | is a patch (226) that applies | is replaced by the result             | shows it                        |
-// | is a patch that fails         | stays; a whole snapshot is fetched    | says so, then as for that fetch |
-// | fails to open (corrupt, cut)  | stays, untouched                      | shows it and says why           |
-// | fails its signature check     | stays, untouched                      | shows it and says why           |
-// | fails: no network             | is opened                             | shows it, 离线, with its age     |
-// | stalls (see below)            | is opened                             | shows it, 网络缓慢, with its age |
-// | 401 / 403                     | is deleted                            | 登录已过期 / 无权查看通讯录      |
-// | anything else                 | is opened if there is one             | says the server is unavailable  |
+// | the download…                 | and a stored snapshot of this viewer… | the page                              |
+// |-------------------------------|---------------------------------------|---------------------------------------|
+// | opens                         | is replaced by it                     | offers it: 通讯录已更新 · 立即刷新      |
+// | is 304 Not Modified           | stays                                 | goes on showing it                    |
+// | is a patch (226) that applies | is replaced by the result             | offers it, as for a download          |
+// | is a patch that fails         | stays; a whole snapshot is fetched    | says so, then as for that fetch       |
+// | fails to open (corrupt, cut)  | stays, untouched                      | goes on showing it and says why       |
+// | fails its signature check     | stays, untouched                      | goes on showing it and says why       |
+// | fails: no network             | stays                                 | goes on showing it, 离线, with its age |
+// | stalls (see below)            | stays                                 | goes on showing it, 网络缓慢           |
+// | 401 / 403                     | is deleted                            | 登录已过期 / 无权查看通讯录 in its place |
+// | anything else                 | stays                                 | says the server is unavailable        |
+//
+// With no stored snapshot, a download that opens is shown and stored, and any failure is an
+// error page. A newer snapshot is not swapped in under the viewer's hands: it is stored, and the
+// next start (立即刷新, or any later visit) opens it at once.
 //
 // With `signingKey` in the config, every download is verified (verifySignature) before it is
 // opened or stored: unsigned, signed by another key, altered, or unverifiable in this browser,
@@ -32,14 +38,17 @@
 //
 // A network that hangs instead of failing (a lift, a warehouse, one bar of signal) must not
 // leave the page spinning: a download during which no byte arrives for STALL_MS — before the
-// answer starts or in the middle of it — is given up. With a stored snapshot that is 3 s, and the
-// stored one is shown; with none, the page waits longer (FIRST_STALL_MS), since it has nothing
-// else to show, and then says the network is too slow. Meanwhile the status shows how much has
+// answer starts or in the middle of it — is given up: with a stored snapshot after 3 s, and the
+// page says the network is slow; with none, it waits longer (FIRST_STALL_MS), since it has
+// nothing else to show, and then says the network is too slow. Meanwhile the status shows how much has
 // arrived, of how much when that is known (expectedLength: what Content-Length counts is not
 // always what the body comes to).
 //
-// For tests and scripts, <body data-state> is loading | signin | ready | error, and
-// <body data-offline> is set while a stored snapshot is shown instead of a fresh one.
+// For tests and scripts, <body data-state> is loading | signin | ready | error; <body
+// data-checked> says how the check with the server ended — downloaded (nothing was stored),
+// kept (the stored one stays: nothing newer, or the download failed), updated (a newer one is
+// stored) or refused (signed out); and <body data-offline> says why the stored one stays when
+// the download failed.
 
 import { config, detectHost, loadSdk, registerSdk } from "./actions.js";
 import {
@@ -100,11 +109,12 @@ function showError(err) {
 }
 
 /**
- * A message above the directory while it stays usable (offline, a bad download), in Chinese;
- * `detail`, the technical cause, folded under 详情. A second one in the same load (a refused
- * patch, then a failed retry) is added to the first, and an error stays an error.
+ * A message above the directory while it stays usable (offline, a bad download, an update), in
+ * Chinese; `detail`, the technical cause, folded under 详情; `action`, `{ label, run }` for a
+ * button. A second one in the same load (a refused patch, then a failed retry) is added to the
+ * first, and an error stays an error.
  */
-function notice(kind, text, detail = "") {
+function notice(kind, text, detail = "", action = null) {
   const el = $("#notice");
   const first = el.hidden;
   if (first) el.replaceChildren();
@@ -112,6 +122,13 @@ function notice(kind, text, detail = "") {
   const line = document.createElement("span");
   line.textContent = first ? text : ` ${text}`;
   el.append(line);
+  if (action) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = action.label;
+    button.addEventListener("click", action.run);
+    el.append(button);
+  }
   if (detail) {
     const details = document.createElement("details");
     const summary = document.createElement("summary");
@@ -417,27 +434,38 @@ function signInAgain(cfg) {
 }
 
 /**
- * Opens the best snapshot there is for `viewer`; returns the Directory. `engineReady`: the engine
- * being loaded meanwhile — on a slow line the snapshot downloads while the engine does.
+ * The snapshot stored for `viewer`, opened, or nulls. Another viewer's directory is never shown
+ * to this one, and one stored under another signing key (or none) was never verified with the
+ * key in force: either is deleted. So is one that no longer opens.
  */
-async function obtainDirectory(engineReady, cfg, token, viewer) {
-  const signingKey = cfg.signingKey || "";
-  let stored = await loadSnapshot().catch(() => null);
-  // Another viewer's directory is never shown to this one; one stored under another signing key
-  // (or none) was never verified with the key in force.
-  if (stored && (stored.viewer !== viewer || stored.signingKey !== signingKey)) {
+async function openStoredSnapshot(engineReady, cfg, viewer) {
+  const stored = await loadSnapshot().catch(() => null);
+  if (!stored) return { stored: null, shown: null };
+  if (stored.viewer !== viewer || stored.signingKey !== (cfg.signingKey || "")) {
     await clearSnapshot();
-    stored = null;
+    return { stored: null, shown: null };
   }
-  const openStored = async (why) => {
-    try {
-      const dir = openSnapshot(engine, await stored.bytes());
-      if (why) document.body.dataset.offline = why;
-      return dir;
-    } catch (err) {
-      clearSnapshot();
-      throw new PageError("通讯录快照已损坏", err.message, "保存在本机的通讯录无法打开，请联网后刷新页面。");
-    }
+  try {
+    return { stored, shown: openSnapshot(await engineReady, await stored.bytes()) };
+  } catch (err) {
+    console.warn("tongxunlu: the stored snapshot does not open:", err);
+    await clearSnapshot();
+    return { stored: null, shown: null };
+  }
+}
+
+/**
+ * Asks the server for `viewer`'s snapshot and returns the Directory the page should show: the
+ * one downloaded, once checked, or — when there is nothing newer, or the download fails or is
+ * refused — `shown`, the stored snapshot already open (`stored`), with a notice saying why.
+ * Without a stored one, a failure is a PageError. `engineReady`: the engine being loaded
+ * meanwhile — on a slow line the snapshot downloads while the engine does.
+ */
+async function obtainDirectory(engineReady, cfg, token, viewer, stored, shown) {
+  const signingKey = cfg.signingKey || "";
+  const openStored = (why) => {
+    if (why) document.body.dataset.offline = why;
+    return shown;
   };
 
   /** Verifies (with a signing key) and opens downloaded bytes, then stores them; else throws. */
@@ -623,7 +651,29 @@ async function main() {
   const engineReady = loadEngine();
   // Its failure is reported where the engine is awaited, or not at all when the snapshot fails first.
   engineReady.catch(() => {});
-  const dir = await obtainDirectory(engineReady, cfg, token, viewer);
+  // A stored snapshot is shown at once and checked behind it; without one, the page waits for
+  // the download.
+  const { stored, shown } = await openStoredSnapshot(engineReady, cfg, viewer);
+  const checking = obtainDirectory(engineReady, cfg, token, viewer, stored, shown);
+  const dir = shown ?? (await checking);
+  const checked = (how) => (document.body.dataset.checked = how);
+  if (!shown) checked("downloaded");
+  else {
+    checking.then(
+      (latest) => {
+        if (latest === shown) return checked("kept");
+        // Checked and stored: the next start opens it at once. The page does not swap the
+        // directory under the viewer's hands; it offers to.
+        latest.free();
+        notice("update", "通讯录已更新。", "", { label: "立即刷新", run: () => location.reload() });
+        checked("updated");
+      },
+      (err) => {
+        checked("refused");
+        showError(err); // signed out (401) or no longer allowed (403): the stored one is gone
+      },
+    );
+  }
   const stats = dir.stats();
   performance.mark("tongxunlu:ready");
 

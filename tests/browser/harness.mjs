@@ -88,7 +88,8 @@ export async function newPage(browser, kind, { init } = {}) {
   return { context, page, errors };
 }
 
-/** Navigates and waits until the page settled (ready, signin or error); returns that state. */
+/** Navigates and waits until the page settled (ready and checked with the server, signin or error);
+ * returns that state. */
 export async function load(page, url) {
   // From the page itself, a URL that differs only in its #fragment would not reload it.
   if (page.url() !== "about:blank") await page.goto("about:blank");
@@ -97,7 +98,11 @@ export async function load(page, url) {
 }
 
 export async function settled(page) {
-  await page.waitForSelector('body:not([data-state="loading"])', { timeout: 30_000 });
+  // Ready once the check with the server has ended too: a stored snapshot shows at once.
+  await page.waitForSelector(
+    'body[data-state="error"], body[data-state="signin"], body[data-state="ready"][data-checked]',
+    { timeout: 30_000 },
+  );
   const state = await page.getAttribute("body", "data-state");
   if (state === "error")
     return `error: ${await page.textContent("#error-title")}: ${await page.textContent("#error-message")}`;

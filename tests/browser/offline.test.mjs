@@ -204,6 +204,39 @@ describe("a bad download", () => {
     }
   });
 
+  test("a stored snapshot is shown at once, and searched, while the server is still answering", async () => {
+    const { context, page, errors } = await newPage(env.browser, "phone");
+    try {
+      assert.equal(await signedIn(page, env.app, "exec001"), "ready");
+      await serviceWorkerInControl(page);
+      // A slow server: the answer (304) comes, but only after 2.5 s (short of the 3 s after which
+      // a silent download is given up).
+      let answer;
+      const answered = new Promise((resolve) => (answer = resolve));
+      await page.route("**/api/snapshot", async (route) => {
+        await answered;
+        await route.continue();
+      });
+      const started = Date.now();
+      await page.reload({ waitUntil: "load" });
+      await page.waitForSelector('body[data-state="ready"]');
+      const shownAfter = Date.now() - started;
+      assert.equal(await page.getAttribute("body", "data-checked"), null, "still checking with the server");
+      await search(page, "13816000002");
+      assert.equal((await results(page))[0].userid, "staff001", "searched before the server answered");
+      await shot(page, "stored-at-once-phone");
+      setTimeout(answer, Math.max(0, 2500 - (Date.now() - started)));
+      assert.equal(await settled(page), "ready");
+      assert.equal(await page.getAttribute("body", "data-checked"), "kept", "nothing newer on the server");
+      assert.equal(await page.isVisible("#notice"), false, "and nothing to say");
+      console.log(`stored snapshot shown after ${shownAfter} ms; the server answered after 2.5 s`);
+      assert.ok(shownAfter < 2500, `shown after ${shownAfter} ms, before the answer`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a snapshot download that hangs falls back to the stored one within 3 s", async () => {
     const { context, page, errors } = await newPage(env.browser, "phone");
     try {

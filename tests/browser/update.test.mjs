@@ -180,7 +180,7 @@ const env = suite({ directory: FILE }, async ({ browser }) => {
   snapshots = recordSnapshots(page);
 });
 
-test("a page holding the snapshot of before gets a patch, shows the change and stores the new bytes", async () => {
+test("a page holding the snapshot of before shows it at once, gets a patch behind it, stores the new bytes and shows them on 立即刷新", async () => {
   assert.equal(await signedIn(page, env.app, VIEWER), "ready");
   await serviceWorkerInControl(page);
   const first = await stored(page);
@@ -199,8 +199,11 @@ test("a page holding the snapshot of before gets a patch, shows the change and s
 
   await page.reload({ waitUntil: "load" });
   assert.equal(await settled(page), "ready");
+  // The snapshot held is shown at once; the patched one, checked and stored behind it, is offered.
+  assert.equal(await page.getAttribute("body", "data-checked"), "updated");
   assert.equal(await page.getAttribute("body", "data-offline"), null);
-  assert.equal(await page.isVisible("#notice"), false, "no notice");
+  assert.match(await page.textContent("#notice"), /^通讯录已更新。立即刷新$/);
+  assert.ok((await found(page, left.mobile)).includes(left.userid), "until then, the directory shown at the start");
   const update = (await snapshots()).at(-1);
   assert.equal(update.status, 226, `the update came as a patch: ${JSON.stringify(update)}`);
   assert.equal(update.im, "txldif");
@@ -223,6 +226,10 @@ test("a page holding the snapshot of before gets a patch, shows the change and s
   // SPEC §8: a change of 1% of the members costs a page at most 5% of the new snapshot.
   assert.ok(share <= 0.05, `a patch of ${(share * 100).toFixed(1)}% of the new snapshot`);
 
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("#notice button")]);
+  assert.equal(await settled(page), "ready");
+  assert.equal(await page.getAttribute("body", "data-checked"), "kept", "nothing newer than what was stored");
+  assert.equal(await page.isVisible("#notice"), false, "no notice");
   assert.deepEqual(await found(page, mobile.mobile), [mobile.userid], "found by the new mobile");
   assert.ok((await found(page, joined.mobile)).includes(joined.userid), "a newcomer is found");
   await shot(page, "update-patched-phone");
@@ -293,10 +300,13 @@ test("a patch altered on the way is refused: the snapshot held stays in use, and
     await page.unroute("**/api/snapshot");
   }
 
-  // With the network behaving again, the next visit gets the update.
+  // With the network behaving again, the next visit gets the update, and shows it on 立即刷新.
   await page.reload({ waitUntil: "load" });
   assert.equal(await settled(page), "ready");
   assert.equal((await snapshots()).at(-1).status, 226);
-  assert.deepEqual(await found(page, mobile.mobile), [mobile.userid]);
+  assert.equal(await page.getAttribute("body", "data-checked"), "updated");
   assert.equal((await stored(page)).sha, sha256((await snapshotOf(env.app, VIEWER)).bytes));
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("#notice button")]);
+  assert.equal(await settled(page), "ready");
+  assert.deepEqual(await found(page, mobile.mobile), [mobile.userid]);
 });
